@@ -1,0 +1,120 @@
+/**
+ * The contracts that keep Storage (where bytes live), DeliveryStrategy (how they leave) and
+ * Policy (which strategy, per request) apart. Everything here is plain data or a small interface.
+ */
+import type { Readable } from 'node:stream';
+
+/** A validated, NFC-normalised storage key (see `validateKey`). Never a user-supplied path. */
+export type Key = string & { readonly __sendoffKey: unique symbol };
+
+/** Inclusive byte range, as in `Content-Range: bytes start-end/size`. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+/** What a storage knows about one file. */
+export interface FileStat {
+  size: number;
+  mtime: Date;
+  /** A strong entity tag, quoted (`"..."`). */
+  etag: string;
+  contentType?: string;
+}
+
+/** Where a file physically is. */
+export type FileLocation = LocalLocation | S3Location;
+
+export interface LocalLocation {
+  kind: 'local';
+  /** Absolute, real path of the storage root (symlinks resolved). */
+  root: string;
+  /** Absolute, real path of the file, always under `root`. */
+  path: string;
+  /** The key, i.e. the path relative to the root with `/` separators. */
+  key: Key;
+}
+
+export interface S3Location {
+  kind: 's3';
+  bucket: string;
+  /** The full object key (prefix included). */
+  objectKey: string;
+  key: Key;
+}
+
+export type LocationKind = FileLocation['kind'];
+
+export interface OpenOptions {
+  range?: ByteRange;
+  /** Aborting it destroys the stream and releases the file handle / connection. */
+  signal?: AbortSignal;
+}
+
+export interface PutMeta {
+  contentType?: string;
+  size?: number;
+}
+
+export interface Storage {
+  /** The location kinds this storage can produce (a FallbackStorage may produce several). */
+  readonly locationKinds: readonly LocationKind[];
+  stat(key: Key): Promise<FileStat>;
+  open(key: Key, options?: OpenOptions): Promise<Readable>;
+  locate(key: Key): Promise<FileLocation>;
+  put(key: Key, body: Readable | Buffer, meta?: PutMeta): Promise<FileStat>;
+}
+
+/** The neutral request shape every framework adapter produces. Header names are lower-case. */
+export interface DeliveryRequest {
+  method: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** Aborted when the client goes away. */
+  signal?: AbortSignal;
+}
+
+export type Disposition = 'inline' | 'attachment';
+
+/** Per-download options after the Deliverer resolved defaults. */
+export interface ResolvedDeliveryOptions {
+  filename: string;
+  disposition: Disposition;
+  contentType: string;
+  /** Extra response headers the app wants on the download (e.g. Cache-Control). */
+  headers: Record<string, string>;
+}
+
+/** A file the Deliverer resolved: what the strategy and the policy look at. */
+export interface ResolvedFile {
+  key: Key;
+  stat: FileStat;
+  location: FileLocation;
+  open(options?: OpenOptions): Promise<Readable>;
+}
+
+/**
+ * What to send, as plain data. A strategy never touches a framework response: the adapter
+ * applies the plan. Header values are strings already safe for Node's `setHeader`.
+ */
+export type DeliveryPlan = PlanHead & PlanBody;
+
+export interface PlanHead {
+  /** Name of the strategy that produced the plan. */
+  strategy: string;
+  status: number;
+  headers: Record<string, string>;
+}
+
+export type PlanBody =
+  | { body: 'empty' }
+  | { body: 'redirect'; location: string }
+  | { body: 'stream'; length: number; open(): Promise<Readable> };
+
+export interface DeliveryStrategy {
+  readonly name: string;
+  /** The location kinds this strategy can ever serve (checked at start-up). */
+  readonly locationKinds: readonly LocationKind[];
+  /** Whether it can serve this particular file (e.g. a name the server cannot express). */
+  canServe(file: ResolvedFile): boolean;
+  plan(request: DeliveryRequest, file: ResolvedFile, options: ResolvedDeliveryOptions): Promise<DeliveryPlan>;
+}

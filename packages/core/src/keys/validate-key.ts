@@ -1,0 +1,74 @@
+/**
+ * The one place a string becomes a `Key`. A key is a logical name such as
+ * `invoices/2026/11/42.pdf`: `/`-separated segments, NFC-normalised, never a path a client
+ * controls. Everything that maps keys to paths or URLs relies on the guarantees checked here.
+ */
+import type { Key } from '../contracts.js';
+import { invalidKey } from '../errors/index.js';
+
+/** Longest key in UTF-8 bytes (S3's own object key limit). */
+export const MAX_KEY_BYTES = 1024;
+/** Longest segment in UTF-8 bytes (the usual file-name limit). */
+export const MAX_SEGMENT_BYTES = 255;
+
+// C0 controls, DEL, C1 controls.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// Bidirectional overrides/isolates and other invisible format characters used to disguise names.
+const DISGUISE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// Unpaired UTF-16 surrogates cannot be encoded as UTF-8.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Validates and normalises `input`; throws a 400 `INVALID_KEY` error when it is not a key. */
+export function validateKey(input: unknown): Key {
+  if (typeof input !== 'string') throw invalidKey('not a string');
+  if (LONE_SURROGATE.test(input)) throw invalidKey('not valid Unicode');
+  const key = input.normalize('NFC');
+  if (key.length === 0) throw invalidKey('empty');
+  if (Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) throw invalidKey(`longer than ${MAX_KEY_BYTES} bytes`);
+  if (CONTROL.test(key)) throw invalidKey('control character');
+  if (DISGUISE.test(key)) throw invalidKey('invisible or bidirectional formatting character');
+  if (key.includes('\\')) throw invalidKey('backslash');
+  if (key.startsWith('/')) throw invalidKey('absolute path');
+  for (const segment of key.split('/')) checkSegment(segment);
+  return key as Key;
+}
+
+/** Whether `input` is a valid key (no exception). */
+export function isValidKey(input: unknown): boolean {
+  try {
+    validateKey(input);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkSegment(segment: string): void {
+  if (segment.length === 0) throw invalidKey('empty segment');
+  if (Buffer.byteLength(segment, 'utf8') > MAX_SEGMENT_BYTES) throw invalidKey(`segment longer than ${MAX_SEGMENT_BYTES} bytes`);
+  for (const form of suspiciousForms(segment)) {
+    if (form === '.' || form === '..') throw invalidKey('dot segment');
+    if (/[/\\\u0000]/.test(form)) throw invalidKey('encoded separator');
+  }
+}
+
+/**
+ * The forms a segment could take if some layer decoded or folded it: percent-decoded (up to three
+ * times) and NFKC-folded (fullwidth dots and slashes). None of them may be a dot segment or hide a
+ * separator, so a key stays safe whatever a proxy or file system does to it.
+ */
+function suspiciousForms(segment: string): string[] {
+  const forms = [segment, segment.normalize('NFKC')];
+  let current = segment;
+  for (let i = 0; i < 3 && current.includes('%'); i++) {
+    const decoded = tryDecode(current);
+    if (decoded === current) break;
+    forms.push(decoded, decoded.normalize('NFKC'));
+    current = decoded;
+  }
+  return forms;
+}
+
+function tryDecode(value: string): string {
+  return value.replace(/%[0-9a-fA-F]{2}/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+}
