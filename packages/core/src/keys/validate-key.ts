@@ -15,6 +15,10 @@ export const MAX_SEGMENT_BYTES = 255;
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 // Bidirectional overrides/isolates and other invisible format characters used to disguise names.
 const DISGUISE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+// A Windows drive prefix (`C:` or `C:/...`): absolute on Windows whatever the separator.
+const DRIVE_PREFIX = /^[A-Za-z]:(?:\/|$)/;
+// Percent-escapes of overlong UTF-8 forms (`%c0%ae` is a dot to some lenient decoders).
+const OVERLONG_ESCAPE = /%c[01]%|%e0%[89][0-9a-f]%|%f0%8[0-9a-f]%/i;
 // Unpaired UTF-16 surrogates cannot be encoded as UTF-8.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -28,7 +32,7 @@ export function validateKey(input: unknown): Key {
   if (CONTROL.test(key)) throw invalidKey('control character');
   if (DISGUISE.test(key)) throw invalidKey('invisible or bidirectional formatting character');
   if (key.includes('\\')) throw invalidKey('backslash');
-  if (key.startsWith('/')) throw invalidKey('absolute path');
+  if (key.startsWith('/') || DRIVE_PREFIX.test(key)) throw invalidKey('absolute path');
   for (const segment of key.split('/')) checkSegment(segment);
   return key as Key;
 }
@@ -49,26 +53,33 @@ function checkSegment(segment: string): void {
   for (const form of suspiciousForms(segment)) {
     if (form === '.' || form === '..') throw invalidKey('dot segment');
     if (/[/\\\u0000]/.test(form)) throw invalidKey('encoded separator');
+    if (OVERLONG_ESCAPE.test(form)) throw invalidKey('overlong UTF-8 escape');
   }
 }
 
 /**
- * The forms a segment could take if some layer decoded or folded it: percent-decoded (up to three
- * times) and NFKC-folded (fullwidth dots and slashes). None of them may be a dot segment or hide a
- * separator, so a key stays safe whatever a proxy or file system does to it.
+ * The forms a segment could take if some layer decoded or folded it: percent-decoded up to three
+ * times (bytes read as UTF-8 and as Latin-1, from the raw and the NFKC-folded segment) and
+ * NFKC-folded (fullwidth dots, slashes and percent signs). None of them may be a dot segment or
+ * hide a separator, so a key stays safe whatever a proxy or file system does to it.
  */
 function suspiciousForms(segment: string): string[] {
-  const forms = [segment, segment.normalize('NFKC')];
-  let current = segment;
-  for (let i = 0; i < 3 && current.includes('%'); i++) {
-    const decoded = tryDecode(current);
-    if (decoded === current) break;
-    forms.push(decoded, decoded.normalize('NFKC'));
-    current = decoded;
+  const forms: string[] = [];
+  for (const start of new Set([segment, segment.normalize('NFKC')])) {
+    forms.push(start);
+    let current = start;
+    for (let i = 0; i < 3 && current.includes('%'); i++) {
+      const decoded = percentDecode(current, 'utf8');
+      if (decoded === current) break;
+      const latin1 = percentDecode(current, 'latin1');
+      forms.push(decoded, decoded.normalize('NFKC'), latin1, latin1.normalize('NFKC'));
+      current = decoded;
+    }
   }
   return forms;
 }
 
-function tryDecode(value: string): string {
-  return value.replace(/%[0-9a-fA-F]{2}/g, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+/** Decodes every run of `%XX` escapes as bytes in `encoding`; never throws. */
+function percentDecode(value: string, encoding: 'utf8' | 'latin1'): string {
+  return value.replace(/(?:%[0-9a-fA-F]{2})+/g, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString(encoding));
 }
