@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort, findWebServerBinary, startWebServer, type RunningWebServer } from './supervise.js';
+
+describe('startWebServer', () => {
+  let dir: string;
+  let server: RunningWebServer | undefined;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sendoff-supervise-'));
+    await chmod(dir, 0o755);
+  });
+  afterEach(async () => {
+    await server?.stop();
+    server = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('runs nginx in the foreground until stopped, then frees the port', async () => {
+    await writeFile(join(dir, 'hello.txt'), 'hello from nginx\n');
+    const port = await findFreePort();
+    const config = `events {}\nhttp { access_log off;\n client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;\n` +
+      ` server { listen 127.0.0.1:${port}; root ${dir}; } }\n`;
+    server = await startWebServer('nginx', config, dir, { listen: { host: '127.0.0.1', port } });
+    const response = await fetch(`http://127.0.0.1:${port}/hello.txt`);
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('server')).to.match(/^nginx/);
+    expect(await response.text()).to.equal('hello from nginx\n');
+    await server.stop();
+    const after = await fetch(`http://127.0.0.1:${port}/hello.txt`).then(() => 'answered', () => 'refused');
+    expect(after).to.equal('refused');
+  });
+
+  it('quotes the server output when the config is rejected', async () => {
+    const port = await findFreePort();
+    const failure = await startWebServer('nginx', 'events {}\nhttp { no_such_directive on; }\n', dir, { listen: { host: '127.0.0.1', port } })
+      .then(() => undefined, (error: unknown) => error as Error & { code: string });
+    expect(failure?.code).to.equal('CONFIG_INVALID');
+    expect(failure?.message).to.match(/exited .*unknown directive "no_such_directive"/);
+  });
+
+  it('names the Debian package when a binary is missing', () => {
+    expect(() => findWebServerBinary('apache', [dir])).to.throw(
+      'apache2 not found: install the Debian package(s) apache2 libapache2-mod-xsendfile (apt-get install apache2 libapache2-mod-xsendfile)');
+    expect(() => findWebServerBinary('caddy', [dir])).to.throw(/^caddy not found: install the Debian package\(s\) caddy /);
+  });
+});
