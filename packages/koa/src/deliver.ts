@@ -1,0 +1,24 @@
+import type { Context } from 'koa';
+import type { DeliveryPlan, DeliveryRequest } from '@sendoff/core';
+import { applyPlan } from './apply-plan.js';
+import { toDeliveryRequest } from './to-delivery-request.js';
+
+/** Anything that turns a neutral request into a plan: a Deliverer, or a test double. */
+export interface PlanProvider<Options, Plan extends DeliveryPlan = DeliveryPlan> {
+  deliver(request: DeliveryRequest, options: Options): Promise<Plan>;
+}
+
+/**
+ * Delivers one file on a Koa context: builds the neutral request, asks the deliverer for a plan
+ * and applies it. Errors (SendoffError: status, expose, headers) propagate to Koa's error
+ * handling unchanged. Returns the plan that was applied.
+ */
+export async function deliver<Options, Plan extends DeliveryPlan>(
+  ctx: Context,
+  deliverer: PlanProvider<Options, Plan>,
+  options: Options,
+): Promise<Plan> {
+  const plan = await deliverer.deliver(toDeliveryRequest(ctx), options);
+  await applyPlan(ctx, plan);
+  return plan;
+}
