@@ -1,0 +1,51 @@
+/**
+ * Caddyfile for the caddyAccel strategy (Caddy 2.6: no `intercept` yet): `reverse_proxy` to the
+ * app, and `handle_response` catching X-Accel-Redirect, copying the app's headers but the ones the
+ * file server computes, rewriting onto a `file_server` rooted at the strategy root.
+ */
+import { join } from 'node:path';
+import { configInvalid } from '../errors/index.js';
+import { hostPort, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { HEADER_SURVIVAL } from './header-survival.js';
+
+export function caddyConfig(input: ServerConfigInput): ServerConfig {
+  const { strategy } = input;
+  if (strategy.server !== 'caddy') throw configInvalid(`caddy needs a caddyAccel strategy, got "${strategy.name}"`);
+  const runtime = safePath(input.runtimeDir, 'runtimeDir');
+  const root = safePath(strategy.root, `${strategy.name} root`);
+  const excluded = HEADER_SURVIVAL.caddy.names.map(canonicalName).join(' ');
+  const text = [
+    `# Caddyfile for sendoff (${strategy.name}): X-Accel-Redirect served from ${root}`,
+    '{',
+    '  admin off',
+    '  auto_https off',
+    '  persist_config off',
+    `  storage file_system "${join(runtime, 'data')}"`,
+    '}',
+    `http://${hostPort(input.listen, 'listen')} {`,
+    `  reverse_proxy ${hostPort(input.upstream, 'upstream')} {`,
+    '    @accel header X-Accel-Redirect *',
+    '    handle_response @accel {',
+    `      root * "${root}"`,
+    '      rewrite * {rp.header.X-Accel-Redirect}',
+    `      copy_response_headers {`,
+    `        exclude ${excluded}`,
+    '      }',
+    '      file_server',
+    '    }',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+  return {
+    server: 'caddy',
+    fileName: 'Caddyfile',
+    text,
+    directories: [runtime, join(runtime, 'data')],
+    command: { binary: 'caddy', args: ['run', '--config', join(runtime, 'Caddyfile'), '--adapter', 'caddyfile'] },
+  };
+}
+
+function canonicalName(lower: string): string {
+  return lower.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase()).replace(/^Etag$/, 'ETag');
+}

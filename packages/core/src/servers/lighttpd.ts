@@ -1,0 +1,54 @@
+/**
+ * lighttpd config for the xSendfile strategy (server "lighttpd"): mod_proxy to the app with
+ * x-sendfile enabled and always limited to the strategy root by `x-sendfile-docroot` (without it
+ * lighttpd sends any file it can read). Pid, log and upload dirs live under the runtime directory.
+ */
+import { join } from 'node:path';
+import { configInvalid } from '../errors/index.js';
+import { safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort } from './config-input.js';
+
+export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
+  const { strategy } = input;
+  if (strategy.server !== 'lighttpd') throw configInvalid(`lighttpd needs an xSendfile strategy with server "lighttpd", got "${strategy.name}"`);
+  const runtime = safePath(input.runtimeDir, 'runtimeDir');
+  const docroot = withTrailingSlash(safePath(strategy.root, `${strategy.name} root`));
+  hostPort(input.listen, 'listen');
+  hostPort(input.upstream, 'upstream');
+  const empty = join(runtime, 'empty');
+  const text = [
+    `# lighttpd config for sendoff (${strategy.name}): X-Sendfile under ${docroot}`,
+    'server.modules = ( "mod_proxy" )',
+    `server.bind = "${input.listen.host}"`,
+    `server.port = ${input.listen.port}`,
+    '# Nothing is served from here: every request goes to the app.',
+    `server.document-root = "${empty}"`,
+    `server.pid-file = "${join(runtime, 'lighttpd.pid')}"`,
+    `server.errorlog = "${join(runtime, 'error.log')}"`,
+    `server.upload-dirs = ( "${join(runtime, 'upload')}" )`,
+    'server.tag = "lighttpd"',
+    ...userLines(input),
+    '# File validators (ETag, Last-Modified, 304) need the MIME table.',
+    'include_shell "/usr/share/lighttpd/create-mime.conf.pl"',
+    'proxy.server = ( "" => ( (',
+    `  "host" => "${input.upstream.host}",`,
+    `  "port" => ${input.upstream.port},`,
+    '  "x-sendfile" => "enable",',
+    `  "x-sendfile-docroot" => ( "${docroot}" )`,
+    ') ) )',
+    '',
+  ].join('\n');
+  return {
+    server: 'lighttpd',
+    fileName: 'lighttpd.conf',
+    text,
+    directories: [runtime, empty, join(runtime, 'upload')],
+    command: { binary: 'lighttpd', args: ['-D', '-f', join(runtime, 'lighttpd.conf')] },
+  };
+}
+
+function userLines(input: ServerConfigInput): string[] {
+  if (input.user === undefined) return [];
+  const user = safeName(input.user, 'user');
+  return [`server.username = "${user}"`, `server.groupname = "${safeName(input.group ?? input.user, 'group')}"`];
+}

@@ -1,0 +1,53 @@
+/**
+ * Caddy offload: the same `X-Accel-Redirect` header as nginx, caught by `handle_response` in the
+ * generated Caddyfile and rewritten onto a `file_server` rooted at `root`. Caddy puts the value
+ * into the path raw (no percent-decoding), so it carries the root-relative path as raw UTF-8; a
+ * `?` would split off a query, so such names cannot be expressed and the policy must fall back.
+ */
+import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
+import { rawUtf8Header } from './encode-path.js';
+import { LocalRoot } from './local-root.js';
+import { notExpressible } from './not-expressible.js';
+import { offloadHeaders } from './offload-headers.js';
+
+export interface CaddyAccelOptions {
+  /** Absolute directory the Caddyfile's `root` names. */
+  root: string;
+  name?: string;
+}
+
+export interface CaddyAccelStrategy extends DeliveryStrategy {
+  readonly server: 'caddy';
+  readonly root: string;
+  /** The header value for a file, or undefined when Caddy cannot be told about it. */
+  headerValue(file: ResolvedFile): string | undefined;
+}
+
+// `?` starts a query, `#` a fragment, `%` is left alone by Caddy but refused by Go's URL parser
+// when it is not a valid escape; controls can never go in a header.
+const UNEXPRESSIBLE = /[?#%\u0000-\u001f\u007f]/;
+
+export function caddyAccel(options: CaddyAccelOptions): CaddyAccelStrategy {
+  const name = options.name ?? 'caddyAccel';
+  const root = new LocalRoot(options.root, name);
+
+  const headerValue = (file: ResolvedFile): string | undefined => {
+    const segments = root.segmentsOf(file);
+    if (segments === undefined || segments.some((segment) => UNEXPRESSIBLE.test(segment))) return undefined;
+    return rawUtf8Header(`/${segments.join('/')}`);
+  };
+
+  return {
+    name,
+    server: 'caddy',
+    locationKinds: ['local'],
+    root: root.configured,
+    headerValue,
+    canServe: (file) => headerValue(file) !== undefined,
+    async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
+      const value = headerValue(file);
+      if (value === undefined) throw notExpressible(name, 'Caddy cannot be told about this file (outside the root, or a name with "?", "#", "%" or a control character)');
+      return { strategy: name, status: 200, headers: { ...offloadHeaders(opts), 'X-Accel-Redirect': value }, body: 'empty' };
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Apache (mod_xsendfile) and lighttpd (mod_proxy x-sendfile) offload: the app answers 200 with
+ * an empty body and `X-Sendfile: <absolute path>`. Apache reads the value as raw bytes (so raw
+ * UTF-8, sent as latin1 chars) and needs the app's ETag, else every file gets `ETag: "0"`;
+ * lighttpd percent-decodes it (so each segment is encoded) and checks it against its docroot.
+ */
+import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
+import { configInvalid } from '../errors/index.js';
+import { encodePath, rawUtf8Header } from './encode-path.js';
+import { LocalRoot } from './local-root.js';
+import { notExpressible } from './not-expressible.js';
+import { offloadHeaders } from './offload-headers.js';
+
+export interface XSendfileOptions {
+  server: 'apache' | 'lighttpd';
+  /** Absolute directory whitelisted in the server config (XSendFilePath / x-sendfile-docroot). */
+  root: string;
+  /** lighttpd only: `X-LIGHTTPD-KBytes-per-second`. */
+  kbytesPerSecond?: number;
+  name?: string;
+}
+
+export interface XSendfileStrategy extends DeliveryStrategy {
+  readonly server: 'apache' | 'lighttpd';
+  readonly root: string;
+  /** The `X-Sendfile` value for a file, or undefined when the server cannot be told about it. */
+  headerValue(file: ResolvedFile): string | undefined;
+}
+
+export function xSendfile(options: XSendfileOptions): XSendfileStrategy {
+  const name = options.name ?? 'xSendfile';
+  const server = checkServer(options.server, name);
+  const root = new LocalRoot(options.root, name);
+  const extra = rateHeaders(options, name);
+
+  const headerValue = (file: ResolvedFile): string | undefined => {
+    const segments = root.segmentsOf(file);
+    if (segments === undefined) return undefined;
+    const all = [...root.ownSegments(), ...segments];
+    return server === 'apache' ? rawUtf8Header(`/${all.join('/')}`) : encodePath(all);
+  };
+
+  return {
+    name,
+    server,
+    locationKinds: ['local'],
+    root: root.configured,
+    headerValue,
+    canServe: (file) => headerValue(file) !== undefined,
+    async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
+      const value = headerValue(file);
+      if (value === undefined) throw notExpressible(name, `${server} cannot be told about this file (outside the root, or a control character in its path)`);
+      const validators = server === 'apache' ? apacheValidators(file) : {};
+      return { strategy: name, status: 200, headers: { ...offloadHeaders(opts), ...validators, ...extra, 'X-Sendfile': value }, body: 'empty' };
+    },
+  };
+}
+
+function checkServer(server: unknown, owner: string): 'apache' | 'lighttpd' {
+  if (server === 'apache' || server === 'lighttpd') return server;
+  throw configInvalid(`${owner}: server must be "apache" or "lighttpd"`);
+}
+
+function rateHeaders(options: XSendfileOptions, owner: string): Record<string, string> {
+  if (options.kbytesPerSecond === undefined) return {};
+  if (options.server !== 'lighttpd') throw configInvalid(`${owner}: kbytesPerSecond is a lighttpd option`);
+  if (!Number.isSafeInteger(options.kbytesPerSecond) || options.kbytesPerSecond <= 0) {
+    throw configInvalid(`${owner}: kbytesPerSecond must be a positive integer`);
+  }
+  return { 'X-LIGHTTPD-KBytes-per-second': String(options.kbytesPerSecond) };
+}
+
+/** Apache would otherwise answer `ETag: "0"` for every file behind the proxy. */
+function apacheValidators(file: ResolvedFile): Record<string, string> {
+  return { ETag: file.stat.etag, 'Last-Modified': file.stat.mtime.toUTCString() };
+}
