@@ -21,6 +21,6 @@ export type {
 export * from './errors/index.js';
 export * from './keys/index.js';
 export { startWebServer, findWebServerBinary, findFreePort } from './servers/supervise.js';
-export type { WebServerKind, HostPort, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
+export type { WebServerKind, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
 export { installProbe, PROBE_PATH, PROBE_KEY, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
 export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';

@@ -9,13 +9,9 @@ import { writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { SendoffError } from '../errors/index.js';
+import type { HostPort } from './config-input.js';
 
 export type WebServerKind = 'nginx' | 'apache' | 'lighttpd' | 'caddy';
-
-export interface HostPort {
-  host: string;
-  port: number;
-}
 
 export interface StartWebServerOptions {
   /** Where the server listens: start-up waits until a TCP connection succeeds there. */
