@@ -1,0 +1,194 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Readable } from 'node:stream';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { expect } from 'chai';
+import { SendoffError, validateKey } from '@sendoff/core';
+import { createS3Client } from '../src/create-s3-client.js';
+import { S3Storage } from '../src/s3-storage.js';
+import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+
+async function collect(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
+  return Buffer.concat(chunks);
+}
+
+/** A port nothing listens on (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A Readable of `bytes` in uneven chunks, so the upload cannot rely on one buffer. */
+function chunked(bytes: Buffer, chunkSize = 777_777): Readable {
+  return Readable.from((function* () {
+    for (let offset = 0; offset < bytes.length; offset += chunkSize) yield bytes.subarray(offset, offset + chunkSize);
+  })(), { objectMode: false });
+}
+
+describe('S3Storage against s3rver', () => {
+  let s3: LocalS3;
+  let storage: S3Storage;
+  const text = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
+  const textKey = validateKey('docs/alphabet.txt');
+
+  before(async () => {
+    s3 = await startLocalS3();
+    storage = new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: 'files' });
+    await storage.put(textKey, text, { contentType: 'text/plain' });
+  });
+  after(async () => s3.stop());
+
+  it('puts a buffer and stats it: size, quoted MD5 ETag, mtime, content type', async () => {
+    const stat = await storage.stat(textKey);
+    expect(stat.size).to.equal(text.length);
+    expect(stat.etag).to.equal(`"${md5(text)}"`);
+    expect(stat.contentType).to.equal('text/plain');
+    expect(stat.mtime).to.be.instanceOf(Date);
+    expect(Math.abs(stat.mtime.getTime() - Date.now())).to.be.below(60_000);
+  });
+
+  it('opens the whole object with the same bytes', async () => {
+    expect(await collect(await storage.open(textKey))).to.deep.equal(text);
+  });
+
+  it('stores the object under the prefix and locates it there', async () => {
+    expect(storage.prefix).to.equal('files/');
+    expect(await storage.locate(textKey)).to.deep.equal({ kind: 's3', bucket: s3.bucket, objectKey: 'files/docs/alphabet.txt', key: textKey });
+    const raw = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: 'files/docs/alphabet.txt' }));
+    expect(Buffer.from(await raw.Body!.transformToByteArray())).to.deep.equal(text);
+  });
+
+  for (const [start, end] of [[0, 4], [10, 19], [31, 35]] as const) {
+    it(`opens bytes ${start}-${end}`, async () => {
+      const bytes = await collect(await storage.open(textKey, { range: { start, end } }));
+      expect(bytes.toString()).to.equal(text.subarray(start, end + 1).toString());
+    });
+  }
+
+  it('gives exactly one byte for a 0-0 range even though s3rver answers with the whole object', async () => {
+    const bytes = await collect(await storage.open(textKey, { range: { start: 0, end: 0 } }));
+    expect(bytes.toString()).to.equal('0');
+  });
+
+  it('round-trips a 21 MiB streamed upload through multipart, bytes equal', async function () {
+    this.timeout(60_000);
+    const big = randomBytes(21 * 1024 * 1024 + 123);
+    const key = validateKey('big/random.bin');
+    const commands: string[] = [];
+    s3.client.middlewareStack.add((next, context) => (args) => {
+      commands.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize', name: 'recordCommands' });
+    let stat;
+    try {
+      stat = await storage.put(key, chunked(big), { contentType: 'application/octet-stream' });
+    } finally {
+      s3.client.middlewareStack.remove('recordCommands');
+    }
+    expect(commands.filter((name) => name === 'UploadPartCommand')).to.have.length(5);
+    expect(commands).to.include.members(['CreateMultipartUploadCommand', 'CompleteMultipartUploadCommand']);
+    expect(stat.size).to.equal(big.length);
+    expect(stat.contentType).to.equal('application/octet-stream');
+    expect(stat.etag).to.match(/^"[^"]+"$/);
+    const back = await collect(await storage.open(key));
+    expect(back.length).to.equal(big.length);
+    expect(sha256(back)).to.equal(sha256(big));
+    const tail = await collect(await storage.open(key, { range: { start: big.length - 1000, end: big.length - 1 } }));
+    expect(tail).to.deep.equal(big.subarray(big.length - 1000));
+  });
+
+  it('stores a small streamed upload without chunk framing in the content', async () => {
+    const key = validateKey('small/streamed.txt');
+    const body = Buffer.from('streamed body, no aws-chunked framing please');
+    await storage.put(key, chunked(body, 7), { contentType: 'text/plain; charset=utf-8' });
+    expect(await collect(await storage.open(key))).to.deep.equal(body);
+    expect((await storage.stat(key)).contentType).to.equal('text/plain; charset=utf-8');
+  });
+
+  it('answers a missing object with NOT_FOUND 404, exposed, for stat and open', async () => {
+    const key = validateKey('nope/missing.txt');
+    for (const attempt of [() => storage.stat(key), () => storage.open(key)]) {
+      const error = await attempt().then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(SendoffError);
+      expect((error as SendoffError).code).to.equal('NOT_FOUND');
+      expect((error as SendoffError).status).to.equal(404);
+      expect((error as SendoffError).expose).to.equal(true);
+      expect((error as SendoffError).message).to.not.include('files/');
+    }
+  });
+
+  it('maps a missing bucket to a 502 that is not exposed', async () => {
+    const other = new S3Storage({ client: s3.client, bucket: 'no-such-bucket-here' });
+    const error = await other.open(textKey).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(SendoffError);
+    expect((error as SendoffError).status).to.equal(502);
+    expect((error as SendoffError).expose).to.equal(false);
+    expect((error as SendoffError).cause).to.be.instanceOf(Error);
+  });
+
+  it('destroys the S3 body when the signal aborts', async function () {
+    this.timeout(30_000);
+    const key = validateKey('big/abort.bin');
+    await storage.put(key, randomBytes(8 * 1024 * 1024));
+    const controller = new AbortController();
+    const stream = await storage.open(key, { signal: controller.signal });
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    expect(first.length).to.be.greaterThan(0);
+    const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
+    stream.on('error', () => undefined);
+    controller.abort();
+    await closed;
+    expect(stream.destroyed).to.equal(true);
+  });
+
+  it('rejects with the abort when the signal is already aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await storage.open(textKey, { signal: controller.signal }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.be.instanceOf(SendoffError);
+    expect((error as SendoffError).expose).to.equal(false);
+  });
+});
+
+describe('S3Storage with S3 out of reach', () => {
+  let storage: S3Storage;
+  let client: ReturnType<typeof createS3Client>;
+
+  before(async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    client = createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts: 2 });
+    storage = new S3Storage({ client, bucket: 'sendoff-test' });
+  });
+  after(() => client.destroy());
+
+  const key = validateKey('any/file.txt');
+  for (const [operation, run] of [
+    ['stat', () => storage.stat(key)],
+    ['open', () => storage.open(key)],
+    ['put', () => storage.put(key, Buffer.from('x'))],
+  ] as const) {
+    it(`${operation} rejects with STORAGE_UNAVAILABLE 503, cause kept, nothing exposed`, async () => {
+      const error = await run().then(() => undefined, (e: unknown) => e);
+      expect(error).to.be.instanceOf(SendoffError);
+      const sendoffError = error as SendoffError;
+      expect(sendoffError.code).to.equal('STORAGE_UNAVAILABLE');
+      expect(sendoffError.status).to.equal(503);
+      expect(sendoffError.expose).to.equal(false);
+      expect(sendoffError.cause).to.be.instanceOf(Error);
+      expect(sendoffError.message).to.equal('storage unavailable');
+    });
+  }
+
+  it('rejects a bucket-less configuration and an absolute prefix', () => {
+    expect(() => new S3Storage({ client, bucket: '' })).to.throw(SendoffError, /bucket/);
+    expect(() => new S3Storage({ client, bucket: 'b', prefix: '/abs' })).to.throw(SendoffError, /prefix/);
+  });
+});
