@@ -1,0 +1,82 @@
+/**
+ * The destination of a migration: an S3Storage over a client configured from the options and the
+ * standard AWS environment variables, after a HeadBucket that turns the usual set-up mistakes
+ * (missing bucket, refused or absent credentials, unreachable endpoint) into clear usage errors.
+ */
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { S3Storage, createS3Client } from '@sendoff/s3';
+import { UsageError } from '../../io.js';
+import type { S3Url } from './parse-s3-url.js';
+import { describeError, isMissingBucket, isRefused, rootCause } from './remote-errors.js';
+
+export interface S3TargetOptions {
+  url: S3Url;
+  endpoint?: string;
+  region?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Parts uploaded in parallel per large file. */
+  queueSize?: number;
+}
+
+export interface S3Target {
+  storage: S3Storage;
+  client: S3Client;
+}
+
+export async function openS3Target(options: S3TargetOptions): Promise<S3Target> {
+  const env = options.env ?? process.env;
+  const endpoint = options.endpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  if (endpoint !== undefined) checkEndpoint(endpoint);
+  const client = createS3Client({
+    region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
+    // Every object is read back and hashed, so the SDK's own checksums add nothing, and several
+    // S3-compatible servers store their aws-chunked framing as content.
+    checksums: 'WHEN_REQUIRED',
+    maxAttempts: 3,
+  });
+  try {
+    await checkBucket(client, options.url.bucket, endpoint);
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+  const storage = new S3Storage({ client, bucket: options.url.bucket, prefix: options.url.prefix, queueSize: options.queueSize ?? 2 });
+  return { storage, client };
+}
+
+async function checkBucket(client: S3Client, bucket: string, endpoint: string | undefined): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    throw bucketProblem(error, bucket, endpoint);
+  }
+}
+
+function bucketProblem(error: unknown, bucket: string, endpoint: string | undefined): Error {
+  const cause = rootCause(error);
+  if (cause.name === 'CredentialsProviderError') {
+    return new UsageError('no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', { cause: error });
+  }
+  if (isMissingBucket(error)) return new UsageError(`bucket ${bucket} does not exist`, { cause: error });
+  if (isRefused(error)) {
+    return new UsageError(
+      `access to bucket ${bucket} refused (${describeError(error)}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+      { cause: error },
+    );
+  }
+  const where = endpoint ?? 'AWS S3';
+  return new UsageError(`cannot reach bucket ${bucket} at ${where}: ${describeError(error)}`, { cause: error });
+}
+
+function checkEndpoint(endpoint: string): void {
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new UsageError(`--endpoint must be a URL such as http://127.0.0.1:9000, got ${JSON.stringify(endpoint)}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint must be an http or https URL, got ${JSON.stringify(endpoint)}`);
+  }
+}

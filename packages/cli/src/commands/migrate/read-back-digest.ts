@@ -1,0 +1,29 @@
+/**
+ * Reads an object back from the store and hashes it: what the store will actually serve, which is
+ * the only checksum sound on every S3 implementation (an ETag is not an MD5 under SSE-KMS or for
+ * multipart uploads on AWS, and s3rver keeps a stale ETag when its files change behind its back).
+ */
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Key, Storage } from '@sendoff/core';
+import { HashingStream } from './hashing-stream.js';
+
+export interface Digest {
+  sha256: string;
+  bytes: number;
+}
+
+export async function readBackDigest(storage: Storage, key: Key): Promise<Digest> {
+  const body = await storage.open(key);
+  const hashing = new HashingStream();
+  await pipeline(body, hashing, discard());
+  return { sha256: hashing.sha256, bytes: hashing.bytes };
+}
+
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}
