@@ -1,0 +1,51 @@
+/**
+ * `Content-Disposition` per RFC 6266: an ASCII `filename="..."` every client understands and, when
+ * the name is not plain ASCII, `filename*=UTF-8''...` with the exact name. Built on the
+ * `content-disposition` package, after making the name safe: that package keeps only the
+ * basename (so `a/b` would lose `a`) and passes control characters through.
+ */
+import format from 'content-disposition';
+import type { Disposition } from '../contracts.js';
+
+/** The name used when nothing printable is left of the requested one. */
+export const DEFAULT_FILENAME = 'download';
+
+// C0 controls, DEL, C1 controls, and the path separators of every platform.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\]/g;
+// Bidirectional overrides/isolates and invisible format characters (they disguise extensions).
+const DISGUISE = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+// Unpaired UTF-16 surrogates cannot be encoded as UTF-8.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const COMBINING_MARK = /\p{M}/gu;
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/g;
+
+/**
+ * Builds the header value. Never throws on a name: `/`, `\`, control, invisible and bidirectional
+ * formatting characters and lone surrogates become `_`; a name left empty (or only dots) becomes
+ * `download`.
+ */
+export function contentDisposition(filename: string, disposition: Disposition): string {
+  const name = sanitizeFilename(filename);
+  return format(name, { type: disposition, fallback: asciiFallback(name) });
+}
+
+/** The name as it will reach the client: what `contentDisposition` puts in the header. */
+export function sanitizeFilename(filename: string): string {
+  const name = String(filename)
+    .normalize('NFC')
+    .replace(LONE_SURROGATE, '_')
+    .replace(UNSAFE, '_')
+    .replace(DISGUISE, '_');
+  return isOnlyDots(name) ? DEFAULT_FILENAME : name;
+}
+
+/** An ASCII version of a (sanitised) name: accents dropped, anything else non-ASCII as `_`. */
+export function asciiFallback(name: string): string {
+  // NFKD folds compatibility forms too (a fullwidth solidus becomes `/`), hence UNSAFE again.
+  const ascii = name.normalize('NFKD').replace(COMBINING_MARK, '').replace(NOT_PRINTABLE_ASCII, '_').replace(UNSAFE, '_');
+  return isOnlyDots(ascii) ? DEFAULT_FILENAME : ascii;
+}
+
+function isOnlyDots(name: string): boolean {
+  return /^\.*$/.test(name);
+}

@@ -1,0 +1,10 @@
+export { contentDisposition, sanitizeFilename, asciiFallback, DEFAULT_FILENAME } from './content-disposition.js';
+export { strongEtag, etagOf, isEntityTag, isWeakEtag, isStrongMatch, isWeakMatch, parseEntityTagList } from './etag.js';
+export { parseHttpDate, formatHttpDate } from './http-date.js';
+export { evaluateConditions, isPreconditionFailure, isFresh, isRangeFresh } from './conditional.js';
+export type { Validators, ConditionalOutcome } from './conditional.js';
+export { selectRange, contentRange, rangeLength } from './range.js';
+export type { RangeSelection } from './range.js';
+export { ALLOWED_METHODS, isReadMethod, isHeadMethod } from './method.js';
+export { listHeader, singleHeader } from './headers.js';
+export type { RequestHeaders } from './headers.js';
