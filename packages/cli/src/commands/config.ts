@@ -1,0 +1,119 @@
+/**
+ * `sendoff config <nginx|apache|lighttpd|caddy> [--config FILE] [--listen host:port]
+ * [--upstream host:port] [--runtime-dir DIR] [--strategy NAME] [--user NAME] [--keep-header NAME]...`
+ * prints the web-server config generated from the deployment's offload strategy for that server.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateServerConfig, isSendoffError, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { parseAddress } from '../address.js';
+import { loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
+import { UsageError, type Command, type CommandIo } from '../io.js';
+
+export const SERVER_KINDS: readonly ServerKind[] = ['nginx', 'apache', 'lighttpd', 'caddy'];
+
+export const DEFAULT_LISTEN = '127.0.0.1:8080';
+export const DEFAULT_UPSTREAM = '127.0.0.1:3000';
+export const DEFAULT_RUNTIME_DIR = '.sendoff-run';
+
+/** The strategy each server needs, for messages. */
+const STRATEGY_FOR: Record<ServerKind, string> = {
+  nginx: 'xAccel({ root, prefix })',
+  apache: "xSendfile({ server: 'apache', root })",
+  lighttpd: "xSendfile({ server: 'lighttpd', root })",
+  caddy: 'caddyAccel({ root })',
+};
+
+const OPTIONS = {
+  config: { type: 'string', short: 'c' },
+  listen: { type: 'string' },
+  upstream: { type: 'string' },
+  'runtime-dir': { type: 'string' },
+  strategy: { type: 'string' },
+  user: { type: 'string' },
+  group: { type: 'string' },
+  'keep-header': { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const configCommand: Command = {
+  summary: 'print the nginx / apache / lighttpd / caddy config for a deployment',
+  run: runConfig,
+};
+
+async function runConfig(args: string[], io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
+  if (values.help) {
+    io.out(usage());
+    return 0;
+  }
+  const server = serverKindOf(positionals);
+  const deployment = await loadDeployment(values.config);
+  const strategy = pickStrategy(server, strategiesOf(deployment), values.strategy);
+  const settings = deployment.server ?? {};
+  try {
+    const generated = generateServerConfig({
+      server,
+      listen: parseAddress(values.listen ?? settings.listen ?? DEFAULT_LISTEN, '--listen'),
+      upstream: parseAddress(values.upstream ?? settings.upstream ?? DEFAULT_UPSTREAM, '--upstream'),
+      strategy,
+      runtimeDir: resolve(values['runtime-dir'] ?? settings.runtimeDir ?? DEFAULT_RUNTIME_DIR),
+      keepHeaders: values['keep-header'],
+      user: values.user,
+      group: values.group,
+    });
+    io.out(generated.text);
+    io.err(`# run it in the foreground with: ${generated.command.binary} ${generated.command.args.map(quoteArg).join(' ')}\n`);
+    return 0;
+  } catch (error) {
+    if (isSendoffError(error) && error.code === 'CONFIG_INVALID') throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+function serverKindOf(positionals: string[]): ServerKind {
+  const [server, ...rest] = positionals;
+  if (server === undefined) throw new UsageError(`which server? sendoff config <${SERVER_KINDS.join('|')}>`);
+  if (!SERVER_KINDS.includes(server as ServerKind)) throw new UsageError(`unknown server "${server}": use ${SERVER_KINDS.join(', ')}`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  return server as ServerKind;
+}
+
+/** The deployment's offload strategy for `server` (by its `server`; by name when there are several). */
+export function pickStrategy(server: ServerKind, strategies: DeliveryStrategy[], name?: string): OffloadStrategy {
+  const matching = strategies.filter((strategy) => isOffloadFor(server, strategy));
+  const chosen = name === undefined ? matching : matching.filter((strategy) => strategy.name === name);
+  if (chosen.length === 0) {
+    const known = strategies.map((strategy) => strategy.name).join(', ') || 'none';
+    const named = name === undefined ? '' : ` named "${name}"`;
+    throw new UsageError(`no strategy${named} for ${server} in the deployment (strategies: ${known}): add ${STRATEGY_FOR[server]}`);
+  }
+  if (chosen.length > 1) {
+    throw new UsageError(`several strategies for ${server} (${chosen.map((s) => s.name).join(', ')}): choose one with --strategy NAME`);
+  }
+  return chosen[0] as OffloadStrategy;
+}
+
+function isOffloadFor(server: ServerKind, strategy: DeliveryStrategy): boolean {
+  return (strategy as Partial<OffloadStrategy>).server === server && typeof (strategy as Partial<OffloadStrategy>).root === 'string';
+}
+
+function quoteArg(arg: string): string {
+  return /^[A-Za-z0-9_./:=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function usage(): string {
+  return [
+    `usage: sendoff config <${SERVER_KINDS.join('|')}> [options]`,
+    '',
+    '  -c, --config FILE       deployment module (default: sendoff.config.ts or .js in the working directory)',
+    `      --listen HOST:PORT  where the web server listens (default: module's server.listen, else ${DEFAULT_LISTEN})`,
+    `      --upstream HOST:PORT the Node app (default: module's server.upstream, else ${DEFAULT_UPSTREAM})`,
+    `      --runtime-dir DIR   pid file, logs, temp files (default: module's server.runtimeDir, else ./${DEFAULT_RUNTIME_DIR})`,
+    '      --strategy NAME     which strategy, when the deployment has several for this server',
+    '      --user NAME         unprivileged user for the workers when the server starts as root',
+    '      --group NAME        its group (default: the user name)',
+    '      --keep-header NAME  nginx: re-add this app header after the handoff (repeatable)',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * Loads a deployment module (`sendoff.config.ts` / `.js`) and picks from it what the CLI needs.
+ * The module default-exports the deployment config the app itself uses:
+ * `{ environment, storage, strategies, policy, server?: { listen, upstream, runtimeDir } }`.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DeliveryStrategy } from '@sendoff/core';
+import { UsageError } from '../io.js';
+
+/** The parts of a deployment config the CLI reads. */
+export interface DeploymentModule {
+  environment?: string;
+  strategies: readonly DeliveryStrategy[] | Readonly<Record<string, DeliveryStrategy>>;
+  server?: {
+    listen?: unknown;
+    upstream?: unknown;
+    runtimeDir?: string;
+  };
+  [other: string]: unknown;
+}
+
+/** The module files looked for in the working directory when `--config` is not given. */
+export const DEFAULT_MODULES = ['sendoff.config.ts', 'sendoff.config.js', 'sendoff.config.mjs'];
+
+/** Imports the module at `path` (or the first default one in `cwd`) and checks its shape. */
+export async function loadDeployment(path: string | undefined, cwd = process.cwd()): Promise<DeploymentModule> {
+  const file = moduleFile(path, cwd);
+  let loaded: { default?: unknown };
+  try {
+    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (error) {
+    throw new UsageError(`cannot load deployment module ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const config = loaded.default;
+  if (!isDeployment(config)) {
+    throw new UsageError(`deployment module ${file} must default-export a deployment config with \`strategies\``);
+  }
+  return config;
+}
+
+/** The strategies of the deployment, as a list. */
+export function strategiesOf(deployment: DeploymentModule): DeliveryStrategy[] {
+  const { strategies } = deployment;
+  return Array.isArray(strategies) ? [...strategies] : Object.values(strategies);
+}
+
+function moduleFile(path: string | undefined, cwd: string): string {
+  if (path !== undefined) {
+    const file = resolve(cwd, path);
+    if (!existsSync(file)) throw new UsageError(`deployment module not found: ${path}`);
+    return file;
+  }
+  const found = DEFAULT_MODULES.map((name) => resolve(cwd, name)).find((file) => existsSync(file));
+  if (found === undefined) throw new UsageError(`no deployment module: pass --config <file> or create ${DEFAULT_MODULES[0]}`);
+  return found;
+}
+
+function isDeployment(value: unknown): value is DeploymentModule {
+  if (typeof value !== 'object' || value === null) return false;
+  const strategies = (value as { strategies?: unknown }).strategies;
+  return typeof strategies === 'object' && strategies !== null;
+}
