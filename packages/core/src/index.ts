@@ -24,3 +24,13 @@ export { startWebServer, findWebServerBinary, findFreePort } from './servers/sup
 export type { WebServerKind, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
 export { installProbe, PROBE_PATH, PROBE_KEY, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
 export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';
+export { xAccel } from './strategies/x-accel.js';
+export type { XAccelOptions, XAccelStrategy } from './strategies/x-accel.js';
+export { caddyAccel } from './strategies/caddy-accel.js';
+export type { CaddyAccelOptions, CaddyAccelStrategy } from './strategies/caddy-accel.js';
+export { xSendfile } from './strategies/x-sendfile.js';
+export type { XSendfileOptions, XSendfileStrategy } from './strategies/x-sendfile.js';
+export { generateServerConfig } from './servers/index.js';
+export type { ServerConfigInput, ServerConfig, OffloadStrategy, HostPort } from './servers/config-input.js';
+export { HEADER_SURVIVAL, survivesHandoff } from './servers/header-survival.js';
+export type { ServerKind, HeaderSurvival } from './servers/header-survival.js';

@@ -19,7 +19,6 @@ export function caddyConfig(input: ServerConfigInput): ServerConfig {
     '{',
     '  admin off',
     '  auto_https off',
-    '  persist_config off',
     `  storage file_system "${join(runtime, 'data')}"`,
     '}',
     `http://${hostPort(input.listen, 'listen')} {`,
