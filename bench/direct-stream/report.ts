@@ -1,0 +1,141 @@
+/** The `## Direct stream` section of bench/RESULTS.md, from one run's results. */
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { failuresOf, megabytesPerSecond } from '../lib/downloader.js';
+import { rateFailuresOf } from '../lib/request-rate.js';
+import { formatMiB, formatNumber, formatRatio, median, ratio } from '../lib/stats.js';
+import type { ContenderResults, DirectStreamResults } from './index.js';
+
+export const SECTION_HEADING = 'Direct stream';
+
+interface Figures {
+  name: string;
+  requestsPerSecond: number;
+  megabytesPerSecond: number;
+  memoryGrowth: number;
+}
+
+export function renderDirectStream(run: DirectStreamResults, command: string): string {
+  const figures = run.results.map(figuresOf);
+  return [
+    `## ${SECTION_HEADING}`,
+    '',
+    ...context(run, command),
+    '',
+    ...summary(run, figures),
+    '',
+    ...memoryTable(run),
+    '',
+    ...failureTable(run),
+    '',
+    ...roundsTable(run),
+  ].join('\n');
+}
+
+function figuresOf(result: ContenderResults): Figures {
+  return {
+    name: result.contender.name,
+    requestsPerSecond: median(result.small.map((report) => report.requestsPerSecond)),
+    megabytesPerSecond: median(result.large.map(megabytesPerSecond)),
+    memoryGrowth: result.memory.peak - result.memory.baseline,
+  };
+}
+
+function context(run: DirectStreamResults, command: string): string[] {
+  const cores = cpus();
+  return [
+    `Run ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(run.durationMs / 60_000).toFixed(1)} min, with:`,
+    '',
+    '```sh',
+    command,
+    '```',
+    '',
+    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}.`,
+    'The machine is shared and was running other test suites at the same time: absolute figures are noisy;',
+    'the ratios of this one interleaved run (a, b, c, a, b, c, ...) are what counts.',
+    '',
+    'Each server runs in its own Node process (TypeScript loaded through tsx) on 127.0.0.1; the load',
+    'generator (autocannon for small files, a Node client that reads every body to the end for the large',
+    'file) runs in the bench process. Every server is checked first to return the exact bytes.',
+    '',
+    ...run.results.map((result) => `- **${result.contender.name}**: ${result.contender.description}`),
+  ];
+}
+
+function summary(run: DirectStreamResults, figures: Figures[]): string[] {
+  const [ours, koaSend, send] = figures as [Figures, Figures, Figures];
+  const s = run.settings;
+  const row = (label: string, pick: (f: Figures) => number, digits: number): string =>
+    `| ${label} | ${figures.map((f) => formatNumber(pick(f), digits)).join(' | ')} | ${formatRatio(ratio(pick(ours), pick(koaSend)))} | ${formatRatio(ratio(pick(ours), pick(send)))} |`;
+  return [
+    '### Summary',
+    '',
+    `| | ${figures.map((f) => f.name).join(' | ')} | ${ours.name}/${koaSend.name} | ${ours.name}/${send.name} |`,
+    `|---|${figures.map(() => '---:').join('|')}|---:|---:|`,
+    row(`4 KiB files, req/s (median of ${s.rounds} × ${s.smallSeconds} s, ${s.smallConnections} connections)`, (f) => f.requestsPerSecond, 0),
+    row(`${formatMiB(s.largeSize)} file, MB/s (median of ${s.rounds} × ${s.largeSeconds} s, ${s.largeConnections} connections)`, (f) => f.megabytesPerSecond, 0),
+    `| RSS peak − baseline, ${s.rssClients} clients × ${formatMiB(s.largeSize)} | ${figures.map((f) => formatMiB(f.memoryGrowth)).join(' | ')} | | |`,
+    '',
+    ...verdict(run, ours, koaSend),
+  ];
+}
+
+function verdict(run: DirectStreamResults, ours: Figures, koaSend: Figures): string[] {
+  const rate = ratio(ours.requestsPerSecond, koaSend.requestsPerSecond);
+  const throughput = ratio(ours.megabytesPerSecond, koaSend.megabytesPerSecond);
+  const flat = ours.memoryGrowth < run.settings.largeSize;
+  const met = rate >= 1 && throughput >= 1 && flat;
+  return [
+    `Target (≥ 1.0x koa-send on both, RSS flat, i.e. growing by less than one file's size): **${met ? 'met' : 'missed'}**`,
+    `(req/s ${formatRatio(rate)}, MB/s ${formatRatio(throughput)}, RSS growth ${formatMiB(ours.memoryGrowth)}).`,
+  ];
+}
+
+function memoryTable(run: DirectStreamResults): string[] {
+  const s = run.settings;
+  return [
+    `### Memory: ${s.rssClients} clients each downloading the ${formatMiB(s.largeSize)} file at once`,
+    '',
+    `VmRSS of the server process from /proc every 100 ms; baseline = median over ${s.rssIdleMs} ms idle after a warm-up; time limit ${s.rssSeconds} s.`,
+    '',
+    '| server | baseline | peak | peak − baseline | downloads completed | failures | unfinished | aggregate MB/s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...run.results.map(({ contender, memory }) =>
+      `| ${contender.name} | ${formatMiB(memory.baseline)} | ${formatMiB(memory.peak)} | ${formatMiB(memory.peak - memory.baseline)} | ` +
+        `${memory.download.completed}/${s.rssClients * s.rssPerClient} | ${failuresOf(memory.download)} | ` +
+        `${memory.download.unfinished}${memory.overLimit ? ' (stopped: over the RSS limit)' : ''} | ${formatNumber(megabytesPerSecond(memory.download), 0)} |`,
+    ),
+  ];
+}
+
+function failureTable(run: DirectStreamResults): string[] {
+  return [
+    '### Responses and failures (all rounds)',
+    '',
+    'A failure is a non-2xx status, a body of the wrong length or a connection error.',
+    '',
+    'A crash is the server process found dead after a run (it was restarted and verified before the next one).',
+    '',
+    '| server | 4 KiB requests | 4 KiB failures | large downloads completed | large failures | process crashes |',
+    '|---|---:|---:|---:|---:|---:|',
+    ...run.results.map(({ contender, small, large, crashes, memory }) =>
+      `| ${contender.name} | ${sum(small.map((r) => r.total))} | ${sum(small.map(rateFailuresOf))} | ` +
+        `${sum(large.map((r) => r.completed))} | ${sum(large.map(failuresOf))} | ${crashes + (memory.crashed ? 1 : 0)} |`,
+    ),
+  ];
+}
+
+function roundsTable(run: DirectStreamResults): string[] {
+  return [
+    '### Every round',
+    '',
+    '| server | 4 KiB req/s | large MB/s |',
+    '|---|---|---|',
+    ...run.results.map(({ contender, small, large }) =>
+      `| ${contender.name} | ${small.map((r) => formatNumber(r.requestsPerSecond)).join(', ')} | ${large.map((r) => formatNumber(megabytesPerSecond(r))).join(', ')} |`,
+    ),
+  ];
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs a server under test in its own Node process (TypeScript through tsx, workspace packages
+ * through the `sendoff-source` condition) and waits for the `{"port":N}` line it prints once
+ * listening on 127.0.0.1. One process per server keeps its RSS separate from the load generator.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: where `tsx` and the workspace packages resolve from. */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ChildServer {
+  readonly name: string;
+  readonly pid: number;
+  readonly port: number;
+  readonly origin: string;
+  /** Whether the process has exited (after `stop()`, or on its own: a crash). */
+  readonly exited: boolean;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Label used in reports. */
+  name: string;
+  /** The server script (absolute path or file URL). */
+  script: string | URL;
+  /** Arguments after the script. */
+  args?: readonly string[];
+  /** How long to wait for the port line. */
+  startTimeoutMs?: number;
+}
+
+export async function startChildServer(options: StartOptions): Promise<ChildServer> {
+  const script = options.script instanceof URL ? fileURLToPath(options.script) : options.script;
+  const child = spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', script, ...(options.args ?? [])], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  try {
+    const port = await waitForPort(child, options.startTimeoutMs ?? 30_000);
+    return {
+      name: options.name,
+      pid: child.pid!,
+      port,
+      origin: `http://127.0.0.1:${port}`,
+      get exited() {
+        return hasExited(child);
+      },
+      stop: () => stopChild(child),
+    };
+  } catch (error) {
+    await stopChild(child);
+    throw new Error(`${options.name} did not start: ${(error as Error).message}`);
+  }
+}
+
+function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => fail(new Error(`no port after ${timeoutMs} ms`)), timeoutMs);
+    const onExit = (code: number | null) => fail(new Error(`exited with code ${code}`));
+    child.once('exit', onExit);
+    child.once('error', fail);
+    lines.on('line', (line) => {
+      const port = portFrom(line);
+      if (port === undefined) return;
+      cleanUp();
+      resolve(port);
+    });
+    function fail(error: Error): void {
+      cleanUp();
+      reject(error);
+    }
+    function cleanUp(): void {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.off('error', fail);
+      lines.removeAllListeners('line');
+      child.stdout!.resume();
+    }
+  });
+}
+
+function portFrom(line: string): number | undefined {
+  try {
+    const message = JSON.parse(line) as { port?: unknown };
+    return typeof message.port === 'number' ? message.port : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
