@@ -1,0 +1,132 @@
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { expect } from 'chai';
+import type { FileLocation, FileStat, Key, LocationKind, OpenOptions, PutMeta, Storage } from '../contracts.js';
+import { SendoffError, notFound } from '../errors/index.js';
+import { FallbackStorage } from './fallback-storage.js';
+
+const k = (value: string) => value as Key;
+
+/** An in-memory storage recording its calls; `failWith` makes every read fail with that error. */
+class MemoryStorage implements Storage {
+  readonly files = new Map<string, Buffer>();
+  readonly calls: string[] = [];
+  failWith: Error | undefined;
+
+  constructor(
+    readonly label: string,
+    readonly locationKinds: readonly LocationKind[],
+    files: Record<string, string> = {},
+  ) {
+    for (const [key, body] of Object.entries(files)) this.files.set(key, Buffer.from(body));
+  }
+
+  async stat(key: Key): Promise<FileStat> {
+    const body = this.#read('stat', key);
+    return { size: body.length, mtime: new Date(0), etag: `"${this.label}-${body.length}"` };
+  }
+
+  async open(key: Key, options?: OpenOptions): Promise<Readable> {
+    const body = this.#read('open', key);
+    return Readable.from([options?.range ? body.subarray(options.range.start, options.range.end + 1) : body]);
+  }
+
+  async locate(key: Key): Promise<FileLocation> {
+    this.#read('locate', key);
+    return this.locationKinds[0] === 's3' ? { kind: 's3', bucket: this.label, objectKey: key, key } : { kind: 'local', root: `/${this.label}`, path: `/${this.label}/${key}`, key };
+  }
+
+  async put(key: Key, body: Readable | Buffer, _meta?: PutMeta): Promise<FileStat> {
+    this.calls.push(`put ${key}`);
+    const buffer = Buffer.isBuffer(body) ? body : Buffer.from(await text(body));
+    this.files.set(key, buffer);
+    return { size: buffer.length, mtime: new Date(0), etag: `"${this.label}-${buffer.length}"` };
+  }
+
+  #read(operation: string, key: Key): Buffer {
+    this.calls.push(`${operation} ${key}`);
+    if (this.failWith) throw this.failWith;
+    const body = this.files.get(key);
+    if (!body) throw notFound();
+    return body;
+  }
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(SendoffError);
+    return error as SendoffError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('FallbackStorage', () => {
+  let primary: MemoryStorage;
+  let secondary: MemoryStorage;
+  let storage: FallbackStorage;
+
+  beforeEach(() => {
+    primary = new MemoryStorage('primary', ['s3'], { 'both.txt': 'from primary', 'new.txt': 'only new' });
+    secondary = new MemoryStorage('secondary', ['local'], { 'both.txt': 'from secondary', 'old.txt': 'only old' });
+    storage = new FallbackStorage([primary, secondary]);
+  });
+
+  it('produces the union of the location kinds, without duplicates', () => {
+    expect(storage.locationKinds).to.deep.equal(['s3', 'local']);
+    expect(new FallbackStorage([secondary, new MemoryStorage('x', ['local'])]).locationKinds).to.deep.equal(['local']);
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => new FallbackStorage([])).to.throw(SendoffError).with.property('code', 'CONFIG_INVALID');
+  });
+
+  it('reads from the first storage that has the key', async () => {
+    expect((await storage.stat(k('both.txt'))).etag).to.equal('"primary-12"');
+    expect(await text(await storage.open(k('both.txt')))).to.equal('from primary');
+    expect(await storage.locate(k('both.txt'))).to.deep.equal({ kind: 's3', bucket: 'primary', objectKey: 'both.txt', key: 'both.txt' });
+    expect(secondary.calls).to.deep.equal([]);
+  });
+
+  it('moves on to the next storage on NOT_FOUND', async () => {
+    expect((await storage.stat(k('old.txt'))).etag).to.equal('"secondary-8"');
+    expect(await text(await storage.open(k('old.txt'), { range: { start: 5, end: 7 } }))).to.equal('old');
+    expect(await storage.locate(k('old.txt'))).to.deep.equal({ kind: 'local', root: '/secondary', path: '/secondary/old.txt', key: 'old.txt' });
+    expect(primary.calls).to.deep.equal(['stat old.txt', 'open old.txt', 'locate old.txt']);
+  });
+
+  it('answers NOT_FOUND 404 when no storage has the key', async () => {
+    const error = await failureOf(storage.stat(k('none.txt')));
+    expect(error.code).to.equal('NOT_FOUND');
+    expect(error.status).to.equal(404);
+    expect(primary.calls).to.deep.equal(['stat none.txt']);
+    expect(secondary.calls).to.deep.equal(['stat none.txt']);
+  });
+
+  it('propagates any other error without trying the next storage', async () => {
+    primary.failWith = new SendoffError('STORAGE_UNAVAILABLE', 'storage unavailable');
+    const error = await failureOf(storage.open(k('old.txt')));
+    expect(error.code).to.equal('STORAGE_UNAVAILABLE');
+    expect(error.status).to.equal(503);
+    expect(secondary.calls).to.deep.equal([]);
+  });
+
+  it('propagates a plain error as is', async () => {
+    primary.failWith = new Error('socket hang up');
+    let caught: unknown;
+    try {
+      await storage.stat(k('old.txt'));
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).to.equal(primary.failWith);
+  });
+
+  it('writes to the first storage only', async () => {
+    const stat = await storage.put(k('up.txt'), Buffer.from('uploaded'));
+    expect(stat.etag).to.equal('"primary-8"');
+    expect(primary.files.get('up.txt')?.toString()).to.equal('uploaded');
+    expect(secondary.calls).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,306 @@
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { expect } from 'chai';
+import type { Key } from '../contracts.js';
+import { SendoffError } from '../errors/index.js';
+import { LocalStorage } from './local-storage.js';
+
+const k = (value: string) => value as Key;
+
+async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(SendoffError);
+    return error as SendoffError;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('LocalStorage', () => {
+  let base: string;
+  let root: string;
+  let outside: string;
+  let storage: LocalStorage;
+
+  beforeEach(async () => {
+    base = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-local-'));
+    root = path.join(base, 'root');
+    outside = path.join(base, 'outside');
+    await fsp.mkdir(path.join(root, 'docs'), { recursive: true });
+    await fsp.mkdir(outside);
+    await fsp.writeFile(path.join(root, 'docs', 'hello.txt'), 'hello, world');
+    await fsp.writeFile(path.join(root, 'digits.bin'), '0123456789');
+    await fsp.writeFile(path.join(outside, 'secret.txt'), 'top secret');
+    storage = new LocalStorage({ root });
+  });
+
+  afterEach(async () => {
+    await fsp.rm(base, { recursive: true, force: true });
+  });
+
+  it('declares the local location kind', () => {
+    expect(storage.locationKinds).to.deep.equal(['local']);
+  });
+
+  it('refuses an empty root', () => {
+    expect(() => new LocalStorage({ root: '' })).to.throw(SendoffError).with.property('code', 'CONFIG_INVALID');
+  });
+
+  describe('stat', () => {
+    it('gives size, mtime, a strong quoted etag and the content type', async () => {
+      const when = new Date('2026-01-02T03:04:05.678Z');
+      await fsp.utimes(path.join(root, 'docs', 'hello.txt'), when, when);
+      const stat = await storage.stat(k('docs/hello.txt'));
+      expect(stat.size).to.equal(12);
+      expect(stat.mtime.getTime()).to.equal(when.getTime());
+      expect(stat.etag).to.equal(`"c-${when.getTime().toString(16)}"`);
+      expect(stat.contentType).to.equal('text/plain; charset=utf-8');
+    });
+
+    it('leaves the content type out for an unknown extension', async () => {
+      await fsp.writeFile(path.join(root, 'blob.unknownext'), 'x');
+      const stat = await storage.stat(k('blob.unknownext'));
+      expect(stat.contentType).to.equal(undefined);
+      expect(stat.etag).to.match(/^"1-[0-9a-f]+"$/);
+    });
+
+    it('changes the etag when the file changes', async () => {
+      const before = await storage.stat(k('digits.bin'));
+      await fsp.writeFile(path.join(root, 'digits.bin'), '0123456789abc');
+      const after = await storage.stat(k('digits.bin'));
+      expect(after.etag).to.not.equal(before.etag);
+      expect(after.size).to.equal(13);
+    });
+
+    for (const [label, key] of [
+      ['a missing file', 'nope.txt'],
+      ['a missing directory', 'nope/file.txt'],
+      ['a directory', 'docs'],
+      ['a path through a file', 'digits.bin/x'],
+    ] as const) {
+      it(`answers NOT_FOUND 404 for ${label}, without a path in the message`, async () => {
+        const error = await failureOf(storage.stat(k(key)));
+        expect(error.code).to.equal('NOT_FOUND');
+        expect(error.status).to.equal(404);
+        expect(error.expose).to.equal(true);
+        expect(error.message).to.equal('file not found');
+      });
+    }
+
+    it('rejects an invalid key with INVALID_KEY 400 even when cast to Key', async () => {
+      const error = await failureOf(storage.stat(k('../outside/secret.txt')));
+      expect(error.code).to.equal('INVALID_KEY');
+      expect(error.status).to.equal(400);
+    });
+
+    it('answers NOT_FOUND when the root does not exist', async () => {
+      const missing = new LocalStorage({ root: path.join(base, 'missing-root') });
+      expect((await failureOf(missing.stat(k('a.txt')))).code).to.equal('NOT_FOUND');
+    });
+  });
+
+  describe('symlinks', () => {
+    it('treats a symlink pointing outside the root as NOT_FOUND (stat, open, locate)', async () => {
+      await fsp.symlink(path.join(outside, 'secret.txt'), path.join(root, 'escape.txt'));
+      for (const attempt of [storage.stat(k('escape.txt')), storage.open(k('escape.txt')), storage.locate(k('escape.txt'))]) {
+        const error = await failureOf(attempt);
+        expect(error.code).to.equal('NOT_FOUND');
+        expect(error.status).to.equal(404);
+        expect(error.message).to.not.include(base);
+      }
+    });
+
+    it('treats a directory symlink pointing outside the root as NOT_FOUND', async () => {
+      await fsp.symlink(outside, path.join(root, 'elsewhere'));
+      const error = await failureOf(storage.open(k('elsewhere/secret.txt')));
+      expect(error.code).to.equal('NOT_FOUND');
+    });
+
+    it('follows a symlink that stays inside the root and reports the real path', async () => {
+      await fsp.symlink(path.join(root, 'docs', 'hello.txt'), path.join(root, 'alias.txt'));
+      expect(await text(await storage.open(k('alias.txt')))).to.equal('hello, world');
+      const location = await storage.locate(k('alias.txt'));
+      expect(location.path).to.equal(path.join(await fsp.realpath(root), 'docs', 'hello.txt'));
+    });
+
+    it('works when the root itself is reached through a symlink', async () => {
+      const linkedRoot = path.join(base, 'linked-root');
+      await fsp.symlink(root, linkedRoot);
+      const linked = new LocalStorage({ root: linkedRoot });
+      const location = await linked.locate(k('docs/hello.txt'));
+      expect(location).to.deep.equal({
+        kind: 'local',
+        root: await fsp.realpath(root),
+        path: path.join(await fsp.realpath(root), 'docs', 'hello.txt'),
+        key: 'docs/hello.txt',
+      });
+    });
+
+    it('refuses to write through a directory symlink that leaves the root', async () => {
+      await fsp.symlink(outside, path.join(root, 'elsewhere'));
+      const error = await failureOf(storage.put(k('elsewhere/new/planted.txt'), Buffer.from('x')));
+      expect(error.code).to.equal('FORBIDDEN');
+      expect(error.status).to.equal(403);
+      expect(error.message).to.not.include(base);
+      expect(await fsp.readdir(outside)).to.deep.equal(['secret.txt']);
+    });
+  });
+
+  describe('open', () => {
+    it('streams the whole file', async () => {
+      expect(await text(await storage.open(k('docs/hello.txt')))).to.equal('hello, world');
+    });
+
+    it('streams an inclusive byte range', async () => {
+      expect(await text(await storage.open(k('digits.bin'), { range: { start: 2, end: 5 } }))).to.equal('2345');
+      expect(await text(await storage.open(k('digits.bin'), { range: { start: 9, end: 9 } }))).to.equal('9');
+      expect(await text(await storage.open(k('digits.bin'), { range: { start: 0, end: 9 } }))).to.equal('0123456789');
+    });
+
+    for (const range of [
+      { start: 5, end: 2 },
+      { start: -1, end: 2 },
+      { start: 0, end: 10 },
+      { start: 10, end: 12 },
+      { start: 1.5, end: 3 },
+    ]) {
+      it(`refuses the range ${JSON.stringify(range)} with 416 and Content-Range`, async () => {
+        const error = await failureOf(storage.open(k('digits.bin'), { range }));
+        expect(error.code).to.equal('RANGE_NOT_SATISFIABLE');
+        expect(error.status).to.equal(416);
+        expect(error.headers).to.deep.equal({ 'content-range': 'bytes */10' });
+      });
+    }
+
+    it('destroys the stream when the signal aborts', async () => {
+      const big = Buffer.alloc(4 * 1024 * 1024, 7);
+      await fsp.writeFile(path.join(root, 'big.bin'), big);
+      const controller = new AbortController();
+      const stream = await storage.open(k('big.bin'), { signal: controller.signal });
+      const closed = new Promise<unknown>((resolve) => {
+        stream.on('error', resolve);
+        stream.on('close', () => resolve('closed'));
+      });
+      controller.abort();
+      const outcome = await closed;
+      expect(stream.destroyed).to.equal(true);
+      expect((outcome as Error).name).to.equal('AbortError');
+    });
+
+    it('refuses to open with an already aborted signal', async () => {
+      const controller = new AbortController();
+      controller.abort();
+      let caught: unknown;
+      try {
+        await storage.open(k('digits.bin'), { signal: controller.signal });
+      } catch (error) {
+        caught = error;
+      }
+      expect((caught as Error).name).to.equal('AbortError');
+    });
+
+    it('answers NOT_FOUND for a directory', async () => {
+      expect((await failureOf(storage.open(k('docs')))).code).to.equal('NOT_FOUND');
+    });
+  });
+
+  describe('locate', () => {
+    it('gives the real root, the real path and the key', async () => {
+      const location = await storage.locate(k('docs/hello.txt'));
+      const realRoot = await fsp.realpath(root);
+      expect(location).to.deep.equal({ kind: 'local', root: realRoot, path: path.join(realRoot, 'docs', 'hello.txt'), key: 'docs/hello.txt' });
+    });
+
+    it('answers NOT_FOUND for a missing file', async () => {
+      expect((await failureOf(storage.locate(k('missing.txt')))).code).to.equal('NOT_FOUND');
+    });
+  });
+
+  describe('put', () => {
+    it('writes a buffer, creating directories, and returns its stat', async () => {
+      const stat = await storage.put(k('new/deep/dir/report.pdf'), Buffer.from('%PDF-1.7'));
+      expect(stat.size).to.equal(8);
+      expect(stat.contentType).to.equal('application/pdf');
+      expect(await fsp.readFile(path.join(root, 'new', 'deep', 'dir', 'report.pdf'), 'utf8')).to.equal('%PDF-1.7');
+      expect(stat.etag).to.equal((await storage.stat(k('new/deep/dir/report.pdf'))).etag);
+    });
+
+    it('streams a Readable and replaces an existing file', async () => {
+      await storage.put(k('docs/hello.txt'), Readable.from([Buffer.from('new '), Buffer.from('content')]));
+      expect(await fsp.readFile(path.join(root, 'docs', 'hello.txt'), 'utf8')).to.equal('new content');
+      expect(await fsp.readdir(path.join(root, 'docs'))).to.deep.equal(['hello.txt']);
+    });
+
+    it('is atomic: a failing body leaves the old content and no temporary file', async () => {
+      const failing = new Readable({
+        read() {
+          this.push(Buffer.from('partial'));
+          this.destroy(new Error('upload interrupted'));
+        },
+      });
+      let caught: unknown;
+      try {
+        await storage.put(k('docs/hello.txt'), failing);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).to.be.instanceOf(SendoffError);
+      expect((caught as SendoffError).code).to.equal('STORAGE_ERROR');
+      expect((caught as SendoffError).expose).to.equal(false);
+      expect(await fsp.readFile(path.join(root, 'docs', 'hello.txt'), 'utf8')).to.equal('hello, world');
+      expect(await fsp.readdir(path.join(root, 'docs'))).to.deep.equal(['hello.txt']);
+    });
+
+    it('never shows a half-written file to readers', async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const slow = Readable.from(
+        (async function* () {
+          yield Buffer.from('first half, ');
+          await gate;
+          yield Buffer.from('second half');
+        })(),
+      );
+      const writing = storage.put(k('docs/hello.txt'), slow);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(await text(await storage.open(k('docs/hello.txt')))).to.equal('hello, world');
+      release();
+      await writing;
+      expect(await text(await storage.open(k('docs/hello.txt')))).to.equal('first half, second half');
+    });
+
+    it('refuses a body whose size differs from meta.size, keeping the old file', async () => {
+      const error = await failureOf(storage.put(k('docs/hello.txt'), Buffer.from('abc'), { size: 4 }));
+      expect(error.code).to.equal('BAD_REQUEST');
+      expect(error.status).to.equal(400);
+      expect(await fsp.readFile(path.join(root, 'docs', 'hello.txt'), 'utf8')).to.equal('hello, world');
+      expect(await fsp.readdir(path.join(root, 'docs'))).to.deep.equal(['hello.txt']);
+    });
+
+    it('refuses a key whose parent is a file, or that names a directory', async () => {
+      for (const key of ['digits.bin/child.txt', 'docs']) {
+        const error = await failureOf(storage.put(k(key), Buffer.from('x')));
+        expect(error.code).to.equal('FORBIDDEN');
+        expect(error.status).to.equal(403);
+        expect(error.message).to.not.include(base);
+      }
+      expect(await fsp.readFile(path.join(root, 'digits.bin'), 'utf8')).to.equal('0123456789');
+    });
+
+    it('creates the root when it does not exist yet', async () => {
+      const fresh = new LocalStorage({ root: path.join(base, 'fresh-root') });
+      await fresh.put(k('a.txt'), Buffer.from('A'));
+      expect(await text(await fresh.open(k('a.txt')))).to.equal('A');
+    });
+
+    it('rejects an invalid key before touching the disk', async () => {
+      const error = await failureOf(storage.put(k('../outside/planted.txt'), Buffer.from('x')));
+      expect(error.code).to.equal('INVALID_KEY');
+      expect(await fsp.readdir(outside)).to.deep.equal(['secret.txt']);
+    });
+  });
+});

@@ -1,0 +1,167 @@
+/**
+ * Files under one directory. A key maps to a path under the root, and every access checks the
+ * real path (symlinks resolved) is still under the real root: anything else is "not found", so a
+ * client cannot even learn that an escaping link exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import type { Stats } from 'node:fs';
+import path from 'node:path';
+import { addAbortSignal } from 'node:stream';
+import type { Readable } from 'node:stream';
+import mime from 'mime-types';
+import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
+import { SendoffError, configInvalid, notFound } from '../errors/index.js';
+import { validateKey } from '../keys/index.js';
+import { isMissing, readError, writeError } from './fs-errors.js';
+
+export interface LocalStorageOptions {
+  /** The directory holding the files. Relative paths resolve against the working directory. */
+  root: string;
+}
+
+export class LocalStorage implements Storage {
+  readonly locationKinds = ['local'] as const;
+  readonly root: string;
+  #realRoot: Promise<string> | undefined;
+
+  constructor(options: LocalStorageOptions) {
+    if (typeof options?.root !== 'string' || options.root.length === 0) {
+      throw configInvalid('LocalStorage needs a non-empty `root` directory');
+    }
+    this.root = path.resolve(options.root);
+  }
+
+  async stat(key: Key): Promise<FileStat> {
+    const real = await this.#resolveExisting(key);
+    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
+    if (!stats.isFile()) throw notFound();
+    return toFileStat(real, stats);
+  }
+
+  async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
+    options.signal?.throwIfAborted();
+    const real = await this.#resolveExisting(key);
+    const handle = await fsp.open(real, 'r').catch((error: unknown) => Promise.reject(readError(error)));
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) throw notFound();
+      if (options.range) checkRange(options.range, stats.size);
+      const stream = handle.createReadStream(options.range ? { start: options.range.start, end: options.range.end } : {});
+      return options.signal ? addAbortSignal(options.signal, stream) : stream;
+    } catch (error) {
+      await handle.close();
+      throw readError(error);
+    }
+  }
+
+  async locate(key: Key): Promise<LocalLocation> {
+    const real = await this.#resolveExisting(key);
+    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
+    if (!stats.isFile()) throw notFound();
+    return { kind: 'local', root: await this.#rootPath(), path: real, key: validateKey(key) };
+  }
+
+  async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
+    const valid = validateKey(key);
+    const segments = valid.split('/');
+    const name = segments.pop() as string;
+    try {
+      await fsp.mkdir(this.root, { recursive: true });
+      const dir = await this.#makeDirectories(segments);
+      const target = path.join(dir, name);
+      await writeAtomically(target, body, meta);
+      return toFileStat(target, await fsp.stat(target));
+    } catch (error) {
+      throw writeError(error);
+    }
+  }
+
+  /** The real path of the existing file for `key`, or NOT_FOUND when it is missing or escapes. */
+  async #resolveExisting(key: Key): Promise<string> {
+    const valid = validateKey(key);
+    const root = await this.#rootPath();
+    let real: string;
+    try {
+      real = await fsp.realpath(path.join(root, ...valid.split('/')));
+    } catch (error) {
+      throw readError(error);
+    }
+    if (!isInside(root, real)) throw notFound();
+    return real;
+  }
+
+  async #rootPath(): Promise<string> {
+    this.#realRoot ??= fsp.realpath(this.root).catch((error: unknown) => {
+      this.#realRoot = undefined;
+      throw isMissing(error) ? notFound(error) : readError(error);
+    });
+    return this.#realRoot;
+  }
+
+  /** mkdir -p one level at a time, refusing as soon as a level resolves outside the root. */
+  async #makeDirectories(segments: string[]): Promise<string> {
+    const root = await this.#rootPath();
+    let current = root;
+    for (const segment of segments) {
+      const next = path.join(current, segment);
+      await fsp.mkdir(next).catch((error: unknown) => {
+        if ((error as { code?: string }).code !== 'EEXIST') throw error;
+      });
+      current = await fsp.realpath(next);
+      if (!isInside(root, current)) throw new SendoffError('FORBIDDEN', 'key is not writable');
+      if (!(await fsp.stat(current)).isDirectory()) throw new SendoffError('FORBIDDEN', 'key is not writable: a parent is a file');
+    }
+    return current;
+  }
+}
+
+/** Whether `candidate` (a real path) is strictly under `root` (a real path). */
+function isInside(root: string, candidate: string): boolean {
+  const relative = path.relative(root, candidate);
+  return relative.length > 0 && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+function checkRange(range: ByteRange, size: number): void {
+  const valid = Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < size;
+  if (!valid) {
+    throw new SendoffError('RANGE_NOT_SATISFIABLE', 'range not satisfiable', { headers: { 'content-range': `bytes */${size}` } });
+  }
+}
+
+function toFileStat(file: string, stats: Stats): FileStat {
+  const mtimeMs = Math.round(stats.mtimeMs);
+  const contentType = mime.contentType(path.basename(file));
+  return {
+    size: stats.size,
+    mtime: new Date(mtimeMs),
+    etag: `"${stats.size.toString(16)}-${mtimeMs.toString(16)}"`,
+    ...(contentType ? { contentType } : {}),
+  };
+}
+
+/** Streams `body` to a temporary file next to `target`, flushes it, then renames it into place. */
+async function writeAtomically(target: string, body: Readable | Buffer, meta: PutMeta): Promise<void> {
+  const temp = path.join(path.dirname(target), `.${randomBytes(8).toString('hex')}.sendoff-tmp`);
+  const handle = await fsp.open(temp, 'wx', 0o644);
+  try {
+    let written = 0;
+    for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
+      const buffer: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      for (let offset = 0; offset < buffer.length; ) {
+        offset += (await handle.write(buffer, offset)).bytesWritten;
+      }
+      written += buffer.length;
+    }
+    if (meta.size !== undefined && written !== meta.size) {
+      throw new SendoffError('BAD_REQUEST', `body has ${written} bytes, expected ${meta.size}`);
+    }
+    await handle.sync();
+    await handle.close();
+    await fsp.rename(temp, target);
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await fsp.rm(temp, { force: true }).catch(() => undefined);
+    throw error;
+  }
+}
