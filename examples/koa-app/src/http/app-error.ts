@@ -1,0 +1,22 @@
+/** An error of the app itself, rendered as `{ error: { code, message } }` with its status. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly expose: boolean;
+
+  constructor(
+    readonly code: string,
+    message: string,
+    status: number,
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = status;
+    this.expose = status < 500;
+  }
+}
+
+export const unauthorized = (message = 'sign in first'): AppError => new AppError('UNAUTHORIZED', message, 401);
+export const fileNotFound = (): AppError => new AppError('NOT_FOUND', 'file not found', 404);
+export const badRequest = (message: string): AppError => new AppError('BAD_REQUEST', message, 400);
+export const forbidden = (message: string): AppError => new AppError('FORBIDDEN', message, 403);
+export const payloadTooLarge = (limit: number): AppError => new AppError('PAYLOAD_TOO_LARGE', `the file is larger than ${limit} bytes`, 413);

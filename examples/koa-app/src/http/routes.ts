@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import Router from '@koa/router';
+import { bodyParser } from '@koa/bodyparser';
+import type { Container } from 'inversify';
+import { SessionTokens } from '../auth/session-tokens.js';
+import { requireUser } from '../auth/require-user.js';
+import { FilesController } from './files-controller.js';
+import { LinksController } from './links-controller.js';
+import { SessionController } from './session-controller.js';
+
+const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
+
+/** The app's routes. Handlers get their services from the container and never see a profile. */
+export function buildRouter(container: Container): Router {
+  const router = new Router();
+  const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
+  const signedIn = requireUser(container.get(SessionTokens));
+  const session = container.get(SessionController);
+  const files = container.get(FilesController);
+  const links = container.get(LinksController);
+
+  router.get('/', (ctx) => {
+    ctx.type = 'html';
+    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+    ctx.body = PAGE;
+  });
+  router.post('/api/session', json, (ctx) => session.create(ctx));
+  router.get('/api/files', signedIn, (ctx) => files.list(ctx));
+  router.post('/api/files', signedIn, (ctx) => files.upload(ctx));
+  router.get('/api/files/:id/download', signedIn, (ctx) => files.download(ctx));
+  router.post('/api/files/:id/share', signedIn, json, (ctx) => files.share(ctx));
+  router.post('/api/files/:id/link', signedIn, json, (ctx) => files.createLink(ctx));
+  router.get('/l/:token', (ctx) => links.open(ctx));
+  return router;
+}

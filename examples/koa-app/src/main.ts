@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { DEMO_USERS } from './seed/seed-data.js';
+import { startApp } from './start-app.js';
+
+const DEFAULT_DATA_DIR = fileURLToPath(new URL('../data', import.meta.url));
+
+async function main(): Promise<void> {
+  const port = portFrom(process.env['PORT']);
+  const app = await startApp({
+    port,
+    host: process.env['HOST'] || '127.0.0.1',
+    dataDir: process.env['DATA_DIR'] || DEFAULT_DATA_DIR,
+    profile: process.env['SENDOFF_PROFILE'] || undefined,
+    env: process.env,
+  });
+  console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
+  if (app.seeded) console.log('seeded a fresh data directory with demo files');
+  console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);
+  const stop = (): void => {
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+function portFrom(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 3000;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${raw}"`);
+  return port;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

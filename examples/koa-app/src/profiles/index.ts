@@ -1,0 +1,21 @@
+import type { Profile } from './profile.js';
+import { dev } from './dev.js';
+
+export type { Profile, ProfileContext, FrontServer } from './profile.js';
+
+/** Every known profile, by name. A new deployment profile is one file plus one line here. */
+export const profiles: Readonly<Record<string, Profile>> = {
+  [dev.name]: dev,
+};
+
+export const DEFAULT_PROFILE = dev.name;
+
+/** The profile called `name`; an unknown name fails with the list of known ones. */
+export function profileNamed(name: string): Profile {
+  const profile = Object.hasOwn(profiles, name) ? profiles[name] : undefined;
+  if (profile === undefined) {
+    const known = Object.keys(profiles).sort().join(', ');
+    throw new Error(`unknown SENDOFF_PROFILE "${name}"; known profiles: ${known}`);
+  }
+  return profile;
+}

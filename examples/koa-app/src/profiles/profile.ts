@@ -1,0 +1,27 @@
+import type { DeliveryConfig } from '@sendoff/core';
+
+/** What a profile may look at when it builds a deployment. */
+export interface ProfileContext {
+  /** The app's data directory (absolute). Local files live under `<dataDir>/files`. */
+  dataDir: string;
+  /** The environment variables the app was started with. */
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** A web server started in front of the app (nginx, Apache, Caddy…), when the profile needs one. */
+export interface FrontServer {
+  /** Starts it, proxying to the app on 127.0.0.1:`appPort`; resolves to the URL clients use. */
+  start(appPort: number): Promise<{ publicUrl: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A deployment profile: how files are stored and delivered. Handlers never change with the
+ * profile; only the DeliveryConfig (and maybe a front server) does.
+ */
+export interface Profile {
+  name: string;
+  /** One line shown at start-up. */
+  description?: string;
+  createDelivery(ctx: ProfileContext): Promise<{ config: DeliveryConfig; front?: FrontServer }>;
+}

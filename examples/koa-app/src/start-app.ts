@@ -1,0 +1,115 @@
+import { promises as fsp } from 'node:fs';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { buildContainer } from './container.js';
+import { createKoaApp } from './create-koa-app.js';
+import { openDatabase } from './db/open-database.js';
+import { DEFAULT_PROFILE, profileNamed } from './profiles/index.js';
+import { loadSecret } from './secret.js';
+import { seedIfFresh } from './seed/seed.js';
+import {
+  DEFAULT_LINK_TTL_SECONDS,
+  DEFAULT_MAX_LINK_TTL_SECONDS,
+  DEFAULT_SESSION_TTL_SECONDS,
+  DEFAULT_UPLOAD_LIMIT_BYTES,
+  type AppSettings,
+} from './settings.js';
+
+export interface StartAppOptions {
+  /** 0 picks a free port. */
+  port: number;
+  host?: string;
+  dataDir: string;
+  /** A profile name (see src/profiles); default `dev`. */
+  profile?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+  uploadLimitBytes?: number;
+  /** Where server-side failures are reported; default console.error. */
+  log?: (...args: unknown[]) => void;
+}
+
+export interface RunningApp {
+  /** The URL clients use (the front server's when the profile has one). */
+  url: string;
+  /** The app's own URL. */
+  appUrl: string;
+  profile: string;
+  /** Whether this start seeded a fresh data directory. */
+  seeded: boolean;
+  close(): Promise<void>;
+}
+
+/** Starts the example app: profile → Deliverer → container → seed → Koa on host:port (→ front server). */
+export async function startApp(options: StartAppOptions): Promise<RunningApp> {
+  const env = options.env ?? process.env;
+  const dataDir = path.resolve(options.dataDir);
+  const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
+  await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
+  const { config, front } = await profile.createDelivery({ dataDir, env });
+  const settings: AppSettings = {
+    dataDir,
+    uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
+    maxLinkTtlSeconds: DEFAULT_MAX_LINK_TTL_SECONDS,
+    defaultLinkTtlSeconds: DEFAULT_LINK_TTL_SECONDS,
+    sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
+    secret: await loadSecret(dataDir, env),
+    publicUrl: '',
+  };
+  const db = openDatabase(dataDir);
+  try {
+    const container = buildContainer(config, settings, db);
+    const seeded = await seedIfFresh(container);
+    const server = await listen(createKoaApp(container, options.log).callback(), options.port, options.host ?? '127.0.0.1');
+    const appUrl = urlOf(server);
+    const publicUrl = front ? (await front.start((server.address() as AddressInfo).port)).publicUrl : appUrl;
+    settings.publicUrl = publicUrl.replace(/\/+$/, '');
+    return {
+      url: settings.publicUrl,
+      appUrl,
+      profile: profile.name,
+      seeded,
+      close: async () => {
+        await front?.stop();
+        await closeServer(server);
+        db.close();
+      },
+    };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function uploadLimitFrom(env: Readonly<Record<string, string | undefined>>): number {
+  const raw = env['UPLOAD_LIMIT_BYTES'];
+  if (raw === undefined || raw === '') return DEFAULT_UPLOAD_LIMIT_BYTES;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`UPLOAD_LIMIT_BYTES must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+async function listen(handler: RequestListener, port: number, host: string): Promise<Server> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}
+
+function urlOf(server: Server): string {
+  const { address, port } = server.address() as AddressInfo;
+  const host = address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

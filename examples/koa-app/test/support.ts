@@ -1,0 +1,154 @@
+import http from 'node:http';
+import { promises as fsp } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import { startApp, type RunningApp, type StartAppOptions } from '../src/start-app.js';
+
+/** A known secret, so tests can forge expired tokens and links. */
+export const TEST_SECRET = 'test-secret-of-at-least-thirty-two-characters';
+
+export interface TestApp {
+  app: RunningApp;
+  url: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the app in-process on 127.0.0.1:0 with a fresh temporary data directory. */
+export async function startTestApp(options: Partial<StartAppOptions> = {}): Promise<TestApp> {
+  const dataDir = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-example-'));
+  const logged: unknown[][] = [];
+  const app = await startApp({
+    port: 0,
+    dataDir,
+    env: { SENDOFF_APP_SECRET: TEST_SECRET },
+    log: (...args) => logged.push(args),
+    ...options,
+  });
+  return {
+    app,
+    url: app.url,
+    dataDir,
+    stop: async () => {
+      await app.close();
+      await fsp.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  json<T = any>(): T;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  token?: string;
+}
+
+/** One HTTP/1.1 request with node:http; the body comes back as raw bytes. */
+export function request(url: string, options: RequestOptions = {}): Promise<RawResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
+  if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
+      });
+    });
+    req.on('error', reject);
+    req.end(options.body);
+  });
+}
+
+/** A JSON request. */
+export function sendJson(url: string, value: unknown, options: RequestOptions = {}): Promise<RawResponse> {
+  return request(url, {
+    method: 'POST',
+    ...options,
+    headers: { 'Content-Type': 'application/json', ...options.headers },
+    body: JSON.stringify(value),
+  });
+}
+
+export async function signIn(base: string, user: string, password = user): Promise<string> {
+  const res = await sendJson(`${base}/api/session`, { user, password });
+  expect(res.status).to.equal(200);
+  return res.json<{ token: string }>().token;
+}
+
+export interface Part {
+  field: string;
+  /** Sent as `filename*=UTF-8''…` (RFC 5987), so any name survives; `rawName` sends filename="…" as UTF-8 bytes. */
+  filename?: string;
+  rawName?: string;
+  contentType?: string;
+  bytes: Buffer;
+}
+
+/** A multipart/form-data body built byte by byte, so tests control exactly what the server parses. */
+export function multipart(parts: Part[]): { body: Buffer; contentType: string } {
+  const boundary = `----sendoff-test-${Math.random().toString(16).slice(2)}`;
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    let disposition = `form-data; name="${part.field}"`;
+    if (part.rawName !== undefined) disposition += `; filename="${part.rawName}"`;
+    if (part.filename !== undefined) disposition += `; filename*=UTF-8''${encodeRfc5987(part.filename)}`;
+    const head = `--${boundary}\r\nContent-Disposition: ${disposition}\r\n` + (part.contentType ? `Content-Type: ${part.contentType}\r\n` : '') + '\r\n';
+    chunks.push(Buffer.from(head, 'utf8'), part.bytes, Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function encodeRfc5987(value: string): string {
+  return encodeURIComponent(value).replace(/['()*!]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export async function upload(base: string, token: string, part: Omit<Part, 'field'>): Promise<RawResponse> {
+  const { body, contentType } = multipart([{ field: 'file', ...part }]);
+  return request(`${base}/api/files`, { method: 'POST', token, headers: { 'Content-Type': contentType }, body });
+}
+
+export interface ListedFile {
+  id: string;
+  name: string;
+  size: number;
+  contentType: string;
+}
+
+export async function listFiles(base: string, token: string): Promise<ListedFile[]> {
+  const res = await request(`${base}/api/files`, { token });
+  expect(res.status).to.equal(200);
+  return res.json<ListedFile[]>();
+}
+
+export async function fileNamed(base: string, token: string, name: string): Promise<ListedFile> {
+  const found = (await listFiles(base, token)).find((file) => file.name === name);
+  expect(found, `file ${name}`).to.not.equal(undefined);
+  return found!;
+}
+
+/** Asserts the JSON error shape and returns its code. */
+export function expectError(res: RawResponse, status: number, code?: string): void {
+  expect(res.status).to.equal(status);
+  expect(res.headers['content-type']).to.match(/^application\/json/);
+  const body = res.json<{ error: { code: string; message: string } }>();
+  expect(body.error).to.be.an('object');
+  expect(body.error.code).to.be.a('string');
+  expect(body.error.message).to.be.a('string');
+  if (code !== undefined) expect(body.error.code).to.equal(code);
+  const text = res.body.toString();
+  expect(text).not.to.match(/at .+\(.+:\d+:\d+\)|node_modules|sendoff-example-/);
+  expect(text).not.to.include(os.tmpdir());
+}

@@ -1,0 +1,2 @@
+export { TYPES } from './types.js';
+export { sendoffModule, type SendoffModuleExtras } from './sendoff-module.js';
