@@ -34,3 +34,6 @@ export { generateServerConfig } from './servers/index.js';
 export type { ServerConfigInput, ServerConfig, OffloadStrategy, HostPort } from './servers/config-input.js';
 export { HEADER_SURVIVAL, survivesHandoff } from './servers/header-survival.js';
 export type { ServerKind, HeaderSurvival } from './servers/header-survival.js';
+export * from './http/index.js';
+export { directStream } from './strategies/direct-stream.js';
+export type { DirectStreamOptions } from './strategies/direct-stream.js';
