@@ -1,0 +1,157 @@
+import { expect } from 'chai';
+import { caddyAccel } from '../strategies/caddy-accel.js';
+import { xAccel, type XAccelStrategy } from '../strategies/x-accel.js';
+import { xSendfile } from '../strategies/x-sendfile.js';
+import type { ServerConfigInput } from './config-input.js';
+import { generateServerConfig } from './index.js';
+
+const ROOT = '/srv/sendoff/files';
+const RUN = '/var/run/sendoff-web';
+
+function input(overrides: Partial<ServerConfigInput> & Pick<ServerConfigInput, 'server' | 'strategy'>): ServerConfigInput {
+  return { listen: { host: '127.0.0.1', port: 8080 }, upstream: { host: '127.0.0.1', port: 3000 }, runtimeDir: RUN, ...overrides };
+}
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return (error as { code?: string }).code;
+  }
+}
+
+describe('generateServerConfig', () => {
+  describe('nginx', () => {
+    const strategy = xAccel({ root: ROOT, prefix: '/_protected/', keepHeaders: ['X-Request-Id'] });
+    const config = generateServerConfig(input({ server: 'nginx', strategy, keepHeaders: ['X-Trace', 'x-request-id'], user: 'www-data' }));
+
+    it('proxies to the app and aliases an internal location, both ending in "/"', () => {
+      expect(config.text).to.include('listen 127.0.0.1:8080;');
+      expect(config.text).to.include('proxy_pass http://127.0.0.1:3000;');
+      expect(config.text).to.match(/location \^~ \/_protected\/ \{\n\s+internal;\n\s+alias "\/srv\/sendoff\/files\/";/);
+      expect(config.text).to.include('include /etc/nginx/mime.types;');
+    });
+
+    it('re-adds the kept headers once each, from the upstream response', () => {
+      expect(config.text).to.include('add_header X-Request-Id $upstream_http_x_request_id;');
+      expect(config.text).to.include('add_header X-Trace $upstream_http_x_trace;');
+      expect(config.text.match(/add_header/g)).to.have.length(2);
+    });
+
+    it('keeps pid, logs and temp paths under the runtime dir, and names the worker user', () => {
+      expect(config.text).to.include(`pid "${RUN}/nginx.pid";`);
+      expect(config.text).to.include(`error_log "${RUN}/error.log" warn;`);
+      expect(config.text).to.include(`access_log "${RUN}/access.log";`);
+      for (const temp of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) {
+        expect(config.text).to.include(`${temp}_temp_path "${RUN}/temp/${temp}";`);
+        expect(config.directories).to.include(`${RUN}/temp/${temp}`);
+      }
+      expect(config.text).to.include('user www-data www-data;');
+      expect(config.fileName).to.equal('nginx.conf');
+      expect(config.command).to.deep.equal({ binary: 'nginx', args: ['-p', RUN, '-e', `${RUN}/error.log`, '-c', `${RUN}/nginx.conf`, '-g', 'daemon off;'] });
+    });
+
+    it('never writes a prefix without a trailing slash, even from a hand-made strategy', () => {
+      const sloppy = { ...strategy, prefix: '/prot' } as XAccelStrategy;
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: sloppy })))).to.equal('CONFIG_INVALID');
+      const noLeading = { ...strategy, prefix: 'prot/' } as XAccelStrategy;
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: noLeading })))).to.equal('CONFIG_INVALID');
+    });
+
+    it('writes the alias with one trailing slash whatever the root looks like', () => {
+      const text = generateServerConfig(input({ server: 'nginx', strategy: xAccel({ root: `${ROOT}/`, prefix: '/p/' }) })).text;
+      expect(text).to.include(`alias "${ROOT}/";`);
+    });
+  });
+
+  describe('apache', () => {
+    const strategy = xSendfile({ server: 'apache', root: ROOT });
+    const config = generateServerConfig(input({ server: 'apache', strategy, user: 'www-data' }));
+
+    it('whitelists the absolute root and turns X-Sendfile on behind the proxy', () => {
+      expect(config.text).to.include(`XSendFilePath "${ROOT}"`);
+      expect(config.text).to.match(/<Location \/>\n\s+Require all granted\n\s+XSendFile On\n<\/Location>/);
+      expect(config.text).to.include('ProxyPass / http://127.0.0.1:3000/');
+      expect(config.text).to.include('Listen 127.0.0.1:8080');
+      expect(config.text).to.include('LoadModule xsendfile_module /usr/lib/apache2/modules/mod_xsendfile.so');
+      expect(config.text).to.include('LoadModule mime_module /usr/lib/apache2/modules/mod_mime.so');
+      expect(config.text).to.include('TypesConfig /etc/mime.types');
+    });
+
+    it('keeps pid, logs and mutexes under the runtime dir and runs workers as the given user', () => {
+      expect(config.text).to.include(`PidFile "${RUN}/httpd.pid"`);
+      expect(config.text).to.include(`ErrorLog "${RUN}/error.log"`);
+      expect(config.text).to.include(`Mutex file:${RUN} default`);
+      expect(config.text).to.include('User www-data\nGroup www-data');
+      expect(config.command).to.deep.equal({ binary: 'apache2', args: ['-f', `${RUN}/httpd.conf`, '-DFOREGROUND'] });
+    });
+
+    it('refuses to run workers as root and never writes a relative XSendFilePath', () => {
+      expect(codeOf(() => generateServerConfig(input({ server: 'apache', strategy, user: 'root' })))).to.equal('CONFIG_INVALID');
+      const relative = { ...strategy, root: 'files' };
+      expect(codeOf(() => generateServerConfig(input({ server: 'apache', strategy: relative })))).to.equal('CONFIG_INVALID');
+    });
+  });
+
+  describe('lighttpd', () => {
+    const strategy = xSendfile({ server: 'lighttpd', root: ROOT });
+    const config = generateServerConfig(input({ server: 'lighttpd', strategy, user: 'www-data' }));
+
+    it('always limits x-sendfile to the root (with a trailing slash) and loads the MIME table', () => {
+      expect(config.text).to.include('"x-sendfile" => "enable"');
+      expect(config.text).to.include(`"x-sendfile-docroot" => ( "${ROOT}/" )`);
+      expect(config.text).to.include('include_shell "/usr/share/lighttpd/create-mime.conf.pl"');
+      expect(config.text).to.include('"host" => "127.0.0.1",\n  "port" => 3000,');
+      expect(config.text).to.include('server.bind = "127.0.0.1"\nserver.port = 8080');
+    });
+
+    it('keeps pid, log and an empty document root under the runtime dir', () => {
+      expect(config.text).to.include(`server.pid-file = "${RUN}/lighttpd.pid"`);
+      expect(config.text).to.include(`server.errorlog = "${RUN}/error.log"`);
+      expect(config.text).to.include(`server.document-root = "${RUN}/empty"`);
+      expect(config.directories).to.include.members([RUN, `${RUN}/empty`, `${RUN}/upload`]);
+      expect(config.text).to.include('server.username = "www-data"');
+    });
+  });
+
+  describe('caddy', () => {
+    const config = generateServerConfig(input({ server: 'caddy', strategy: caddyAccel({ root: ROOT }) }));
+
+    it('catches X-Accel-Redirect in handle_response and serves it from the root', () => {
+      expect(config.text).to.include('http://127.0.0.1:8080 {');
+      expect(config.text).to.include('reverse_proxy 127.0.0.1:3000 {');
+      expect(config.text).to.include('@accel header X-Accel-Redirect *');
+      expect(config.text).to.include(`root * "${ROOT}"`);
+      expect(config.text).to.include('rewrite * {rp.header.X-Accel-Redirect}');
+      expect(config.text).to.include('exclude X-Accel-Redirect Content-Length ETag Last-Modified Accept-Ranges Content-Encoding');
+      expect(config.text).to.match(/admin off\n\s+auto_https off/);
+      expect(config.text).to.include(`storage file_system "${RUN}/data"`);
+    });
+  });
+
+  describe('input checks', () => {
+    const nginxStrategy = xAccel({ root: ROOT, prefix: '/p/' });
+
+    it('refuses a strategy meant for another server and an unknown server', () => {
+      expect(codeOf(() => generateServerConfig(input({ server: 'apache', strategy: nginxStrategy })))).to.equal('CONFIG_INVALID');
+      expect(codeOf(() => generateServerConfig(input({ server: 'iis' as 'nginx', strategy: nginxStrategy })))).to.equal('CONFIG_INVALID');
+    });
+
+    it('refuses paths that could break out of their quotes, a relative runtime dir and bad ports or hosts', () => {
+      for (const root of ['/srv/a"b', '/srv/$var', '/srv/a;b', '/srv/{x}', '/srv/a\nb']) {
+        const strategy = { ...nginxStrategy, root };
+        expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy }))), root).to.equal('CONFIG_INVALID');
+      }
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: nginxStrategy, runtimeDir: 'run' })))).to.equal('CONFIG_INVALID');
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: nginxStrategy, listen: { host: '127.0.0.1', port: 0 } })))).to.equal('CONFIG_INVALID');
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: nginxStrategy, upstream: { host: 'a b', port: 3000 } })))).to.equal('CONFIG_INVALID');
+      expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: nginxStrategy, user: 'x;y' })))).to.equal('CONFIG_INVALID');
+    });
+
+    it('brackets an IPv6 listen address', () => {
+      const text = generateServerConfig(input({ server: 'nginx', strategy: nginxStrategy, listen: { host: '::1', port: 8080 } })).text;
+      expect(text).to.include('listen [::1]:8080;');
+    });
+  });
+});
