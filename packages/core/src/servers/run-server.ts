@@ -1,0 +1,91 @@
+/**
+ * Generates the web-server config for an offload strategy, runs it with the real binary from a
+ * runtime directory and supervises it: what a "front server" in front of a Node app needs in
+ * development and in tests. Production deployments print the config (`sendoff config`) instead.
+ */
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HostPort, OffloadStrategy, ServerConfig } from './config-input.js';
+import type { ServerKind } from './header-survival.js';
+import { generateServerConfig } from './index.js';
+import { findFreePort, startWebServer } from './supervise.js';
+
+export interface RunServerOptions {
+  server: ServerKind;
+  strategy: OffloadStrategy;
+  /** The Node app the server proxies to. */
+  upstream: HostPort;
+  /** Default: 127.0.0.1 on a free port. */
+  listen?: HostPort;
+  /** Default: a fresh directory under the OS temp dir, removed again by `stop()`. */
+  runtimeDir?: string;
+  keepHeaders?: string[];
+  /**
+   * Worker user when the process runs as root (Apache refuses root workers). Default `www-data`
+   * when running as root, none otherwise. The user must be able to read the strategy root.
+   */
+  user?: string;
+  group?: string;
+  /** Changes the generated text before it runs (e.g. a test breaking the config on purpose). */
+  editConfig?: (text: string) => string;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningServer {
+  /** `http://host:port` of the server. */
+  url: string;
+  listen: HostPort;
+  /** The generated config (before `editConfig`). */
+  config: ServerConfig;
+  runtimeDir: string;
+  /** What the server printed so far. */
+  output(): string;
+  /** Stops the server (and removes a runtime directory it created). */
+  stop(): Promise<void>;
+}
+
+/** The worker user used when running as root and none is given. */
+export const ROOT_WORKER_USER = 'www-data';
+
+export async function runServer(options: RunServerOptions): Promise<RunningServer> {
+  const ownsRuntimeDir = options.runtimeDir === undefined;
+  const runtimeDir = options.runtimeDir ?? (await mkdtemp(join(tmpdir(), `sendoff-${options.server}-`)));
+  const cleanup = (): Promise<void> => (ownsRuntimeDir ? rm(runtimeDir, { recursive: true, force: true }) : Promise.resolve());
+  try {
+    // Workers run as another user than the one that created the directory: let them in.
+    await chmod(runtimeDir, 0o755);
+    const listen = options.listen ?? { host: '127.0.0.1', port: await findFreePort('127.0.0.1') };
+    const config = generateServerConfig({
+      server: options.server,
+      listen,
+      upstream: options.upstream,
+      strategy: options.strategy,
+      runtimeDir,
+      keepHeaders: options.keepHeaders,
+      user: options.user ?? (isRoot() ? ROOT_WORKER_USER : undefined),
+      group: options.group,
+    });
+    for (const dir of config.directories) await mkdir(dir, { recursive: true, mode: 0o755 });
+    const text = options.editConfig ? options.editConfig(config.text) : config.text;
+    const running = await startWebServer(options.server, text, runtimeDir, { listen, readyTimeoutMs: options.readyTimeoutMs });
+    return {
+      url: `http://${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`,
+      listen,
+      config,
+      runtimeDir,
+      output: running.output,
+      async stop() {
+        await running.stop();
+        await cleanup();
+      },
+    };
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
+
+function isRoot(): boolean {
+  return typeof process.getuid === 'function' && process.getuid() === 0;
+}

@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import { fileURLToPath } from 'node:url';
+import { runCli } from './support/run-cli.js';
+
+const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const DEPLOYMENT = fixture('deployment.ts');
+const ENV = { SENDOFF_TEST_ROOT: '/srv/app/files', SENDOFF_TEST_LISTEN: '127.0.0.1:8443', SENDOFF_TEST_UPSTREAM: '127.0.0.1:3100' };
+const ARGS = ['--config', DEPLOYMENT, '--runtime-dir', '/run/sendoff-test'];
+
+describe('sendoff config (real CLI process)', () => {
+  it('nginx: proxy to the upstream and an internal location aliased to the root', async () => {
+    const result = await runCli(['config', 'nginx', ...ARGS], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('listen 127.0.0.1:8443;');
+    expect(result.stdout).to.contain('proxy_pass http://127.0.0.1:3100;');
+    expect(result.stdout).to.match(/location \^~ \/_protected\/ \{\n\s+internal;\n\s+alias "\/srv\/app\/files\/";/);
+    expect(result.stdout).to.contain('pid "/run/sendoff-test/nginx.pid";');
+    expect(result.stderr).to.contain("nginx -p /run/sendoff-test -e /run/sendoff-test/error.log -c /run/sendoff-test/nginx.conf -g 'daemon off;'");
+  });
+
+  it('apache: mod_xsendfile on, the root whitelisted by its absolute path', async () => {
+    const result = await runCli(['config', 'apache', ...ARGS], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('Listen 127.0.0.1:8443');
+    expect(result.stdout).to.contain('ProxyPass / http://127.0.0.1:3100/');
+    expect(result.stdout).to.contain('LoadModule xsendfile_module /usr/lib/apache2/modules/mod_xsendfile.so');
+    expect(result.stdout).to.match(/<Location \/>[\s\S]*XSendFile On[\s\S]*<\/Location>/);
+    expect(result.stdout).to.contain('XSendFilePath "/srv/app/files"');
+  });
+
+  it('lighttpd: x-sendfile enabled for the backend, limited to the root', async () => {
+    const result = await runCli(['config', 'lighttpd', ...ARGS], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('server.port = 8443');
+    expect(result.stdout).to.contain('"port" => 3100,');
+    expect(result.stdout).to.contain('"x-sendfile" => "enable",');
+    expect(result.stdout).to.contain('"x-sendfile-docroot" => ( "/srv/app/files/" )');
+  });
+
+  it('caddy: handle_response serving X-Accel-Redirect from the root', async () => {
+    const result = await runCli(['config', 'caddy', ...ARGS], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('http://127.0.0.1:8443 {');
+    expect(result.stdout).to.contain('reverse_proxy 127.0.0.1:3100 {');
+    expect(result.stdout).to.match(/handle_response @accel \{\n\s+root \* "\/srv\/app\/files"\n\s+rewrite \* \{rp\.header\.X-Accel-Redirect\}/);
+  });
+
+  it('flags override the addresses of the module', async () => {
+    const result = await runCli(['config', 'nginx', ...ARGS, '--listen', '[::1]:9000', '--upstream', 'localhost:4000'], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.contain('listen [::1]:9000;');
+    expect(result.stdout).to.contain('proxy_pass http://localhost:4000;');
+  });
+
+  it('exit 2 with one clear line: missing module', async () => {
+    const result = await runCli(['config', 'nginx', '--config', 'does-not-exist.config.ts']);
+    expect(result.code).to.equal(2);
+    expect(result.stdout).to.equal('');
+    expect(result.stderr).to.equal('sendoff config: deployment module not found: does-not-exist.config.ts\n');
+  });
+
+  it('exit 2: a module without a default-exported deployment', async () => {
+    const result = await runCli(['config', 'nginx', '--config', fixture('no-default.ts')]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.match(/must default-export a deployment config with `strategies`\n$/);
+  });
+
+  it('exit 2: no strategy for the requested server names the one to add', async () => {
+    const result = await runCli(['config', 'lighttpd', '--config', fixture('nginx-only.ts')]);
+    expect(result.code).to.equal(2);
+    expect(result.stdout).to.equal('');
+    expect(result.stderr).to.equal(
+      "sendoff config: no strategy for lighttpd in the deployment (strategies: xAccel): add xSendfile({ server: 'lighttpd', root })\n");
+  });
+
+  it('exit 2: bad addresses and unknown servers', async () => {
+    const badPort = await runCli(['config', 'nginx', ...ARGS, '--listen', '127.0.0.1:99999'], ENV);
+    expect(badPort.code).to.equal(2);
+    expect(badPort.stderr).to.equal('sendoff config: --listen: port must be 1-65535, got "127.0.0.1:99999"\n');
+    const noPort = await runCli(['config', 'nginx', ...ARGS, '--upstream', 'example.org'], ENV);
+    expect(noPort.code).to.equal(2);
+    expect(noPort.stderr).to.equal('sendoff config: --upstream: expected host:port, got "example.org"\n');
+    const unknown = await runCli(['config', 'iis', ...ARGS], ENV);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stderr).to.equal('sendoff config: unknown server "iis": use nginx, apache, lighttpd, caddy\n');
+  });
+
+  it('exit 2: a storage root the generator refuses to write into a config', async () => {
+    const result = await runCli(['config', 'nginx', ...ARGS], { ...ENV, SENDOFF_TEST_ROOT: '/srv/a"b' });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.match(/^sendoff config: xAccel root contains characters a server config cannot hold safely/);
+  });
+
+  it('exit 2 on an unknown option or command', async () => {
+    const option = await runCli(['config', 'nginx', '--bogus']);
+    expect(option.code).to.equal(2);
+    expect(option.stderr).to.match(/^sendoff config: Unknown option '--bogus'/);
+    const command = await runCli(['deploy']);
+    expect(command.code).to.equal(2);
+    expect(command.stderr).to.equal('sendoff: unknown command "deploy" (known: config, doctor, migrate)\n');
+  });
+});
