@@ -37,3 +37,5 @@ export type { ServerKind, HeaderSurvival } from './servers/header-survival.js';
 export * from './http/index.js';
 export { directStream } from './strategies/direct-stream.js';
 export type { DirectStreamOptions } from './strategies/direct-stream.js';
+export { runServer, ROOT_WORKER_USER } from './servers/run-server.js';
+export type { RunServerOptions, RunningServer } from './servers/run-server.js';
