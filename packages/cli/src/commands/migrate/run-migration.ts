@@ -47,6 +47,8 @@ export interface FileOutcome {
   reason?: string;
   /** Whether the local file was deleted after its verified copy. */
   deleted?: boolean;
+  /** Uploads it took to get a verified copy, when more than one. */
+  attempts?: number;
 }
 
 export interface MigrationReport {
@@ -167,6 +169,7 @@ async function copyTask(task: Task, journal: MigrationJournal, report: Migration
   await journal.record({ key: file.key, size: copy.size, mtimeMs: copy.mtimeMs, sha256: copy.sha256 });
   report.bytes += copy.size;
   const outcome: FileOutcome = { key: file.key, status: 'copied', size: copy.size, reason: task.reason };
+  if (copy.attempts > 1) outcome.attempts = copy.attempts;
   if (options.deleteSource) outcome.deleted = await deleteIfUnchanged(file.path, copy.size, copy.mtimeMs);
   if (outcome.deleted) report.deleted++;
   record(report, outcome);
