@@ -1,0 +1,6 @@
+export { describeConformance } from './conformance.js';
+export type { ConformanceFile, ConformanceTarget } from './conformance.js';
+export { createPlanServer, applyPlan } from './plan-server.js';
+export type { PlanHandler, PlanServer } from './plan-server.js';
+export { fetchResponse, rawResponse } from './http-client.js';
+export type { ConformanceResponse } from './http-client.js';
