@@ -3,7 +3,7 @@
  * runtime directory and supervises it: what a "front server" in front of a Node app needs in
  * development and in tests. Production deployments print the config (`sendoff config`) instead.
  */
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostPort, OffloadStrategy, ServerConfig } from './config-input.js';
@@ -55,6 +55,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
   try {
     // Workers run as another user than the one that created the directory: let them in.
     await chmod(runtimeDir, 0o755);
+    const user = options.user ?? (isRoot() ? ROOT_WORKER_USER : undefined);
     const listen = options.listen ?? { host: '127.0.0.1', port: await findFreePort('127.0.0.1') };
     const config = generateServerConfig({
       server: options.server,
@@ -63,10 +64,12 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       strategy: options.strategy,
       runtimeDir,
       keepHeaders: options.keepHeaders,
-      user: options.user ?? (isRoot() ? ROOT_WORKER_USER : undefined),
+      user,
       group: options.group,
     });
     for (const dir of config.directories) await mkdir(dir, { recursive: true, mode: 0o755 });
+    // Some servers (lighttpd) open their logs after switching to the worker user.
+    if (user !== undefined && isRoot()) await giveToUser([runtimeDir, ...config.directories], user);
     const text = options.editConfig ? options.editConfig(config.text) : config.text;
     const running = await startWebServer(options.server, text, runtimeDir, { listen, readyTimeoutMs: options.readyTimeoutMs });
     return {
@@ -84,6 +87,20 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
     await cleanup();
     throw error;
   }
+}
+
+async function giveToUser(dirs: string[], user: string): Promise<void> {
+  const ids = await idsOf(user);
+  if (ids === undefined) return;
+  for (const dir of new Set(dirs)) await chown(dir, ids.uid, ids.gid);
+}
+
+/** uid and gid of `user` from the passwd file (undefined when it has no entry). */
+async function idsOf(user: string): Promise<{ uid: number; gid: number } | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const entry = passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user);
+  if (entry === undefined) return undefined;
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
 }
 
 function isRoot(): boolean {
