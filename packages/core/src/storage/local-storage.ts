@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
-import { addAbortSignal } from 'node:stream';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
@@ -48,7 +47,8 @@ export class LocalStorage implements Storage {
       if (!stats.isFile()) throw notFound();
       if (options.range) checkRange(options.range, stats.size);
       const stream = handle.createReadStream(options.range ? { start: options.range.start, end: options.range.end } : {});
-      return options.signal ? addAbortSignal(options.signal, stream) : stream;
+      if (options.signal) destroyOnAbort(stream, options.signal);
+      return stream;
     } catch (error) {
       await handle.close();
       throw readError(error);
@@ -120,6 +120,16 @@ export class LocalStorage implements Storage {
 function isInside(root: string, candidate: string): boolean {
   const relative = path.relative(root, candidate);
   return relative.length > 0 && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+/**
+ * Destroys the stream (closing the file) when the signal aborts. No error is emitted: the consumer
+ * is gone, and an 'error' nobody listens to any more would crash the process.
+ */
+function destroyOnAbort(stream: Readable, signal: AbortSignal): void {
+  const onAbort = () => stream.destroy();
+  signal.addEventListener('abort', onAbort, { once: true });
+  stream.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 function checkRange(range: ByteRange, size: number): void {

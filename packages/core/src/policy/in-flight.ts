@@ -1,0 +1,33 @@
+/**
+ * Counts the direct streams this process is sending right now, for the `maxInFlight` and
+ * `minInFlight` policy conditions.
+ */
+import type { Readable } from 'node:stream';
+
+export class InFlightCounter {
+  #current = 0;
+
+  /** Streams tracked and not yet ended, closed or failed. */
+  get current(): number {
+    return this.#current;
+  }
+
+  /** Counts `stream` now and uncounts it once, on the first of end, close or error. */
+  track(stream: Readable): Readable {
+    if (stream.destroyed || stream.readableEnded) return stream;
+    this.#current++;
+    let done = false;
+    const release = () => {
+      if (done) return;
+      done = true;
+      this.#current--;
+      stream.off('end', release);
+      stream.off('close', release);
+      stream.off('error', release);
+    };
+    stream.once('end', release);
+    stream.once('close', release);
+    stream.once('error', release);
+    return stream;
+  }
+}
