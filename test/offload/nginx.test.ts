@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import { xAccel } from '@sendoff/core';
+import { get } from '../servers/http.js';
+import { describeOffload } from './offload-suite.js';
+
+describeOffload({
+  server: 'nginx',
+  strategy: (root) => xAccel({ root, prefix: '/_protected/', keepHeaders: ['X-Request-Id'] }),
+  contentRangeOn416: true,
+  keepHeader: 'X-Request-Id',
+  extra(stack) {
+    it('keeps the internal location out of reach of clients (404), with or without traversal', async () => {
+      for (const path of ['/_protected/plain.bin', '/_protected/', '/files/../_protected/plain.bin', '/_protected/../root-secret/secret.txt']) {
+        const response = await get(stack().server.url, path);
+        expect(response.status, path).to.equal(404);
+        expect(response.body.equals(stack().fixture.byKey('plain.bin').body), path).to.equal(false);
+      }
+    });
+
+    it('generated the internal location with `internal;` and a trailing-slash alias', () => {
+      const { text } = stack().server.config;
+      expect(text).to.include(`alias "${stack().fixture.root}/";`);
+      expect(text).to.match(/location \^~ \/_protected\/ \{\n\s+internal;/);
+    });
+  },
+});

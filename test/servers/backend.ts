@@ -1,0 +1,78 @@
+/**
+ * The Node application behind the real web servers in the integration tests: a Koa app that
+ * resolves `/files/<percent-encoded key>?name=&disposition=` through a LocalStorage, picks the
+ * first strategy that can serve the file and applies its plan with the Koa adapter.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import Koa from 'koa';
+import { applyPlan, toDeliveryRequest } from '@sendoff/koa';
+import { LocalStorage } from '../../packages/core/src/storage/index.js';
+import {
+  SendoffError,
+  validateKey,
+  type DeliveryStrategy,
+  type Disposition,
+  type ResolvedFile,
+} from '@sendoff/core';
+
+export interface Backend {
+  port: number;
+  /** The strategy name chosen for each delivered request, in order. */
+  readonly decisions: string[];
+  stop(): Promise<void>;
+}
+
+export interface BackendOptions {
+  root: string;
+  /** Tried in order: the first whose `canServe` accepts the file plans the response. */
+  strategies: DeliveryStrategy[];
+  /** Extra headers the app puts on every download. */
+  headers?: Record<string, string>;
+}
+
+const FILES = '/files/';
+
+export async function startBackend(options: BackendOptions): Promise<Backend> {
+  const storage = new LocalStorage({ root: options.root });
+  const decisions: string[] = [];
+  const app = new Koa();
+  app.silent = true;
+  app.use(async (ctx) => {
+    if (!ctx.path.startsWith(FILES)) throw new SendoffError('NOT_FOUND', 'not found');
+    const key = validateKey(decodePath(ctx.path.slice(FILES.length)));
+    const stat = await storage.stat(key);
+    const file: ResolvedFile = { key, stat, location: await storage.locate(key), open: (o) => storage.open(key, o) };
+    const strategy = options.strategies.find((candidate) => candidate.canServe(file));
+    if (strategy === undefined) throw new SendoffError('NO_STRATEGY', 'no strategy can serve this file');
+    decisions.push(strategy.name);
+    const plan = await strategy.plan(toDeliveryRequest(ctx), file, {
+      filename: String(ctx.query.name ?? key.split('/').pop()),
+      disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
+      contentType: stat.contentType ?? 'application/octet-stream',
+      headers: options.headers ?? {},
+    });
+    await applyPlan(ctx, plan);
+  });
+  const server = await listen(app);
+  return {
+    port: (server.address() as AddressInfo).port,
+    decisions,
+    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+function decodePath(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch (error) {
+    throw new SendoffError('BAD_REQUEST', 'malformed percent-encoding', { cause: error });
+  }
+}
+
+function listen(app: Koa): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', () => resolve(server));
+    server.once('error', reject);
+  });
+}
