@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
 import type { DeliveryRequest, OpenOptions, ResolvedFile } from '../contracts.js';
 import { BAD_REQUEST_PATHS, startDirectStreamServer, type DirectStreamServer } from './direct-stream-server.fixture.js';
@@ -58,8 +58,7 @@ describe('directStream on a live connection', () => {
 
   before(async () => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-live-'));
-    large = Buffer.alloc(LARGE);
-    for (let i = 0; i < LARGE; i += 4) large.writeUInt32LE(i, i);
+    large = randomBytes(LARGE);
     served = new ServedStreams();
     server = await startDirectStreamServer([{ key: 'big.bin', bytes: large, filename: 'big.bin', contentType: 'application/octet-stream' }], {
       root,
