@@ -49,9 +49,11 @@ export function isFresh(headers: RequestHeaders, validators: Validators): boolea
 
 /**
  * Whether a Range may be honoured: no If-Range, or an If-Range that is the current ETag (strong
- * comparison) or an HTTP-date equal to Last-Modified. Otherwise the full file is sent.
+ * comparison) or an HTTP-date equal to Last-Modified. Otherwise (a repeated If-Range included) the
+ * full file is sent.
  */
 export function isRangeFresh(headers: RequestHeaders, validators: Validators): boolean {
+  if (isRepeated(headers, 'if-range')) return false;
   const ifRange = nonEmpty(singleHeader(headers, 'if-range'));
   if (ifRange === undefined) return true;
   if (ifRange.includes('"')) return validators.etag !== undefined && isStrongMatch(ifRange, validators.etag);
@@ -79,6 +81,11 @@ function isNotModifiedSince(modifiedSince: number, lastModifiedHeader: string | 
 function isNoCacheRequest(headers: RequestHeaders): boolean {
   const cacheControl = listHeader(headers, 'cache-control');
   return cacheControl !== undefined && NO_CACHE.test(cacheControl);
+}
+
+function isRepeated(headers: RequestHeaders, name: string): boolean {
+  const value = headers[name];
+  return Array.isArray(value) && value.length > 1;
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

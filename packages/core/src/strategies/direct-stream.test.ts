@@ -122,6 +122,17 @@ describe('directStream plan', () => {
     }
   });
 
+  it('reads repeated request headers: lists joined, single-valued ones ignored', async () => {
+    const file = fakeFile();
+    const plan = (headers: Record<string, string | string[]>) => directStream().plan({ method: 'GET', headers }, file, OPTIONS);
+    expect((await plan({ 'if-none-match': ['"a"', ETAG] })).status).to.equal(304);
+    expect((await plan({ 'if-match': ['"a"', '"b"'] })).status).to.equal(412);
+    expect((await plan({ range: ['bytes=0-1', 'bytes=2-3'] })).status).to.equal(200);
+    expect((await plan({ range: ['bytes=0-1'] })).status).to.equal(206);
+    expect((await plan({ range: 'bytes=0-1', 'if-range': [ETAG] })).status).to.equal(206);
+    expect((await plan({ range: 'bytes=0-1', 'if-range': [ETAG, ETAG] })).status).to.equal(200);
+  });
+
   it('sends type, length, disposition, validators and Accept-Ranges on a 200', async () => {
     const plan = await planFor({});
     expect(plan.headers).to.deep.equal({
