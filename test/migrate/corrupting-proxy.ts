@@ -1,0 +1,64 @@
+/**
+ * An HTTP proxy in front of s3rver that hands back altered bytes for chosen objects (as a faulty
+ * disk, cache or middlebox would), so the tests see what the migration does when the store does not
+ * return what was uploaded. It also counts the uploads per object key.
+ */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export class CorruptingProxy {
+  /** Object path (`/bucket/key`) → how many more GETs of it to corrupt (Infinity: all). */
+  readonly corrupt = new Map<string, number>();
+  /** Object path → PUT requests seen (single uploads and parts). */
+  readonly puts = new Map<string, number>();
+  endpoint = '';
+  private server: Server | undefined;
+
+  constructor(private readonly upstream: string) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => this.forward(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse): void {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://proxy').pathname);
+    if (req.method === 'PUT') this.puts.set(path, (this.puts.get(path) ?? 0) + 1);
+    const target = new URL(req.url ?? '/', this.upstream);
+    const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
+      if (req.method === 'GET' && this.shouldCorrupt(path) && answer.statusCode === 200) {
+        this.sendCorrupted(answer, res);
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  }
+
+  private shouldCorrupt(path: string): boolean {
+    const left = this.corrupt.get(path) ?? 0;
+    if (left <= 0) return false;
+    this.corrupt.set(path, left - 1);
+    return true;
+  }
+
+  /** Same length, same headers, one byte flipped. */
+  private sendCorrupted(answer: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+    answer.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (body.length > 0) body[0] = (body[0] ?? 0) ^ 0xff;
+      res.writeHead(answer.statusCode ?? 200, answer.headers);
+      res.end(body);
+    });
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Every copy is proven by reading the object back: a store that returns other bytes than those
+ * uploaded gets the file uploaded again (bounded), then reported as failed, never journaled. An
+ * object changed in the store after a finished migration is found by `--verify` and copied again.
+ */
+import { expect } from 'chai';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CorruptingProxy } from './corrupting-proxy.js';
+import { BUCKET, LocalS3, bytesFor, exists, fileDigest, journalKeys, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+
+describe('sendoff migrate: verification', function () {
+  this.timeout(120_000);
+  let s3: LocalS3;
+  let proxy: CorruptingProxy;
+  let source: string;
+  const files = {
+    'reports/q1.csv': 'quarter,total\nq1,100\n',
+    'reports/q2.csv': 'quarter,total\nq2,200\n',
+    'scans/contract.pdf': bytesFor(7, 70_000),
+  };
+
+  beforeEach(async () => {
+    s3 = await LocalS3.start();
+    await s3.createBucket(BUCKET);
+    proxy = new CorruptingProxy(s3.endpoint);
+    await proxy.start();
+    source = await makeTempDir('verify');
+    await writeTree(source, files);
+  });
+
+  afterEach(async () => {
+    await proxy.stop();
+    await s3.stop();
+    await rm(source, { recursive: true, force: true });
+  });
+
+  const migrate = (...extra: string[]) =>
+    runCli(['migrate', '--from', source, '--to', `s3://${BUCKET}/v`, '--json', ...extra], { env: s3Env(proxy.endpoint) });
+
+  it('uploads again when the read-back differs once, and journals the verified copy', async () => {
+    proxy.corrupt.set(`/${BUCKET}/v/scans/contract.pdf`, 1);
+    const result = await migrate();
+    expect(result.code, result.stderr).to.equal(0);
+    const report = parseReport(result);
+    expect(report.copied).to.equal(3);
+    expect(report.files.find((f) => f.key === 'scans/contract.pdf')).to.include({ status: 'copied', attempts: 2 });
+    expect(proxy.puts.get(`/${BUCKET}/v/scans/contract.pdf`)).to.equal(2);
+    expect(proxy.puts.get(`/${BUCKET}/v/reports/q1.csv`)).to.equal(1);
+    expect(await s3.objectDigest(BUCKET, 'v/scans/contract.pdf')).to.equal(await fileDigest(join(source, 'scans/contract.pdf')));
+  });
+
+  it('reports a copy that never verifies as failed (exit 1), keeps it out of the journal and its source on disk', async () => {
+    proxy.corrupt.set(`/${BUCKET}/v/reports/q2.csv`, Infinity);
+    const result = await migrate('--delete-source');
+    expect(result.code).to.equal(1);
+    const report = parseReport(result);
+    expect(report.copied).to.equal(2);
+    expect(report.failed).to.equal(1);
+    const failed = report.files.find((f) => f.key === 'reports/q2.csv');
+    expect(failed?.status).to.equal('failed');
+    expect(failed?.reason).to.match(/^verification failed: the store holds 21 bytes with SHA-256 [0-9a-f]{64}, expected 21 bytes with [0-9a-f]{64}$/);
+    expect(proxy.puts.get(`/${BUCKET}/v/reports/q2.csv`)).to.equal(3);
+    const journal = journalKeys(await readFile(join(source, '.sendoff-migrate.journal'), 'utf8'));
+    expect(journal.sort()).to.deep.equal(['reports/q1.csv', 'scans/contract.pdf']);
+    expect(report.deleted).to.equal(2);
+    expect(await exists(join(source, 'reports/q2.csv'))).to.equal(true);
+    expect(await exists(join(source, 'reports/q1.csv'))).to.equal(false);
+    expect(await exists(join(source, 'scans/contract.pdf'))).to.equal(false);
+  });
+
+  it('--verify finds an object changed behind the store\'s back and copies it again', async () => {
+    const first = await migrate();
+    expect(first.code, first.stderr).to.equal(0);
+    const path = s3.objectPath(BUCKET, 'v/reports/q1.csv');
+    await writeFile(path, 'quarter,total\nq1,999\n');
+    expect(await s3.objectDigest(BUCKET, 'v/reports/q1.csv')).to.not.equal(await fileDigest(join(source, 'reports/q1.csv')));
+
+    s3.created = [];
+    const plain = parseReport(await migrate());
+    expect(plain.copied, 'without --verify the journal is trusted').to.equal(0);
+
+    const checked = await migrate('--verify');
+    expect(checked.code, checked.stderr).to.equal(0);
+    const report = parseReport(checked);
+    expect(report.copied).to.equal(1);
+    expect(report.skipped).to.equal(2);
+    expect(report.files[0]?.key).to.equal('reports/q1.csv');
+    expect(report.files[0]?.reason).to.match(/^the stored object differs from the verified copy \(21 bytes, SHA-256 [0-9a-f]{64}\)$/);
+    expect(s3.created).to.deep.equal(['v/reports/q1.csv']);
+    expect(await s3.objectDigest(BUCKET, 'v/reports/q1.csv')).to.equal(await fileDigest(join(source, 'reports/q1.csv')));
+
+    s3.created = [];
+    const again = parseReport(await migrate('--verify'));
+    expect(again.copied).to.equal(0);
+    expect(again.skipped).to.equal(3);
+    expect(s3.created).to.deep.equal([]);
+  });
+
+  it('--verify --dry-run names the damaged object and writes nothing', async () => {
+    await migrate();
+    await writeFile(s3.objectPath(BUCKET, 'v/scans/contract.pdf'), 'truncated');
+    s3.created = [];
+    const result = await migrate('--verify', '--dry-run');
+    expect(result.code, result.stderr).to.equal(0);
+    const report = parseReport(result);
+    expect(report.wouldCopy).to.equal(1);
+    expect(report.files[0]).to.include({ key: 'scans/contract.pdf', status: 'would-copy' });
+    expect(s3.created).to.deep.equal([]);
+    expect(await s3.objectDigest(BUCKET, 'v/scans/contract.pdf')).to.not.equal(await fileDigest(join(source, 'scans/contract.pdf')));
+  });
+});
