@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
 import { SendoffError, configInvalid, notFound } from '../errors/index.js';
+import { strongEtag } from '../http/etag.js';
 import { validateKey } from '../keys/index.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
 
@@ -140,12 +141,12 @@ function checkRange(range: ByteRange, size: number): void {
 }
 
 function toFileStat(file: string, stats: Stats): FileStat {
-  const mtimeMs = Math.round(stats.mtimeMs);
+  const mtime = new Date(Math.round(stats.mtimeMs));
   const contentType = mime.contentType(path.basename(file));
   return {
     size: stats.size,
-    mtime: new Date(mtimeMs),
-    etag: `"${stats.size.toString(16)}-${mtimeMs.toString(16)}"`,
+    mtime,
+    etag: strongEtag({ size: stats.size, mtime }),
     ...(contentType ? { contentType } : {}),
   };
 }

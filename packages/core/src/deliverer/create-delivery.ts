@@ -1,0 +1,71 @@
+/**
+ * The Deliverer ties storage, policy and strategies together: validate the key, resolve the file,
+ * choose, plan. The policy is validated here, so a bad deployment fails at start-up.
+ */
+import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
+import { configInvalid } from '../errors/index.js';
+import { validateKey } from '../keys/index.js';
+import { createPolicy } from '../policy/create-policy.js';
+import { InFlightCounter } from '../policy/in-flight.js';
+import type { Policy, PolicyContext } from '../policy/types.js';
+import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
+import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryExplanation, DeliveryResult } from './types.js';
+
+export function createDelivery(config: DeliveryConfig): Deliverer {
+  const storage = checkStorage(config?.storage);
+  const environment = config.environment ?? process.env.NODE_ENV ?? 'development';
+  if (typeof environment !== 'string' || environment === '') throw configInvalid('delivery config: environment must be a non-empty string');
+  const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
+  const counter = new InFlightCounter();
+
+  async function resolve(request: DeliveryRequest, options: DeliverOptions) {
+    const checked = checkDeliverOptions(options);
+    const key = validateKey(checked.key);
+    const [stat, location] = await Promise.all([storage.stat(key), storage.locate(key)]);
+    const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, openOptions) };
+    const resolved = resolveDeliveryOptions(checked, key, stat);
+    const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: resolved.contentType };
+    return { key, file, resolved, ctx };
+  }
+
+  return {
+    environment,
+    storage,
+    get inFlight() {
+      return counter.current;
+    },
+    async deliver(request, options) {
+      const { file, resolved, ctx } = await resolve(request, options);
+      const decision = policy.choose(ctx);
+      const plan = await decision.strategy.plan(request, file, resolved);
+      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
+      return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
+    },
+    async explain(request, options) {
+      const { key, file, resolved, ctx } = await resolve(request, options);
+      return describe(policy, ctx, key, file, resolved.contentType);
+    },
+  };
+}
+
+function checkStorage(storage: Storage | undefined): Storage {
+  const isStorage =
+    typeof storage === 'object' &&
+    storage !== null &&
+    Array.isArray(storage.locationKinds) &&
+    ['stat', 'open', 'locate', 'put'].every((method) => typeof (storage as unknown as Record<string, unknown>)[method] === 'function');
+  if (!isStorage) throw configInvalid('delivery config: storage must implement Storage (locationKinds, stat, open, locate, put)');
+  return storage;
+}
+
+/** A stream plan whose `open` hands its stream to the in-flight counter. */
+function countStreams(plan: DeliveryPlan, counter: InFlightCounter): DeliveryPlan {
+  if (plan.body !== 'stream') return plan;
+  const open = plan.open;
+  return { ...plan, open: async () => counter.track(await open()) };
+}
+
+function describe(policy: Policy, ctx: PolicyContext, key: Key, file: ResolvedFile, contentType: string): DeliveryExplanation {
+  const location = file.location.kind === 'local' ? 'local' : `s3://${file.location.bucket}`;
+  return { ...policy.explain(ctx), key, location, size: file.stat.size, contentType };
+}

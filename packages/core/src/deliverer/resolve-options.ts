@@ -1,0 +1,58 @@
+/**
+ * Checks the per-download options an app passes to `deliver` and fills in the defaults. Bad
+ * values are 400s: they often carry client input (a file name, a disposition from a query).
+ */
+import mime from 'mime-types';
+import { z } from 'zod';
+import type { FileStat, Key, ResolvedDeliveryOptions } from '../contracts.js';
+import { SendoffError } from '../errors/index.js';
+import type { DeliverOptions } from './types.js';
+
+const FALLBACK_TYPE = 'application/octet-stream';
+const MAX_FILENAME_BYTES = 255;
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9!#$%&'*+.^_`|~-]+=(?:[a-z0-9!#$%&'*+.^_`|~-]+|"[^"\\\r\n]*"))*$/i;
+const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
+const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
+
+const optionsSchema = z.strictObject({
+  key: z.unknown(),
+  filename: z
+    .string({ error: 'must be a string' })
+    .min(1, 'must not be empty')
+    .regex(NO_CONTROL, 'must not contain control characters')
+    .refine((name) => Buffer.byteLength(name) <= MAX_FILENAME_BYTES, `must be at most ${MAX_FILENAME_BYTES} bytes`)
+    .optional(),
+  disposition: z.enum(['inline', 'attachment'], { error: 'must be "inline" or "attachment"' }).optional(),
+  contentType: z.string({ error: 'must be a string' }).regex(MEDIA_TYPE, 'must be a media type such as text/plain').optional(),
+  headers: z
+    .record(z.string().regex(HEADER_NAME, 'must be a header name'), z.string({ error: 'must be a string' }).regex(HEADER_VALUE, 'must not contain CR, LF or control characters'))
+    .optional(),
+});
+
+/** Throws BAD_REQUEST (400) naming the first bad option. */
+export function checkDeliverOptions(options: unknown): DeliverOptions {
+  if (typeof options !== 'object' || options === null) throw badOption('not an object');
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) return options as DeliverOptions;
+  const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+  const where = issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+  // A bad record key is reported as a wrapper around the key schema's own issue.
+  const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+  throw badOption(`${where}${message}`);
+}
+
+/** Fills in the defaults: file name from the key, attachment, the best known content type. */
+export function resolveDeliveryOptions(options: DeliverOptions, key: Key, stat: FileStat): ResolvedDeliveryOptions {
+  const filename = options.filename ?? (key.split('/').pop() as string);
+  return {
+    filename,
+    disposition: options.disposition ?? 'attachment',
+    contentType: options.contentType ?? stat.contentType ?? (mime.contentType(filename) || FALLBACK_TYPE),
+    headers: { ...(options.headers ?? {}) },
+  };
+}
+
+function badOption(message: string): SendoffError {
+  return new SendoffError('BAD_REQUEST', `invalid delivery options: ${message}`);
+}

@@ -1,0 +1,45 @@
+import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, Disposition, Storage } from '../contracts.js';
+import type { DecisionSummary, Explanation, PolicyConfig } from '../policy/types.js';
+
+export interface DeliveryConfig {
+  /** Default `process.env.NODE_ENV ?? 'development'`. */
+  environment?: string;
+  storage: Storage;
+  strategies: DeliveryStrategy[];
+  policy: PolicyConfig;
+}
+
+export interface DeliverOptions {
+  /** The storage key; validated, never a path taken from the client as is. */
+  key: string;
+  /** The download name; default: the last segment of the key. */
+  filename?: string;
+  /** Default `attachment`. */
+  disposition?: Disposition;
+  /** Default: the storage's content type, else a lookup by file name, else `application/octet-stream`. */
+  contentType?: string;
+  /** Extra response headers (e.g. `Cache-Control`). */
+  headers?: Record<string, string>;
+}
+
+/** A plan plus the decision that produced it (for logs). */
+export type DeliveryResult = DeliveryPlan & { decision: DecisionSummary };
+
+/** What `explain` answers: the policy explanation, plus the file and options it was made for. */
+export interface DeliveryExplanation extends Explanation {
+  key: string;
+  location: string;
+  size: number;
+  contentType: string;
+}
+
+export interface Deliverer {
+  readonly environment: string;
+  readonly storage: Storage;
+  /** Direct streams this deliverer is sending right now. */
+  readonly inFlight: number;
+  /** Validates, resolves the file, chooses a strategy and returns its plan. */
+  deliver(request: DeliveryRequest, options: DeliverOptions): Promise<DeliveryResult>;
+  /** The same resolution, but explains every rule instead of planning. */
+  explain(request: DeliveryRequest, options: DeliverOptions): Promise<DeliveryExplanation>;
+}
