@@ -1,0 +1,2 @@
+export { createLinkSigner, MIN_SECRET_BYTES } from './link-signer.js';
+export type { LinkSignerOptions, SignInput, LinkPayload, LinkSigner } from './link-signer.js';
