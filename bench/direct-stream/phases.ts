@@ -1,7 +1,8 @@
 /**
  * The three measurements of the direct-stream benchmark. Rate and throughput runs go round-robin
- * over already running servers (a, b, c, a, b, c, ...) so that noise on a shared machine spreads
- * over every contender; the memory run starts each server afresh so baselines are comparable.
+ * over already running servers (a, b, c, b, c, a, c, a, b, ...) so that noise on a shared machine
+ * spreads over every contender and no one always runs first; the memory run starts each server
+ * afresh so baselines are comparable.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { startChildServer, type ChildServer } from '../lib/child-server.js';
@@ -73,13 +74,19 @@ async function interleave<T>(
 ): Promise<Map<string, T[]>> {
   const results = new Map<string, T[]>(servers.map((server) => [server.name, []]));
   for (let round = 1; round <= rounds; round++) {
-    for (const server of servers) {
+    for (const server of rotate(servers, round - 1)) {
       await restartIfCrashed(server, fixtures, progress);
       progress(`${label}: round ${round}/${rounds}, ${server.name}`);
       results.get(server.name)!.push(await measure(server.current));
     }
   }
   return results;
+}
+
+/** The servers starting at a different one each round (a, b, c, then b, c, a, ...), so none is always first. */
+function rotate<T>(items: readonly T[], by: number): T[] {
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 async function restartIfCrashed(server: SupervisedServer, fixtures: Fixtures, progress: Progress): Promise<void> {

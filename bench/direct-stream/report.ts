@@ -51,7 +51,7 @@ function context(run: DirectStreamResults, command: string): string[] {
     '',
     `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}.`,
     'The machine is shared and was running other test suites at the same time: absolute figures are noisy;',
-    'the ratios of this one interleaved run (a, b, c, a, b, c, ...) are what counts.',
+    'the ratios of this one interleaved run are what counts.',
     '',
     'Each server runs in its own Node process (TypeScript loaded through tsx) on 127.0.0.1; the load',
     'generator (autocannon for small files, a Node client that reads every body to the end for the large',
@@ -128,12 +128,29 @@ function roundsTable(run: DirectStreamResults): string[] {
   return [
     '### Every round',
     '',
+    'Each server starts a different round first (a, b, c, then b, c, a, ...). The last rows divide',
+    `${first(run)}'s figure by the other's in the same round (a paired ratio is less sensitive to load that comes and goes).`,
+    '',
     '| server | 4 KiB req/s | large MB/s |',
     '|---|---|---|',
     ...run.results.map(({ contender, small, large }) =>
       `| ${contender.name} | ${small.map((r) => formatNumber(r.requestsPerSecond)).join(', ')} | ${large.map((r) => formatNumber(megabytesPerSecond(r))).join(', ')} |`,
     ),
+    ...run.results.slice(1).map((other) => pairedRow(run.results[0]!, other)),
   ];
+}
+
+function first(run: DirectStreamResults): string {
+  return run.results[0]?.contender.name ?? '';
+}
+
+function pairedRow(ours: ContenderResults, other: ContenderResults): string {
+  const rate = ours.small.map((r, i) => ratio(r.requestsPerSecond, other.small[i]?.requestsPerSecond ?? Number.NaN));
+  const throughput = ours.large.map((r, i) => ratio(megabytesPerSecond(r), megabytesPerSecond(other.large[i]!)));
+  return (
+    `| ${ours.contender.name}/${other.contender.name} | ${rate.map(formatRatio).join(', ')} (median ${formatRatio(median(rate))}) | ` +
+    `${throughput.map(formatRatio).join(', ')} (median ${formatRatio(median(throughput))}) |`
+  );
 }
 
 function sum(values: readonly number[]): number {

@@ -1,6 +1,6 @@
 /** How much load the direct-stream benchmark applies; the defaults keep a run under ~5 minutes. */
 export interface DirectStreamSettings {
-  /** Interleaved rounds (a, b, c, a, b, c, ...) per measurement; medians are reported. */
+  /** Interleaved rounds (a, b, c, b, c, a, ...) per measurement; medians are reported. */
   rounds: number;
   /** Number of distinct 4 KiB files the request-rate runs cycle through. */
   smallCount: number;
@@ -22,13 +22,13 @@ export interface DirectStreamSettings {
 }
 
 export const defaultSettings: DirectStreamSettings = {
-  rounds: 3,
+  rounds: 5,
   smallCount: 100,
   smallConnections: 32,
-  smallSeconds: 8,
+  smallSeconds: 5,
   largeSize: 64 * 2 ** 20,
   largeConnections: 4,
-  largeSeconds: 6,
+  largeSeconds: 4,
   rssClients: 50,
   rssPerClient: 1,
   rssSeconds: 30,

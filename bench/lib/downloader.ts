@@ -3,6 +3,7 @@
  * the throughput is what a client really received, and a body shorter or longer than expected,
  * a non-2xx status or a connection error counts as a failure.
  */
+import { setMaxListeners } from 'node:events';
 import { Agent, get, type IncomingMessage } from 'node:http';
 
 export interface DownloadPlan {
@@ -39,6 +40,8 @@ export async function runDownloads(plan: DownloadPlan): Promise<DownloadReport> 
   const report: DownloadReport = { bytes: 0, elapsedMs: 0, completed: 0, non2xx: 0, mismatched: 0, errors: 0, unfinished: 0 };
   const timeout = AbortSignal.timeout(plan.durationMs);
   const deadline = plan.signal ? AbortSignal.any([timeout, plan.signal]) : timeout;
+  // Every running download listens to the deadline.
+  setMaxListeners(plan.clients + 10, deadline);
   const started = performance.now();
   const clients = Array.from({ length: plan.clients }, () => runClient(plan, deadline, report));
   await Promise.all(clients);
