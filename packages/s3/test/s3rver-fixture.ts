@@ -6,8 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
-import { createS3Client } from '../src/create-s3-client.js';
+import { startLocalS3Server } from '../src/local/index.js';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const REGION = 'us-east-1';
@@ -21,17 +20,15 @@ export interface LocalS3 {
 
 export async function startLocalS3(bucket = 'sendoff-test'): Promise<LocalS3> {
   const directory = await mkdtemp(join(tmpdir(), 'sendoff-s3-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket }] });
-  const { port } = await server.run();
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const server = await startLocalS3Server({ directory, buckets: [bucket] });
+  const client = server.createClient();
   return {
-    endpoint,
+    endpoint: server.endpoint,
     bucket,
     client,
     async stop() {
       client.destroy();
-      await server.close();
+      await server.stop();
       await rm(directory, { recursive: true, force: true });
     },
   };
