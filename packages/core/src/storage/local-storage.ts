@@ -4,7 +4,7 @@
  * client cannot even learn that an escaping link exists.
  */
 import { randomBytes } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, promises as fsp } from 'node:fs';
 import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -14,6 +14,9 @@ import { SendoffError, configInvalid, notFound } from '../errors/index.js';
 import { strongEtag } from '../http/etag.js';
 import { validateKey } from '../keys/index.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
+
+// The real path was checked; refuse it if its last component was swapped for a link since.
+const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0);
 
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
@@ -42,7 +45,7 @@ export class LocalStorage implements Storage {
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
     const real = await this.#resolveExisting(key);
-    const handle = await fsp.open(real, 'r').catch((error: unknown) => Promise.reject(readError(error)));
+    const handle = await fsp.open(real, READ_NO_FOLLOW).catch((error: unknown) => Promise.reject(readError(error)));
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) throw notFound();
