@@ -1,0 +1,50 @@
+/**
+ * A minimal app for the doctor tests, wired as docs/doctor.md shows: files in a LocalStorage, the
+ * sendoff probe installed at start-up, `GET /_sendoff/probe?expect=1` answered by the app and
+ * `GET /_sendoff/probe` delivered through a Deliverer (the offload strategy first, directStream as
+ * the fallback) with the Koa adapter.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Koa from 'koa';
+import { createDelivery, directStream, installProbe, LocalStorage, type DeliveryStrategy, type Probe } from '@sendoff/core';
+import { deliver } from '@sendoff/koa';
+
+export interface ProbeApp {
+  port: number;
+  probe: Probe;
+  /** The strategy of every probe delivery, in order. */
+  deliveredBy: string[];
+  close(): Promise<void>;
+}
+
+export async function startProbeApp(root: string, strategy: DeliveryStrategy): Promise<ProbeApp> {
+  const storage = new LocalStorage({ root });
+  const deliverer = createDelivery({
+    environment: 'production',
+    storage,
+    strategies: [strategy, directStream()],
+    policy: { rules: [{ name: 'offload', use: strategy.name }], fallback: 'directStream' },
+  });
+  const probe = await installProbe(storage);
+  const deliveredBy: string[] = [];
+  const app = new Koa();
+  app.use(async (ctx, next) => {
+    const answer = probe.answerFor(ctx.method, ctx.url);
+    if (answer === undefined) return next();
+    if (answer === 'expectation') {
+      ctx.body = probe.expectation;
+      return;
+    }
+    const plan = await deliver(ctx, deliverer, { key: probe.key, filename: 'probe.bin', contentType: probe.expectation.contentType });
+    deliveredBy.push(plan.strategy);
+  });
+  const server: Server = createServer(app.callback());
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    probe,
+    deliveredBy,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
