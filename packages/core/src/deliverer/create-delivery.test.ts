@@ -196,15 +196,29 @@ describe('createDelivery', () => {
 
     const badOptions: Array<[string, unknown, string]> = [
       ['a disposition other than inline/attachment', { key: 'notes.md', disposition: 'form-data' }, 'invalid delivery options: disposition: must be "inline" or "attachment"'],
-      ['a file name with CR/LF', { key: 'notes.md', filename: 'a\r\nSet-Cookie: x=1' }, 'invalid delivery options: filename: must not contain control characters'],
+      ['a file name that is not a string', { key: 'notes.md', filename: 42 }, 'invalid delivery options: filename: must be a string'],
       ['an empty file name', { key: 'notes.md', filename: '' }, 'invalid delivery options: filename: must not be empty'],
-      ['an overlong file name', { key: 'notes.md', filename: `${'a'.repeat(256)}.txt` }, 'invalid delivery options: filename: must be at most 255 bytes'],
+      ['an overlong file name', { key: 'notes.md', filename: `${'a'.repeat(1021)}.txt` }, 'invalid delivery options: filename: must be at most 1024 bytes'],
       ['a malformed content type', { key: 'notes.md', contentType: 'text/html\r\nX-Evil: 1' }, 'invalid delivery options: contentType: must be a media type such as text/plain'],
       ['a header value with a newline', { key: 'notes.md', headers: { 'Cache-Control': 'no-store\r\nX-Evil: 1' } }, 'invalid delivery options: headers.Cache-Control: must not contain CR, LF or control characters'],
       ['a bad header name', { key: 'notes.md', headers: { 'Bad Header': 'x' } }, 'invalid delivery options: headers.Bad Header: must be a header name'],
       ['an unknown option', { key: 'notes.md', dispositon: 'inline' }, 'invalid delivery options: Unrecognized key: "dispositon"'],
       ['no options at all', null, 'invalid delivery options: not an object'],
     ];
+    it('passes a file name with CR/LF on as given: the strategy sanitises it', async () => {
+      const { strategy, seen } = recording('probe');
+      const filename = 'line\r\nX-Injected: yes.txt';
+      await deliverer({ strategies: [strategy], policy: { rules: [], fallback: 'probe' } }).deliver(GET, { key: 'notes.md', filename });
+      expect(seen[0]?.options.filename).to.equal(filename);
+    });
+
+    it('sends a safe Content-Disposition for a hostile file name (directStream)', async () => {
+      const plan = await deliverer().deliver(GET, { key: 'notes.md', filename: 'line\r\nX-Injected: yes.txt' });
+      const disposition = Object.entries(plan.headers).find(([name]) => name.toLowerCase() === 'content-disposition')?.[1] ?? '';
+      expect(disposition).to.match(/^attachment; filename="line__X-Injected: yes.txt"$/);
+      expect(Object.keys(plan.headers).map((name) => name.toLowerCase())).to.not.include('x-injected');
+    });
+
     for (const [title, options, message] of badOptions) {
       it(`answers 400 BAD_REQUEST for ${title}`, async () => {
         const error = await failureOf(deliverer().deliver(GET, options as DeliverOptions));

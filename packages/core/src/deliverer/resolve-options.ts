@@ -1,6 +1,7 @@
 /**
  * Checks the per-download options an app passes to `deliver` and fills in the defaults. Bad
  * values are 400s: they often carry client input (a file name, a disposition from a query).
+ * A file name may hold any character: the strategies sanitise it for `Content-Disposition`.
  */
 import mime from 'mime-types';
 import { z } from 'zod';
@@ -9,8 +10,8 @@ import { SendoffError } from '../errors/index.js';
 import type { DeliverOptions } from './types.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';
-const MAX_FILENAME_BYTES = 255;
-const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+/** Longest download name; the header carries it twice (ASCII fallback and `filename*`). */
+const MAX_FILENAME_BYTES = 1024;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9!#$%&'*+.^_`|~-]+=(?:[a-z0-9!#$%&'*+.^_`|~-]+|"[^"\\\r\n]*"))*$/i;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
@@ -20,7 +21,6 @@ const optionsSchema = z.strictObject({
   filename: z
     .string({ error: 'must be a string' })
     .min(1, 'must not be empty')
-    .regex(NO_CONTROL, 'must not contain control characters')
     .refine((name) => Buffer.byteLength(name) <= MAX_FILENAME_BYTES, `must be at most ${MAX_FILENAME_BYTES} bytes`)
     .optional(),
   disposition: z.enum(['inline', 'attachment'], { error: 'must be "inline" or "attachment"' }).optional(),

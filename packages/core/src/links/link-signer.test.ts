@@ -69,6 +69,12 @@ describe('createLinkSigner', () => {
     expect(links.verify(token).expiresAt).to.deep.equal(new Date(T0 + 2000));
   });
 
+  it('carries any file name as is (control characters included), for the strategy to sanitise', () => {
+    const links = signer();
+    const filename = 'line\r\nX-Injected: yes.txt';
+    expect(links.verify(links.sign({ key: 'a.txt', filename, ttlSeconds: 5 })).filename).to.equal(filename);
+  });
+
   it('leaves out what was not given', () => {
     const links = signer();
     const payload = links.verify(links.sign({ key: 'e\u0301.txt', ttlSeconds: 1 }));
@@ -138,7 +144,7 @@ describe('createLinkSigner', () => {
     ['standard base64 characters', 'ab+/.cd'],
     ['a payload that is not JSON', `${Buffer.from('not json').toString('base64url')}.${'A'.repeat(43)}`],
     ['a payload of another version', `${Buffer.from('{"v":2,"kid":"k2026","key":"a","exp":1}').toString('base64url')}.${'A'.repeat(43)}`],
-    ['a huge token', `${'A'.repeat(5000)}.${'A'.repeat(43)}`],
+    ['a huge token', `${'A'.repeat(9000)}.${'A'.repeat(43)}`],
   ] as const) {
     it(`rejects a malformed token: ${title}`, () => {
       expectInvalid(() => signer().verify(token), 'malformed');
@@ -178,7 +184,8 @@ describe('createLinkSigner', () => {
       ['an expiry in the past', { key: 'a.txt', expiresAt: new Date(T0 - 1) }, 'cannot sign link: expiresAt must be in the future'],
       ['an invalid date', { key: 'a.txt', expiresAt: new Date('nope') }, 'cannot sign link: expiresAt must be a valid Date'],
       ['a bad disposition', { key: 'a.txt', ttlSeconds: 5, disposition: 'download' }, 'cannot sign link: disposition must be "inline" or "attachment"'],
-      ['a file name with a newline', { key: 'a.txt', ttlSeconds: 5, filename: 'a\nb' }, 'cannot sign link: filename must be a non-empty string without control characters'],
+      ['an empty file name', { key: 'a.txt', ttlSeconds: 5, filename: '' }, 'cannot sign link: filename must be a non-empty string of at most 1024 bytes'],
+      ['an overlong file name', { key: 'a.txt', ttlSeconds: 5, filename: 'é'.repeat(513) }, 'cannot sign link: filename must be a non-empty string of at most 1024 bytes'],
     ];
     for (const [title, input, message] of badSign) {
       it(`refuses to sign with ${title}`, () => {

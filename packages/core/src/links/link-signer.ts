@@ -10,7 +10,8 @@ import { validateKey } from '../keys/index.js';
 
 export const MIN_SECRET_BYTES = 32;
 const DEFAULT_MAX_TTL_SECONDS = 7 * 24 * 3600;
-const MAX_TOKEN_LENGTH = 4096;
+const MAX_FILENAME_BYTES = 1024;
+const MAX_TOKEN_LENGTH = 8192;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const VERSION = 1;
@@ -128,8 +129,11 @@ function checkDisposition(value: unknown): Disposition {
   return value;
 }
 
+/** Any non-empty name up to 1024 bytes: the strategies sanitise it for `Content-Disposition`. */
 function checkFilename(value: unknown): string {
-  if (typeof value !== 'string' || value === '' || /[\u0000-\u001f\u007f]/.test(value)) throw badInput('filename must be a non-empty string without control characters');
+  if (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > MAX_FILENAME_BYTES) {
+    throw badInput(`filename must be a non-empty string of at most ${MAX_FILENAME_BYTES} bytes`);
+  }
   return value;
 }
 
