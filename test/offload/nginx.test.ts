@@ -6,6 +6,8 @@ import { describeOffload } from './offload-suite.js';
 describeOffload({
   server: 'nginx',
   strategy: (root) => xAccel({ root, prefix: '/_protected/', keepHeaders: ['X-Request-Id'] }),
+  conformance: {},
+  ifMatch412: true,
   contentRangeOn416: true,
   keepHeader: 'X-Request-Id',
   extra(stack) {

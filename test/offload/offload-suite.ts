@@ -5,7 +5,8 @@
  * names), no delivery header or internal path reaching the client, traversal refused.
  */
 import { expect } from 'chai';
-import { contentDisposition, directStream, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { describeConformance, type ConformanceTarget } from '@sendoff/core/testing';
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, HARD_KEYS, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, type RawResponse } from '../servers/http.js';
@@ -18,8 +19,15 @@ export interface OffloadTarget {
   fallsBack?(key: string): boolean;
   /** Whether the server's own 416 carries `Content-Range: bytes *\/size`. */
   contentRangeOn416: boolean;
+  /** Whether the server answers If-Match with another ETag by 412 (lighttpd ignores If-Match). */
+  ifMatch412: boolean;
   /** An app header beyond the ones every server keeps; the test checks it reaches the client. */
   keepHeader?: string;
+  /**
+   * Run the conformance kit through this server, with the switches for what the server does not
+   * do (see its page under docs/); `false` where the kit has no switch for a gap of the server.
+   */
+  conformance: false | { supports?: ConformanceTarget['supports'] };
   /** Server-specific checks, run with the started stack. */
   extra?(stack: () => Stack): void;
 }
@@ -32,6 +40,19 @@ export interface Stack {
 }
 
 const HARD_NAMES = ['Résumé – naïve.pdf', '100% done #1?.txt', 'quote"and\\backslash.txt', 'plus+sign.txt', 'emoji 🎉 party.txt', 'with spaces.txt'];
+const TRAVERSALS = [
+  '/files/../outside.txt',
+  '/files/%2e%2e/outside.txt',
+  '/files/%2E%2E/outside.txt',
+  '/files/..%2Foutside.txt',
+  '/files/..%2foutside.txt',
+  '/files/%2e%2e%2foutside.txt',
+  '/files/with%20spaces/..%2F..%2Foutside.txt',
+  '/files/..%5Coutside.txt',
+  '/files/%252e%252e/outside.txt',
+  '/files/root-secret/..%2F..%2Froot-secret%2Fsecret.txt',
+  '/files/%2Ftmp%2Foutside.txt',
+];
 const APP_HEADERS = { 'Cache-Control': 'private, max-age=60', 'X-Request-Id': 'req-42' };
 
 export function describeOffload(target: OffloadTarget): void {
@@ -46,7 +67,7 @@ export function describeOffload(target: OffloadTarget): void {
     before(async () => {
       fixture = await createFixture();
       const strategy = target.strategy(fixture.root);
-      backend = await startBackend({ root: fixture.root, strategies: [strategy, directStream()], headers: APP_HEADERS });
+      backend = await startBackend({ root: fixture.root, strategy, headers: APP_HEADERS });
       server = await startServer(target.server, { upstreamPort: backend.port, strategy });
       stack = { fixture, backend, server, strategy };
     });
@@ -71,8 +92,8 @@ export function describeOffload(target: OffloadTarget): void {
         expect(response.headers['content-length']).to.equal(String(fixture.byKey(key).body.length));
         expect(response.headers['content-type']).to.equal(typeOf(key));
         expect(response.headers['content-disposition']).to.equal(contentDisposition(key.split('/').pop() as string, 'attachment'));
-        const expected = target.fallsBack?.(key) ? 'directStream' : strategy.name;
-        expect(backend.decisions.at(-1)).to.equal(expected);
+        const expected = target.fallsBack?.(key) ? { rule: 'fallback', strategy: 'directStream' } : { rule: 'offload', strategy: strategy.name };
+        expect(backend.decisions.at(-1)).to.deep.equal(expected);
       });
     }
 
@@ -140,6 +161,12 @@ export function describeOffload(target: OffloadTarget): void {
       expect(zero.status).to.equal(200);
     });
 
+    it('answers If-Match with another ETag as the server does it (412, or the file where If-Match is ignored)', async () => {
+      const response = await fetchFile(fileUrl('plain.bin'), { 'if-match': '"another"' });
+      expect(response.status).to.equal(target.ifMatch412 ? 412 : 200);
+      if (!target.ifMatch412) expect(response.body.equals(current().fixture.byKey('plain.bin').body)).to.equal(true);
+    });
+
     it('answers HEAD with the length and no body', async () => {
       const response = await fetchFile(fileUrl('plain.bin'), {}, 'HEAD');
       expect(response.status).to.equal(200);
@@ -153,19 +180,7 @@ export function describeOffload(target: OffloadTarget): void {
       expect(response.status).to.equal(404);
     });
 
-    for (const path of [
-      '/files/../outside.txt',
-      '/files/%2e%2e/outside.txt',
-      '/files/%2E%2E/outside.txt',
-      '/files/..%2Foutside.txt',
-      '/files/..%2foutside.txt',
-      '/files/%2e%2e%2foutside.txt',
-      '/files/with%20spaces/..%2F..%2Foutside.txt',
-      '/files/..%5Coutside.txt',
-      '/files/%252e%252e/outside.txt',
-      '/files/root-secret/..%2F..%2Froot-secret%2Fsecret.txt',
-      '/files/%2Ftmp%2Foutside.txt',
-    ]) {
+    for (const path of TRAVERSALS) {
       it(`refuses the traversal ${path} with a 4xx`, async () => {
         const response = await fetchFile(path);
         expect(response.status).to.be.within(400, 499);
@@ -179,8 +194,30 @@ export function describeOffload(target: OffloadTarget): void {
       expect(response.body.equals(current().fixture.byKey('plain.bin').body)).to.equal(false);
     });
 
+    if (target.conformance) describeConformance(conformanceTarget(target, current, target.conformance.supports));
+
     target.extra?.(current);
   });
+}
+
+/** The conformance kit's view of the stack: every hard key, through the real server. */
+function conformanceTarget(target: OffloadTarget, current: () => Stack, supports: ConformanceTarget['supports']): ConformanceTarget {
+  return {
+    name: `${target.server} in front of the app`,
+    baseUrl: () => current().server.url,
+    files: () => current().fixture.files.map((file) => ({
+      urlPath: fileUrl(file.key),
+      bytes: file.body,
+      filename: file.key.split('/').pop() as string,
+      contentType: typeOf(file.key),
+      disposition: 'attachment' as const,
+    })),
+    missingPath: () => fileUrl('missing/nothing.txt'),
+    badKeyPaths: () => TRAVERSALS,
+    forbiddenHeaders: ['x-accel-redirect', 'x-sendfile', 'x-accel-limit-rate', 'x-lighttpd-kbytes-per-second'],
+    secrets: () => [current().fixture.root],
+    supports,
+  };
 }
 
 /** No delivery header, no server-side path in any header or error body. */

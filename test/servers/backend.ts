@@ -1,15 +1,18 @@
 /**
  * The Node application behind the real web servers in the integration tests: a Koa app that
- * resolves `/files/<percent-encoded key>?name=&disposition=` through a LocalStorage, picks the
- * first strategy that can serve the file and applies its plan with the Koa adapter.
+ * resolves `/files/<percent-encoded key>?name=&disposition=` through a LocalStorage, lets a policy
+ * choose (the offload strategy when it can serve the file, else directStream) and applies the
+ * plan with the Koa adapter.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
 import { applyPlan, toDeliveryRequest } from '@sendoff/koa';
-import { LocalStorage } from '../../packages/core/src/storage/index.js';
 import {
+  LocalStorage,
   SendoffError,
+  createPolicy,
+  directStream,
   validateKey,
   type DeliveryStrategy,
   type Disposition,
@@ -18,15 +21,15 @@ import {
 
 export interface Backend {
   port: number;
-  /** The strategy name chosen for each delivered request, in order. */
-  readonly decisions: string[];
+  /** What the policy chose for each delivered request, in order. */
+  readonly decisions: Array<{ rule: string; strategy: string }>;
   stop(): Promise<void>;
 }
 
 export interface BackendOptions {
   root: string;
-  /** Tried in order: the first whose `canServe` accepts the file plans the response. */
-  strategies: DeliveryStrategy[];
+  /** The offload strategy; the policy falls back to directStream for files it cannot serve. */
+  strategy: DeliveryStrategy;
   /** Extra headers the app puts on every download. */
   headers?: Record<string, string>;
 }
@@ -35,7 +38,9 @@ const FILES = '/files/';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const storage = new LocalStorage({ root: options.root });
-  const decisions: string[] = [];
+  const decisions: Backend['decisions'] = [];
+  const direct = directStream();
+  const policy = createPolicy({ rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name }, [options.strategy, direct], ['local'], 'test');
   const app = new Koa();
   app.silent = true;
   app.use(async (ctx) => {
@@ -43,10 +48,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     const key = validateKey(decodePath(ctx.path.slice(FILES.length)));
     const stat = await storage.stat(key);
     const file: ResolvedFile = { key, stat, location: await storage.locate(key), open: (o) => storage.open(key, o) };
-    const strategy = options.strategies.find((candidate) => candidate.canServe(file));
-    if (strategy === undefined) throw new SendoffError('NO_STRATEGY', 'no strategy can serve this file');
-    decisions.push(strategy.name);
-    const plan = await strategy.plan(toDeliveryRequest(ctx), file, {
+    const request = toDeliveryRequest(ctx);
+    const { strategy, rule } = policy.choose({ environment: 'test', request, file, inFlight: 0 });
+    decisions.push({ rule, strategy: strategy.name });
+    const plan = await strategy.plan(request, file, {
       filename: String(ctx.query.name ?? key.split('/').pop()),
       disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
       contentType: stat.contentType ?? 'application/octet-stream',

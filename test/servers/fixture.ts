@@ -47,7 +47,7 @@ export async function createFixture(keys: readonly string[] = HARD_KEYS): Promis
   await mkdir(join(base, 'root-secret'), { mode: 0o755 });
   await writeFile(join(base, 'root-secret', 'secret.txt'), 'outside the root\n', { mode: 0o644 });
   await writeFile(join(base, 'outside.txt'), 'outside the root\n', { mode: 0o644 });
-  const files = [];
+  const files: FixtureFile[] = [];
   for (const [index, key] of keys.entries()) {
     const path = join(root, key);
     await mkdir(dirname(path), { recursive: true, mode: 0o755 });
