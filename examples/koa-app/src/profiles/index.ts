@@ -1,12 +1,14 @@
 import type { Profile } from './profile.js';
 import { dev } from './dev.js';
 import { s3 } from './s3.js';
+import { webServerProfiles } from './web-servers.js';
 
 export type { Profile, ProfileContext, FrontServer } from './profile.js';
 
 /** Every known profile, by name. A new deployment profile is one file plus one line here. */
 export const profiles: Readonly<Record<string, Profile>> = {
   [dev.name]: dev,
+  ...webServerProfiles,
   [s3.name]: s3,
 };
 

@@ -1,0 +1,68 @@
+/**
+ * The shape shared by the web-server profiles (nginx, apache, lighttpd, caddy): files on local
+ * disk under `<dataDir>/files`, the server's offload strategy first in the policy with
+ * directStream as the fallback (for files the server cannot be told about), and a front server
+ * that runs the generated config with the real binary in front of the app.
+ *
+ * The front server listens on 127.0.0.1:`PORT` (a free port when PORT is unset or 0) and proxies
+ * to the app's own port; its runtime directory is a temp dir removed on stop.
+ */
+import path from 'node:path';
+import {
+  LocalStorage,
+  directStream,
+  findFreePort,
+  findWebServerBinary,
+  runServer,
+  type OffloadStrategy,
+  type RunningServer,
+  type ServerKind,
+} from '@sendoff/core';
+import type { FrontServer, Profile } from './profile.js';
+
+const HOST = '127.0.0.1';
+
+export function offloadProfile(server: ServerKind, description: string, strategyFor: (root: string) => OffloadStrategy): Profile {
+  return {
+    name: server,
+    description,
+    async createDelivery({ dataDir, env }) {
+      // Fail before anything starts, with one line naming the Debian package to install.
+      findWebServerBinary(server);
+      const root = path.join(dataDir, 'files');
+      const strategy = strategyFor(root);
+      const fallback = directStream();
+      return {
+        config: {
+          environment: 'production',
+          storage: new LocalStorage({ root }),
+          strategies: [strategy, fallback],
+          policy: { rules: [{ name: `offload to ${server}`, use: strategy.name }], fallback: fallback.name },
+        },
+        front: frontServer(server, strategy, env),
+      };
+    },
+  };
+}
+
+function frontServer(server: ServerKind, strategy: OffloadStrategy, env: Readonly<Record<string, string | undefined>>): FrontServer {
+  let running: RunningServer | undefined;
+  return {
+    async start(appPort) {
+      const port = publicPortFrom(env['PORT']) ?? (await findFreePort(HOST));
+      running = await runServer({ server, strategy, upstream: { host: HOST, port: appPort }, listen: { host: HOST, port } });
+      return { publicUrl: running.url };
+    },
+    async stop() {
+      await running?.stop();
+      running = undefined;
+    },
+  };
+}
+
+function publicPortFrom(raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '' || raw === '0') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`PORT must be a port number, got "${raw}"`);
+  return port;
+}
