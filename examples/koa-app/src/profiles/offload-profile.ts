@@ -4,8 +4,9 @@
  * directStream as the fallback (for files the server cannot be told about), and a front server
  * that runs the generated config with the real binary in front of the app.
  *
- * The front server listens on 127.0.0.1:`PORT` (a free port when PORT is unset or 0) and proxies
- * to the app's own port; its runtime directory is a temp dir removed on stop.
+ * The front server listens on 127.0.0.1:`PORT` and proxies to the app's own port; a free port is
+ * used when PORT is unset, 0, or already the app's own port. Its runtime directory is a temp dir
+ * removed on stop.
  */
 import path from 'node:path';
 import {
@@ -49,7 +50,8 @@ function frontServer(server: ServerKind, strategy: OffloadStrategy, env: Readonl
   let running: RunningServer | undefined;
   return {
     async start(appPort) {
-      const port = publicPortFrom(env['PORT']) ?? (await findFreePort(HOST));
+      const wanted = publicPortFrom(env['PORT']);
+      const port = wanted !== undefined && wanted !== appPort ? wanted : await findFreePort(HOST);
       running = await runServer({ server, strategy, upstream: { host: HOST, port: appPort }, listen: { host: HOST, port } });
       return { publicUrl: running.url };
     },
