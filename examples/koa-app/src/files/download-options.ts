@@ -1,4 +1,4 @@
-import type { Disposition } from '@sendoff/core';
+import type { DeliverOptions, Disposition } from '@sendoff/core';
 import type { FileRecord } from '../db/file-repository.js';
 
 /**
@@ -11,6 +11,6 @@ const DOWNLOAD_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** What the Deliverer gets for one of the app's files. */
-export function downloadOptions(file: FileRecord, disposition: Disposition, filename: string = file.name) {
-  return { key: file.key, filename, disposition, contentType: file.contentType, headers: { ...DOWNLOAD_HEADERS } };
+export function downloadOptions(file: FileRecord, disposition: Disposition): DeliverOptions {
+  return { key: file.key, filename: file.name, disposition, contentType: file.contentType, headers: { ...DOWNLOAD_HEADERS } };
 }

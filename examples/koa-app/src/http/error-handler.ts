@@ -17,13 +17,14 @@ const CODE_BY_STATUS: Record<number, string> = {
 /**
  * Renders every error as `{ error: { code, message } }` with its status. Messages of 5xx errors
  * (and of anything not meant for clients) are replaced by the status text: no stack, no path, no
- * delivery header already set by a plan. A route nobody answered becomes a JSON 404.
+ * delivery header already set by a plan. A route nobody answered becomes a JSON 404 (405 from the
+ * router keeps its Allow header).
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) render(ctx, 404, 'NOT_FOUND', 'no such route');
+      if (isUnanswered(ctx)) renderStatus(ctx);
     } catch (error) {
       if (ctx.headerSent || !ctx.writable) throw error;
       const status = statusOf(error);
@@ -39,6 +40,16 @@ export function errorHandler(): Middleware {
 function render(ctx: Context, status: number, code: string, message: string): void {
   ctx.status = status;
   ctx.body = { error: { code, message } };
+}
+
+/** A status without a body (no route, a router 405): the body would be Koa's plain text. */
+function isUnanswered(ctx: Context): boolean {
+  return ctx.status >= 400 && (ctx.body === undefined || ctx.body === null);
+}
+
+function renderStatus(ctx: Context): void {
+  const { status } = ctx;
+  render(ctx, status, CODE_BY_STATUS[status] ?? 'ERROR', status === 404 ? 'no such route' : STATUS_CODES[status] ?? 'Error');
 }
 
 function statusOf(error: unknown): number {

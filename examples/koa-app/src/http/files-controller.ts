@@ -65,8 +65,8 @@ export class FilesController {
   async createLink(ctx: Context): Promise<void> {
     const file = this.#readable(ctx);
     const { ttl } = parseBody(ctx, this.#linkBody());
-    const expiresAt = new Date(Date.now() + ttl * 1000);
-    const token = this.links.sign({ key: file.key, filename: file.name, disposition: 'attachment', expiresAt });
+    const token = this.links.sign({ key: file.key, disposition: 'attachment', ttlSeconds: ttl });
+    const { expiresAt } = this.links.verify(token);
     ctx.status = 201;
     ctx.body = { url: `${this.settings.publicUrl}/l/${token}`, expiresAt: expiresAt.toISOString() };
   }

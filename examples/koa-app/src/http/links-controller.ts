@@ -7,7 +7,10 @@ import { FileRepository } from '../db/file-repository.js';
 import { downloadOptions } from '../files/download-options.js';
 import { fileNotFound } from './app-error.js';
 
-/** `GET /l/:token`: a signed link delivers its file with no Authorization. */
+/**
+ * `GET /l/:token`: a signed link delivers its file with no Authorization. The token names the
+ * storage key; the download name comes from the file's metadata.
+ */
 @injectable()
 export class LinksController {
   constructor(
@@ -21,6 +24,6 @@ export class LinksController {
     const link = this.links.verify(token);
     const file = this.files.findByKey(link.key);
     if (file === undefined) throw fileNotFound();
-    await deliver(ctx, this.deliverer, downloadOptions(file, link.disposition ?? 'attachment', link.filename ?? file.name));
+    await deliver(ctx, this.deliverer, downloadOptions(file, link.disposition ?? 'attachment'));
   }
 }

@@ -48,6 +48,7 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
       reject(error);
     };
     parser.on('file', (field, file, info) => {
+      file.on('error', () => undefined); // a truncated part; the parser reports it as well
       if (field !== options.field || stored !== undefined) {
         file.resume();
         return;
@@ -90,12 +91,18 @@ function limitTo(limit: number): { stream: Transform; exceeded(): boolean } {
       else callback(null, chunk);
     },
   });
+  // Its errors reach the storage write through its pipeline; none may go unhandled meanwhile.
+  stream.on('error', () => undefined);
   return { stream, exceeded: () => seen > limit };
 }
 
-/** Pipes `file` into `body`; once `body` is gone (done, failed, destroyed), the rest is drained. */
+/**
+ * Pipes `file` into `body`; a failing part fails `body` (so the storage write fails); once `body`
+ * is gone (done, failed, destroyed), the rest is drained.
+ */
 function forwardUntilClosed(file: Readable, body: Transform): void {
   file.pipe(body);
+  file.once('error', (error) => body.destroy(badRequest(`malformed multipart body: ${error.message}`)));
   body.once('close', () => {
     file.unpipe(body);
     file.resume();

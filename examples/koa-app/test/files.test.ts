@@ -1,0 +1,249 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import contentDisposition from 'content-disposition';
+import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
+import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
+import { expectError, fileNamed, listFiles, multipart, request, signIn, startTestApp, upload, type TestApp } from './support.js';
+
+const UPLOAD_LIMIT = 256 * 1024;
+
+/** The file name a Content-Disposition header parses back to (filename* preferred). */
+function dispositionOf(header: string | undefined): { type: string; filename: string | undefined } {
+  const parsed = contentDisposition.parse(String(header));
+  return { type: parsed.type, filename: parsed.parameters['filename'] };
+}
+
+/** The name a client sees: path separators and control characters become `_`, the rest is kept. */
+function safeName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_');
+}
+
+async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk);
+  return hash.digest('hex');
+}
+
+describe('example app: files', () => {
+  let t: TestApp;
+  let alice: string;
+  let bob: string;
+
+  before(async () => {
+    t = await startTestApp({ uploadLimitBytes: UPLOAD_LIMIT });
+    alice = await signIn(t.url, 'alice');
+    bob = await signIn(t.url, 'bob');
+  });
+  after(async () => {
+    await t.stop();
+  });
+
+  describe('GET /api/files', () => {
+    it('lists what each user may read: own files and files shared with them', async () => {
+      const aliceNames = (await listFiles(t.url, alice)).map((file) => file.name);
+      const bobNames = (await listFiles(t.url, bob)).map((file) => file.name);
+      const seeded = (user: string) => SEED_FILES.filter((f) => f.owner === user || f.sharedWith.includes(user)).map((f) => f.name);
+      expect(aliceNames).to.have.members(seeded('alice'));
+      expect(bobNames).to.have.members(seeded('bob'));
+      expect(bobNames).to.not.include('plus+sign.txt');
+      expect(aliceNames).to.not.include('bob private notes.txt');
+    });
+
+    it('describes each file with exactly id, name, size and contentType', async () => {
+      const files = await listFiles(t.url, alice);
+      for (const file of files) expect(Object.keys(file).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
+      const big = files.find((file) => file.name === BIG_FILE_NAME);
+      expect(big?.size).to.equal(BIG_FILE_SIZE);
+      expect(big?.contentType).to.equal('application/octet-stream');
+    });
+  });
+
+  describe('downloads', () => {
+    it('delivers a seeded file with its bytes, type, length and a disposition that parses back to its name', async () => {
+      for (const name of ['Résumé – naïve.pdf', '100% done #1?.txt', 'quote"and\\backslash.txt', 'plus+sign.txt', '🎉 party.txt', 'hello world.txt']) {
+        const file = await fileNamed(t.url, alice, name);
+        const seed = SEED_FILES.find((f) => f.name === name)!;
+        const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice });
+        expect(res.status, name).to.equal(200);
+        expect(res.body.equals(seed.body() as Buffer), name).to.equal(true);
+        expect(res.headers['content-type'], name).to.equal(seed.contentType);
+        expect(res.headers['content-length'], name).to.equal(String(res.body.length));
+        expect(dispositionOf(res.headers['content-disposition']), name).to.deep.equal({ type: 'attachment', filename: safeName(name) });
+        expect(res.headers['x-content-type-options']).to.equal('nosniff');
+        expect(res.headers['content-security-policy']).to.include('sandbox');
+      }
+    });
+
+    it('delivers inline with ?disposition=inline and refuses any other value with 400', async () => {
+      const file = await fileNamed(t.url, alice, 'Résumé – naïve.pdf');
+      const inline = await request(`${t.url}/api/files/${file.id}/download?disposition=inline`, { token: alice });
+      expect(inline.status).to.equal(200);
+      expect(dispositionOf(inline.headers['content-disposition'])).to.deep.equal({ type: 'inline', filename: 'Résumé – naïve.pdf' });
+      for (const query of ['disposition=evil', 'disposition=inline&disposition=inline', 'disposition=', 'disposition=INLINE%0d%0aX-Injected:1']) {
+        const res = await request(`${t.url}/api/files/${file.id}/download?${query}`, { token: alice });
+        expectError(res, 400, 'BAD_REQUEST');
+        expect(res.headers['content-disposition']).to.equal(undefined);
+        expect(res.headers['x-injected']).to.equal(undefined);
+      }
+    });
+
+    it('answers 404 with the same body for an unknown id and for another user\'s file', async () => {
+      const bobsOwn = await fileNamed(t.url, bob, 'bob private notes.txt');
+      const other = await request(`${t.url}/api/files/${bobsOwn.id}/download`, { token: alice });
+      const unknown = await request(`${t.url}/api/files/00000000-0000-0000-0000-000000000000/download`, { token: alice });
+      const hostile = await request(`${t.url}/api/files/..%2F..%2Fetc%2Fpasswd/download`, { token: alice });
+      for (const res of [other, unknown, hostile]) {
+        expectError(res, 404, 'NOT_FOUND');
+        expect(res.headers['content-disposition']).to.equal(undefined);
+      }
+      expect(other.body.equals(unknown.body)).to.equal(true);
+      expect(hostile.body.equals(unknown.body)).to.equal(true);
+    });
+
+    it('needs a token: 401 without one', async () => {
+      const file = await fileNamed(t.url, alice, 'hello world.txt');
+      expectError(await request(`${t.url}/api/files/${file.id}/download`), 401, 'UNAUTHORIZED');
+    });
+
+    it('answers Range, suffix Range and unsatisfiable Range', async () => {
+      const file = await fileNamed(t.url, alice, 'hello world.txt');
+      const url = `${t.url}/api/files/${file.id}/download`;
+      const part = await request(url, { token: alice, headers: { Range: 'bytes=0-4' } });
+      expect(part.status).to.equal(206);
+      expect(part.body.toString()).to.equal('Hello');
+      expect(part.headers['content-range']).to.equal('bytes 0-4/14');
+      expect(part.headers['content-length']).to.equal('5');
+      const suffix = await request(url, { token: alice, headers: { Range: 'bytes=-7' } });
+      expect(suffix.status).to.equal(206);
+      expect(suffix.body.toString()).to.equal('world!\n');
+      const beyond = await request(url, { token: alice, headers: { Range: 'bytes=14-' } });
+      expect(beyond.status).to.equal(416);
+      expect(beyond.headers['content-range']).to.equal('bytes */14');
+      expect(beyond.body.length).to.equal(0);
+    });
+
+    it('answers 304 to If-None-Match with the current ETag', async () => {
+      const file = await fileNamed(t.url, alice, 'hello world.txt');
+      const url = `${t.url}/api/files/${file.id}/download`;
+      const first = await request(url, { token: alice });
+      const etag = String(first.headers['etag']);
+      expect(etag).to.match(/^"/);
+      const again = await request(url, { token: alice, headers: { 'If-None-Match': etag } });
+      expect(again.status).to.equal(304);
+      expect(again.body.length).to.equal(0);
+      expect(again.headers['etag']).to.equal(etag);
+      const modified = await request(url, { token: alice, headers: { 'If-Modified-Since': String(first.headers['last-modified']) } });
+      expect(modified.status).to.equal(304);
+    });
+
+    it('answers HEAD with the headers of a GET and no body', async () => {
+      const file = await fileNamed(t.url, alice, '🎉 party.txt');
+      const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice, method: 'HEAD' });
+      expect(res.status).to.equal(200);
+      expect(res.body.length).to.equal(0);
+      expect(res.headers['content-length']).to.equal(String(Buffer.byteLength('🎉 let us celebrate\n')));
+      expect(res.headers['content-type']).to.equal('text/plain; charset=utf-8');
+      expect(dispositionOf(res.headers['content-disposition']).filename).to.equal('🎉 party.txt');
+    });
+
+    it('delivers the 20 MiB seed file byte for byte', async () => {
+      const file = await fileNamed(t.url, alice, BIG_FILE_NAME);
+      const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice });
+      expect(res.status).to.equal(200);
+      expect(res.headers['content-length']).to.equal(String(BIG_FILE_SIZE));
+      expect(res.body.length).to.equal(BIG_FILE_SIZE);
+      const expected = await sha256Of(deterministicBytes(BIG_FILE_SIZE));
+      expect(createHash('sha256').update(res.body).digest('hex')).to.equal(expected);
+    });
+  });
+
+  describe('POST /api/files', () => {
+    const hostileNames = [
+      'plain name.txt',
+      '../../etc/passwd',
+      'dir/sub\\file.txt',
+      'line\r\nX-Injected: yes.txt',
+      'tab\tand\u0000nul.txt',
+      'quote"and;semicolon=,.txt',
+      "it's 100%25 ok.txt",
+      'Ünïcödé – 日本語 🎉.txt',
+      'x'.repeat(300) + '.txt',
+    ];
+
+    for (const name of hostileNames) {
+      it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} as given and delivers the same bytes with a safe disposition`, async () => {
+        const bytes = Buffer.from(`content of ${JSON.stringify(name)}\n`, 'utf8');
+        const res = await upload(t.url, alice, { filename: name, contentType: 'text/plain', bytes });
+        expect(res.status).to.equal(201);
+        const created = res.json<{ id: string; name: string; size: number; contentType: string }>();
+        expect(created).to.deep.include({ name, size: bytes.length, contentType: 'text/plain' });
+        expect(Object.keys(created).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
+
+        const listed = (await listFiles(t.url, alice)).find((file) => file.id === created.id);
+        expect(listed?.name).to.equal(name);
+
+        const download = await request(`${t.url}/api/files/${created.id}/download`, { token: alice });
+        expect(download.status).to.equal(200);
+        expect(download.body.equals(bytes)).to.equal(true);
+        expect(download.headers['x-injected']).to.equal(undefined);
+        const header = String(download.headers['content-disposition']);
+        expect(header).to.not.match(/[\r\n\u0000]/);
+        const parsed = dispositionOf(header);
+        expect(parsed.type).to.equal('attachment');
+        expect(parsed.filename).to.equal(safeName(name));
+      });
+    }
+
+    it('keeps a browser-style raw UTF-8 filename', async () => {
+      const bytes = Buffer.from('raw utf-8 name\n');
+      const { body, contentType } = multipart([{ field: 'file', rawName: 'Résumé 🎉.txt', contentType: 'text/plain', bytes }]);
+      const res = await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': contentType }, body });
+      expect(res.status).to.equal(201);
+      expect(res.json<{ name: string }>().name).to.equal('Résumé 🎉.txt');
+    });
+
+    it('takes the file field among other fields, with its media type normalised', async () => {
+      const bytes = Buffer.from([0, 1, 2, 3, 254, 255]);
+      const { body, contentType } = multipart([
+        { field: 'comment', bytes: Buffer.from('hello') },
+        { field: 'other', filename: 'ignored.bin', bytes: Buffer.from('ignored') },
+        { field: 'file', filename: 'data.bin', contentType: 'Image/PNG', bytes },
+      ]);
+      const res = await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': contentType }, body });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; name: string; contentType: string }>();
+      expect(created.name).to.equal('data.bin');
+      expect(created.contentType).to.equal('image/png');
+      const download = await request(`${t.url}/api/files/${created.id}/download`, { token: alice });
+      expect(download.body.equals(bytes)).to.equal(true);
+    });
+
+    it('answers 400 when the file field is missing or the body is not multipart', async () => {
+      const noFile = multipart([{ field: 'comment', bytes: Buffer.from('no file here') }]);
+      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': noFile.contentType }, body: noFile.body }), 400, 'BAD_REQUEST');
+      const wrongField = multipart([{ field: 'upload', filename: 'a.txt', bytes: Buffer.from('a') }]);
+      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': wrongField.contentType }, body: wrongField.body }), 400, 'BAD_REQUEST');
+      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': 'application/json' }, body: '{}' }), 400, 'BAD_REQUEST');
+      const truncated = multipart([{ field: 'file', filename: 'a.txt', bytes: Buffer.from('abc') }]);
+      expectError(
+        await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': truncated.contentType }, body: truncated.body.subarray(0, truncated.body.length - 20) }),
+        400,
+        'BAD_REQUEST',
+      );
+    });
+
+    it('answers 413 beyond the upload limit and keeps nothing', async () => {
+      const before = await listFiles(t.url, alice);
+      const res = await upload(t.url, alice, { filename: 'too big.bin', bytes: Buffer.alloc(UPLOAD_LIMIT + 1, 7) });
+      expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+      expect(await listFiles(t.url, alice)).to.deep.equal(before);
+      const exact = await upload(t.url, alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
+      expect(exact.status).to.equal(201);
+    });
+
+    it('answers 401 to an upload without a token', async () => {
+      const res = await upload(t.url, '', { filename: 'a.txt', bytes: Buffer.from('a') });
+      expectError(res, 401, 'UNAUTHORIZED');
+    });
+  });
+});
