@@ -5,10 +5,13 @@
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Transform } from 'node:stream';
 
 export class CorruptingProxy {
   /** Object path (`/bucket/key`) → how many more GETs of it to corrupt (Infinity: all). */
   readonly corrupt = new Map<string, number>();
+  /** Object path → how many more uploads (PUT bodies) of it to corrupt on their way in. */
+  readonly corruptUploads = new Map<string, number>();
   /** Object path → PUT requests seen (single uploads and parts). */
   readonly puts = new Map<string, number>();
   endpoint = '';
@@ -32,7 +35,7 @@ export class CorruptingProxy {
     if (req.method === 'PUT') this.puts.set(path, (this.puts.get(path) ?? 0) + 1);
     const target = new URL(req.url ?? '/', this.upstream);
     const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
-      if (req.method === 'GET' && this.shouldCorrupt(path) && answer.statusCode === 200) {
+      if (req.method === 'GET' && takeOne(this.corrupt, path) && answer.statusCode === 200) {
         this.sendCorrupted(answer, res);
         return;
       }
@@ -40,14 +43,8 @@ export class CorruptingProxy {
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
-  }
-
-  private shouldCorrupt(path: string): boolean {
-    const left = this.corrupt.get(path) ?? 0;
-    if (left <= 0) return false;
-    this.corrupt.set(path, left - 1);
-    return true;
+    if (req.method === 'PUT' && takeOne(this.corruptUploads, path)) req.pipe(flipFirstByte()).pipe(upstream);
+    else req.pipe(upstream);
   }
 
   /** Same length, same headers, one byte flipped. */
@@ -61,4 +58,28 @@ export class CorruptingProxy {
       res.end(body);
     });
   }
+}
+
+/** Whether `counts` still has a corruption to spend on `path` (and spends it). */
+function takeOne(counts: Map<string, number>, path: string): boolean {
+  const left = counts.get(path) ?? 0;
+  if (left <= 0) return false;
+  counts.set(path, left - 1);
+  return true;
+}
+
+function flipFirstByte(): Transform {
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      if (first && chunk.length > 0) {
+        first = false;
+        const copy = Buffer.from(chunk);
+        copy[0] = (copy[0] ?? 0) ^ 0xff;
+        callback(null, copy);
+        return;
+      }
+      callback(null, chunk);
+    },
+  });
 }

@@ -1,7 +1,8 @@
 /**
- * Every copy is proven by reading the object back: a store that returns other bytes than those
- * uploaded gets the file uploaded again (bounded), then reported as failed, never journaled. An
- * object changed in the store after a finished migration is found by `--verify` and copied again.
+ * Every copy is proven: by the store's MD5 ETag of what it received, or by reading the object back
+ * (`--read-back` always). A store that received or returns other bytes than those uploaded gets the
+ * file uploaded again (bounded), then reported as failed, never journaled. An object changed in the
+ * store after a finished migration is found by `--verify` and copied again.
  */
 import { expect } from 'chai';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -38,9 +39,34 @@ describe('sendoff migrate: verification', function () {
   const migrate = (...extra: string[]) =>
     runCli(['migrate', '--from', source, '--to', `s3://${BUCKET}/v`, '--json', ...extra], { env: s3Env(proxy.endpoint) });
 
-  it('uploads again when the read-back differs once, and journals the verified copy', async () => {
-    proxy.corrupt.set(`/${BUCKET}/v/scans/contract.pdf`, 1);
+  it('uploads again when the store received other bytes (ETag mismatch, read-back confirms)', async () => {
+    proxy.corruptUploads.set(`/${BUCKET}/v/reports/q1.csv`, 1);
     const result = await migrate();
+    expect(result.code, result.stderr).to.equal(0);
+    const report = parseReport(result);
+    expect(report.copied).to.equal(3);
+    expect(report.files.find((f) => f.key === 'reports/q1.csv')).to.include({ status: 'copied', attempts: 2 });
+    expect(proxy.puts.get(`/${BUCKET}/v/reports/q1.csv`)).to.equal(2);
+    expect(proxy.puts.get(`/${BUCKET}/v/reports/q2.csv`)).to.equal(1);
+    expect(await s3.objectDigest(BUCKET, 'v/reports/q1.csv')).to.equal(await fileDigest(join(source, 'reports/q1.csv')));
+    const journal = (await readFile(join(source, '.sendoff-migrate.journal'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { key: string; verifiedBy: string });
+    expect(journal.map((entry) => entry.verifiedBy)).to.deep.equal(['etag', 'etag', 'etag']);
+  });
+
+  it('fails a file whose uploads keep arriving damaged (exit 1), journals only the others', async () => {
+    proxy.corruptUploads.set(`/${BUCKET}/v/reports/q2.csv`, Infinity);
+    const result = await migrate();
+    expect(result.code).to.equal(1);
+    const report = parseReport(result);
+    expect(report.copied).to.equal(2);
+    expect(report.files.find((f) => f.key === 'reports/q2.csv')?.reason).to.match(/^verification failed: the store holds 21 bytes/);
+    expect(proxy.puts.get(`/${BUCKET}/v/reports/q2.csv`)).to.equal(3);
+    expect(journalKeys(await readFile(join(source, '.sendoff-migrate.journal'), 'utf8')).sort()).to.deep.equal(['reports/q1.csv', 'scans/contract.pdf']);
+  });
+
+  it('--read-back: uploads again when the object read back differs once', async () => {
+    proxy.corrupt.set(`/${BUCKET}/v/scans/contract.pdf`, 1);
+    const result = await migrate('--read-back');
     expect(result.code, result.stderr).to.equal(0);
     const report = parseReport(result);
     expect(report.copied).to.equal(3);
@@ -50,9 +76,9 @@ describe('sendoff migrate: verification', function () {
     expect(await s3.objectDigest(BUCKET, 'v/scans/contract.pdf')).to.equal(await fileDigest(join(source, 'scans/contract.pdf')));
   });
 
-  it('reports a copy that never verifies as failed (exit 1), keeps it out of the journal and its source on disk', async () => {
+  it('--read-back: reports a copy that never reads back right as failed (exit 1), keeps it out of the journal and its source on disk', async () => {
     proxy.corrupt.set(`/${BUCKET}/v/reports/q2.csv`, Infinity);
-    const result = await migrate('--delete-source');
+    const result = await migrate('--delete-source', '--read-back');
     expect(result.code).to.equal(1);
     const report = parseReport(result);
     expect(report.copied).to.equal(2);

@@ -1,15 +1,18 @@
 /**
- * Copies one local file to a Storage and proves the copy: the file is read once, hashed (SHA-256)
- * while it streams to the store, then the object is read back and hashed. Only equal digests and
- * lengths count as a copy. A mismatch, a file that changed while being read, or a transient store
- * error is retried a bounded number of times; an unreadable local file fails at once.
+ * Copies one local file to the store and proves the copy. The file is read once, hashed (SHA-256
+ * and MD5) while it streams up. The copy counts as verified when the store's ETag for the upload is
+ * the MD5 of our bytes (S3 and s3rver compute it over what they received, single-part and, on
+ * s3rver, multipart too), or else when the object read back hashes to our SHA-256 (multipart on
+ * AWS, SSE-KMS, stores whose ETag is no MD5); `readBack` forces the read-back every time.
+ * A mismatch, a file that changed while being read, or a transient store error is retried a
+ * bounded number of times; an unreadable local file fails at once.
  */
 import { open } from 'node:fs/promises';
-import type { Storage } from '@sendoff/core';
 import { lookup } from 'mime-types';
 import { HashingStream } from './hashing-stream.js';
 import { readBackDigest } from './read-back-digest.js';
 import { describeError, isFatal } from './remote-errors.js';
+import type { UploadTarget } from './upload-target.js';
 import type { SourceFile } from './walk-tree.js';
 
 export interface VerifiedCopy {
@@ -18,6 +21,7 @@ export interface VerifiedCopy {
   size: number;
   mtimeMs: number;
   attempts: number;
+  verifiedBy: 'etag' | 'read-back';
 }
 
 export interface CopyOptions {
@@ -27,6 +31,8 @@ export interface CopyOptions {
   onBytes?: (count: number) => void;
   /** Pause before retry n is n times this (default 200 ms). */
   retryDelayMs?: number;
+  /** Always read the object back, even when the store's ETag already proves the upload. */
+  readBack?: boolean;
 }
 
 export type CopyFailureKind = 'unreadable' | 'mismatch' | 'changing' | 'store' | 'fatal';
@@ -47,13 +53,13 @@ export function contentTypeFor(key: string): string {
   return lookup(key) || 'application/octet-stream';
 }
 
-export async function copyAndVerify(file: SourceFile, target: Storage, options: CopyOptions = {}): Promise<VerifiedCopy> {
+export async function copyAndVerify(file: SourceFile, target: UploadTarget, options: CopyOptions = {}): Promise<VerifiedCopy> {
   const attempts = options.attempts ?? 3;
   let last: CopyFailure | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     if (attempt > 1) await sleep((options.retryDelayMs ?? 200) * (attempt - 1));
     try {
-      return { ...(await copyOnce(file, target, options.onBytes)), attempts: attempt };
+      return { ...(await copyOnce(file, target, options)), attempts: attempt };
     } catch (error) {
       last = asCopyFailure(error);
       if (last.kind === 'unreadable' || last.kind === 'fatal') throw last;
@@ -62,17 +68,19 @@ export async function copyAndVerify(file: SourceFile, target: Storage, options: 
   throw last ?? new CopyFailure('store', 'copy failed');
 }
 
-async function copyOnce(file: SourceFile, target: Storage, onBytes?: (count: number) => void): Promise<Omit<VerifiedCopy, 'attempts'>> {
+async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOptions): Promise<Omit<VerifiedCopy, 'attempts'>> {
+  const { onBytes } = options;
   const handle = await open(file.path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new CopyFailure('unreadable', `cannot read the file: ${error.code ?? error.message}`, { cause: error });
   });
   const snapshot = await handle.stat();
-  const hashing = new HashingStream(onBytes);
+  const hashing = new HashingStream(onBytes, { md5: true });
+  let etag: string | undefined;
   try {
     const source = handle.createReadStream({ autoClose: false });
     source.on('error', (error) => hashing.destroy(new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error })));
     source.pipe(hashing);
-    await target.put(file.key, hashing, { contentType: contentTypeFor(file.key), size: snapshot.size });
+    ({ etag } = await target.upload(file.key, hashing, { contentType: contentTypeFor(file.key), size: snapshot.size }));
   } catch (error) {
     onBytes?.(-hashing.bytes);
     throw error;
@@ -83,6 +91,8 @@ async function copyOnce(file: SourceFile, target: Storage, onBytes?: (count: num
     onBytes?.(-hashing.bytes);
     throw new CopyFailure('changing', 'the file changed while it was being copied');
   }
+  const copy = { sha256: hashing.sha256, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
+  if (!options.readBack && etag !== undefined && etag === hashing.md5) return { ...copy, verifiedBy: 'etag' };
   const stored = await readBackDigest(target, file.key).catch((error: unknown) => {
     onBytes?.(-hashing.bytes);
     throw error;
@@ -91,7 +101,7 @@ async function copyOnce(file: SourceFile, target: Storage, onBytes?: (count: num
     onBytes?.(-hashing.bytes);
     throw new CopyFailure('mismatch', `verification failed: the store holds ${stored.bytes} bytes with SHA-256 ${stored.sha256}, expected ${hashing.bytes} bytes with ${hashing.sha256}`);
   }
-  return { sha256: hashing.sha256, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
+  return { ...copy, verifiedBy: 'read-back' };
 }
 
 function asCopyFailure(error: unknown): CopyFailure {

@@ -24,6 +24,7 @@ const USAGE = `usage: sendoff migrate --from <dir> --to s3://bucket/prefix [opti
   --region <region>     region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --concurrency <n>     files copied at once (default 4)
   --journal <path>      journal of verified copies (default <from>/${JOURNAL_NAME})
+  --read-back           read every copy back and hash it, even when the store's ETag proves it
   --verify              also read back objects the journal lists; copy again those that differ
   --dry-run             list what would be copied, write nothing
   --delete-source       delete each local file once its copy is verified
@@ -40,6 +41,7 @@ export interface MigrateArguments {
   concurrency: number;
   journal: string;
   verify: boolean;
+  readBack: boolean;
   dryRun: boolean;
   deleteSource: boolean;
   json: boolean;
@@ -64,13 +66,14 @@ async function runMigrate(argv: string[], io: CommandIo): Promise<number> {
   try {
     report = await runMigration({
       from: args.from,
-      target: target.storage,
+      target: target.uploads,
       targetName: formatS3Url(url),
       journalPath: args.journal,
       concurrency: args.concurrency,
       dryRun: args.dryRun,
       deleteSource: args.deleteSource,
       verifyExisting: args.verify,
+      readBack: args.readBack,
       ...(progress === undefined ? {} : { progress }),
     });
   } finally {
@@ -95,6 +98,7 @@ export function parseMigrateArguments(argv: string[]): MigrateArguments {
       concurrency: { type: 'string' },
       journal: { type: 'string' },
       verify: { type: 'boolean', default: false },
+      'read-back': { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       'delete-source': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -113,6 +117,7 @@ export function parseMigrateArguments(argv: string[]): MigrateArguments {
     concurrency: parseConcurrency(values.concurrency),
     journal: resolve(values.journal ?? join(from, JOURNAL_NAME)),
     verify: values.verify === true,
+    readBack: values['read-back'] === true,
     dryRun: values['dry-run'] === true,
     deleteSource: values['delete-source'] === true,
     json: values.json === true,

@@ -16,6 +16,8 @@ export interface JournalEntry {
   mtimeMs: number;
   /** SHA-256 of the bytes read locally and read back from the store, hex. */
   sha256: string;
+  /** How the copy was verified: the store's MD5 ETag of what it received, or reading it back. */
+  verifiedBy?: 'etag' | 'read-back';
   /** When the copy was verified (ISO 8601). */
   verifiedAt: string;
 }
@@ -23,7 +25,10 @@ export interface JournalEntry {
 export class MigrationJournal {
   private readonly entries: Map<string, JournalEntry>;
   private handle: FileHandle | undefined;
-  private queue: Promise<void> = Promise.resolve();
+  /** The write in flight (or the last one), never rejected. */
+  private current: Promise<void> = Promise.resolve();
+  /** Entries waiting for the write in flight to end; they go to disk together (group commit). */
+  private next: { lines: string[]; done: Promise<void> } | undefined;
 
   private constructor(
     readonly path: string,
@@ -64,20 +69,34 @@ export class MigrationJournal {
     return this.entries.size;
   }
 
-  /** Appends one entry and waits until it is on disk. Appends are serialised. */
+  /**
+   * Appends one entry and resolves once it is on disk (written and fsync'd). Entries recorded while
+   * a write is in flight are written together by the next one: one fsync for the lot.
+   */
   record(entry: Omit<JournalEntry, 'target' | 'verifiedAt'>): Promise<void> {
     const full: JournalEntry = { target: this.target, ...entry, verifiedAt: new Date().toISOString() };
-    const write = this.queue.then(() => this.append(`${JSON.stringify(full)}\n`));
-    this.queue = write.catch(() => undefined);
-    return write.then(() => {
+    const batch = this.next ?? this.startBatch();
+    batch.lines.push(`${JSON.stringify(full)}\n`);
+    return batch.done.then(() => {
       this.entries.set(full.key, full);
     });
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.current;
     await this.handle?.close();
     this.handle = undefined;
+  }
+
+  private startBatch(): { lines: string[]; done: Promise<void> } {
+    const batch: { lines: string[]; done: Promise<void> } = { lines: [], done: Promise.resolve() };
+    batch.done = this.current.then(() => {
+      if (this.next === batch) this.next = undefined;
+      return this.append(batch.lines.join(''));
+    });
+    this.current = batch.done.catch(() => undefined);
+    this.next = batch;
+    return batch;
   }
 
   private async openForAppend(): Promise<void> {

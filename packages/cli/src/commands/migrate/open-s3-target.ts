@@ -8,6 +8,7 @@ import { S3Storage, createS3Client } from '@sendoff/s3';
 import { UsageError } from '../../io.js';
 import type { S3Url } from './parse-s3-url.js';
 import { describeError, isMissingBucket, isRefused, rootCause } from './remote-errors.js';
+import { S3UploadTarget, SINGLE_PART_LIMIT } from './s3-upload-target.js';
 
 export interface S3TargetOptions {
   url: S3Url;
@@ -19,7 +20,7 @@ export interface S3TargetOptions {
 }
 
 export interface S3Target {
-  storage: S3Storage;
+  uploads: S3UploadTarget;
   client: S3Client;
 }
 
@@ -41,8 +42,14 @@ export async function openS3Target(options: S3TargetOptions): Promise<S3Target> 
     client.destroy();
     throw error;
   }
-  const storage = new S3Storage({ client, bucket: options.url.bucket, prefix: options.url.prefix, queueSize: options.queueSize ?? 2 });
-  return { storage, client };
+  const storage = new S3Storage({
+    client,
+    bucket: options.url.bucket,
+    prefix: options.url.prefix,
+    partSizeBytes: SINGLE_PART_LIMIT,
+    queueSize: options.queueSize ?? 2,
+  });
+  return { uploads: new S3UploadTarget(storage), client };
 }
 
 async function checkBucket(client: S3Client, bucket: string, endpoint: string | undefined): Promise<void> {

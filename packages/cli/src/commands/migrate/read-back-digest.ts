@@ -3,9 +3,9 @@
  * the only checksum sound on every S3 implementation (an ETag is not an MD5 under SSE-KMS or for
  * multipart uploads on AWS, and s3rver keeps a stale ETag when its files change behind its back).
  */
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Key, Storage } from '@sendoff/core';
+import type { Key } from '@sendoff/core';
 import { HashingStream } from './hashing-stream.js';
 
 export interface Digest {
@@ -13,8 +13,8 @@ export interface Digest {
   bytes: number;
 }
 
-export async function readBackDigest(storage: Storage, key: Key): Promise<Digest> {
-  const body = await storage.open(key);
+export async function readBackDigest(store: { open(key: Key): Promise<Readable> }, key: Key): Promise<Digest> {
+  const body = await store.open(key);
   const hashing = new HashingStream();
   await pipeline(body, hashing, discard());
   return { sha256: hashing.sha256, bytes: hashing.bytes };

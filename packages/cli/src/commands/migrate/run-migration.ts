@@ -6,11 +6,12 @@
  */
 import { realpath, stat, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Key, Storage } from '@sendoff/core';
+import type { Key } from '@sendoff/core';
 import { CopyFailure, copyAndVerify } from './copy-and-verify.js';
 import { MigrationJournal, type JournalEntry } from './migration-journal.js';
 import { readBackDigest } from './read-back-digest.js';
 import { describeError, isFatal } from './remote-errors.js';
+import type { UploadTarget } from './upload-target.js';
 import { walkTree, type SourceFile } from './walk-tree.js';
 
 export interface MigrationProgress {
@@ -23,7 +24,7 @@ export interface MigrationProgress {
 export interface MigrationOptions {
   /** Local root to copy from. */
   from: string;
-  target: Storage;
+  target: UploadTarget;
   /** Canonical name of the target (`s3://bucket/prefix`), recorded in the journal. */
   targetName: string;
   journalPath: string;
@@ -35,6 +36,8 @@ export interface MigrationOptions {
   progress?: MigrationProgress;
   /** Attempts per file (default 3). */
   attempts?: number;
+  /** Read every copy back even when the store's ETag proves it. */
+  readBack?: boolean;
 }
 
 export type FileStatus = 'copied' | 'would-copy' | 'failed' | 'ignored';
@@ -164,9 +167,10 @@ async function copyTask(task: Task, journal: MigrationJournal, report: Migration
   const { file } = task;
   const copy = await copyAndVerify(file, options.target, {
     ...(options.attempts === undefined ? {} : { attempts: options.attempts }),
+    readBack: options.readBack === true,
     ...(options.progress === undefined ? {} : { onBytes: (count: number) => options.progress?.addBytes(count) }),
   });
-  await journal.record({ key: file.key, size: copy.size, mtimeMs: copy.mtimeMs, sha256: copy.sha256 });
+  await journal.record({ key: file.key, size: copy.size, mtimeMs: copy.mtimeMs, sha256: copy.sha256, verifiedBy: copy.verifiedBy });
   report.bytes += copy.size;
   const outcome: FileOutcome = { key: file.key, status: 'copied', size: copy.size, reason: task.reason };
   if (copy.attempts > 1) outcome.attempts = copy.attempts;
@@ -176,7 +180,7 @@ async function copyTask(task: Task, journal: MigrationJournal, report: Migration
 }
 
 /** Why the object the journal lists is not right any more, or undefined when it is intact. */
-async function damageOf(target: Storage, key: Key, entry: JournalEntry): Promise<string | undefined> {
+async function damageOf(target: UploadTarget, key: Key, entry: JournalEntry): Promise<string | undefined> {
   let digest;
   try {
     digest = await readBackDigest(target, key);
