@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
@@ -16,6 +18,12 @@ function dispositionOf(header: string | undefined): { type: string; filename: st
 /** The name a client sees: path separators and control characters become `_`, the rest is kept. */
 function safeName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_');
+}
+
+/** Every file under the storage root, relative paths sorted. */
+async function storedFiles(dataDir: string): Promise<string[]> {
+  const entries = await fsp.readdir(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dataDir, path.join(e.parentPath, e.name))).sort();
 }
 
 async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
@@ -232,11 +240,15 @@ describe('example app: files', () => {
       );
     });
 
-    it('answers 413 beyond the upload limit and keeps nothing', async () => {
+    it('answers 413 beyond the upload limit and keeps nothing, in the database or on disk', async () => {
       const before = await listFiles(t.url, alice);
-      const res = await upload(t.url, alice, { filename: 'too big.bin', bytes: Buffer.alloc(UPLOAD_LIMIT + 1, 7) });
-      expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+      const storedBefore = await storedFiles(t.dataDir);
+      for (const size of [UPLOAD_LIMIT + 1, UPLOAD_LIMIT * 4]) {
+        const res = await upload(t.url, alice, { filename: 'too big.bin', bytes: Buffer.alloc(size, 7) });
+        expectError(res, 413, 'PAYLOAD_TOO_LARGE');
+      }
       expect(await listFiles(t.url, alice)).to.deep.equal(before);
+      expect(await storedFiles(t.dataDir)).to.deep.equal(storedBefore);
       const exact = await upload(t.url, alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
       expect(exact.status).to.equal(201);
     });

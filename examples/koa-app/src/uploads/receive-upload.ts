@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { AppError, badRequest, payloadTooLarge } from '../http/app-error.js';
+import { badRequest, payloadTooLarge, type AppError } from '../http/app-error.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
@@ -17,61 +17,63 @@ export interface ReceiveUploadOptions<T> {
   store(body: Readable, info: UploadInfo): Promise<T>;
 }
 
+/** One file on its way to storage. `done` never rejects unhandled. */
+interface Upload<T> {
+  done: Promise<T>;
+  abort(error: AppError): void;
+}
+
 const MAX_NAME_LENGTH = 1024;
 const SIMPLE_MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
+const ignore = (): void => undefined;
 
 /**
  * Streams the `field` file of a multipart request to `store`, never holding it in memory. Other
- * parts are drained. Missing field or malformed body → 400; larger than the limit → 413 (the
- * storage write fails, so nothing partial is kept).
+ * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413.
+ * A failed upload is answered only once the storage write is over, so nothing partial remains.
  */
 export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOptions<T>): Promise<T> {
+  let parser: busboy.Busboy;
+  try {
+    parser = busboy({
+      headers: req.headers,
+      preservePath: true,
+      defParamCharset: 'utf8',
+      limits: { fileSize: options.limitBytes + 1, files: 10, fields: 50, parts: 60 },
+    });
+  } catch {
+    return Promise.reject(badRequest('expected a multipart/form-data body'));
+  }
   return new Promise<T>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        preservePath: true,
-        defParamCharset: 'utf8',
-        limits: { fileSize: options.limitBytes + 1, files: 10, fields: 50, parts: 60 },
-      });
-    } catch (error) {
-      reject(badRequest('expected a multipart/form-data body'));
-      return;
-    }
-    let stored: Promise<T> | undefined;
-    let body: Transform | undefined;
+    let upload: Upload<T> | undefined;
+    let failure: AppError | undefined;
     const fail = (error: AppError): void => {
-      body?.destroy(error);
+      if (failure !== undefined) return;
+      failure = error;
+      upload?.abort(error);
       req.unpipe(parser);
       req.resume();
-      reject(error);
+      void (upload?.done ?? Promise.resolve()).catch(ignore).finally(() => reject(error));
     };
     parser.on('file', (field, file, info) => {
-      file.on('error', () => undefined); // a truncated part; the parser reports it as well
-      if (field !== options.field || stored !== undefined) {
+      file.on('error', ignore); // a truncated part: the parser reports it too
+      if (field !== options.field || upload !== undefined || failure !== undefined) {
         file.resume();
         return;
       }
-      const name = info.filename;
+      const name = info.filename ?? '';
       const problem = nameProblem(name);
-      if (problem !== undefined || name === undefined) {
+      if (problem !== undefined) {
         file.resume();
-        stored = Promise.reject(badRequest(problem ?? 'the file has no name'));
-        stored.catch(() => undefined);
+        fail(badRequest(problem));
         return;
       }
-      const limited = limitTo(options.limitBytes);
-      body = limited.stream;
-      forwardUntilClosed(file, body);
-      stored = options.store(body, { name, contentType: mediaTypeOf(info.mimeType) }).catch((error: unknown) => {
-        throw limited.exceeded() ? payloadTooLarge(options.limitBytes) : error;
-      });
-      stored.catch(() => undefined);
+      upload = startUpload(file, { name, contentType: mediaTypeOf(info.mimeType) }, options);
     });
     parser.on('close', () => {
-      if (stored === undefined) reject(badRequest(`missing file field "${options.field}"`));
-      else stored.then(resolve, reject);
+      if (failure !== undefined) return;
+      if (upload === undefined) fail(badRequest(`missing file field "${options.field}"`));
+      else upload.done.then(resolve, reject);
     });
     parser.on('error', () => fail(badRequest('malformed multipart body')));
     req.on('close', () => {
@@ -79,6 +81,28 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
     });
     req.pipe(parser);
   });
+}
+
+/** Pipes one file part through the size limit into `store`. */
+function startUpload<T>(file: Readable, info: UploadInfo, options: ReceiveUploadOptions<T>): Upload<T> {
+  const limited = limitTo(options.limitBytes);
+  let aborted: AppError | undefined;
+  const abort = (error: AppError): void => {
+    aborted ??= error;
+    limited.stream.destroy(error);
+  };
+  file.pipe(limited.stream);
+  file.once('error', () => abort(badRequest('malformed multipart body')));
+  // Once the limited stream is gone (done, failed, destroyed), the rest of the part is drained.
+  limited.stream.once('close', () => {
+    file.unpipe(limited.stream);
+    file.resume();
+  });
+  const done = options.store(limited.stream, info).catch((error: unknown) => {
+    throw limited.exceeded() ? payloadTooLarge(options.limitBytes) : (aborted ?? error);
+  });
+  done.catch(ignore);
+  return { done, abort };
 }
 
 /** A pass-through that errors with 413 as soon as more than `limit` bytes went through. */
@@ -92,25 +116,12 @@ function limitTo(limit: number): { stream: Transform; exceeded(): boolean } {
     },
   });
   // Its errors reach the storage write through its pipeline; none may go unhandled meanwhile.
-  stream.on('error', () => undefined);
+  stream.on('error', ignore);
   return { stream, exceeded: () => seen > limit };
 }
 
-/**
- * Pipes `file` into `body`; a failing part fails `body` (so the storage write fails); once `body`
- * is gone (done, failed, destroyed), the rest is drained.
- */
-function forwardUntilClosed(file: Readable, body: Transform): void {
-  file.pipe(body);
-  file.once('error', (error) => body.destroy(badRequest(`malformed multipart body: ${error.message}`)));
-  body.once('close', () => {
-    file.unpipe(body);
-    file.resume();
-  });
-}
-
-function nameProblem(name: string | undefined): string | undefined {
-  if (name === undefined || name.length === 0) return 'the file has no name';
+function nameProblem(name: string): string | undefined {
+  if (name.length === 0) return 'the file has no name';
   if (name.length > MAX_NAME_LENGTH) return `the file name is longer than ${MAX_NAME_LENGTH} characters`;
   return undefined;
 }
