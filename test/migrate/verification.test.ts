@@ -85,7 +85,7 @@ describe('sendoff migrate: verification', function () {
     expect(report.failed).to.equal(1);
     const failed = report.files.find((f) => f.key === 'reports/q2.csv');
     expect(failed?.status).to.equal('failed');
-    expect(failed?.reason).to.match(/^verification failed: the store holds 21 bytes with SHA-256 [0-9a-f]{64}, expected 21 bytes with [0-9a-f]{64}$/);
+    expect(failed?.reason).to.match(/^verification failed: the store holds 21 bytes with MD5 [0-9a-f]{32}, expected 21 bytes with MD5 [0-9a-f]{32}$/);
     expect(proxy.puts.get(`/${BUCKET}/v/reports/q2.csv`)).to.equal(3);
     const journal = journalKeys(await readFile(join(source, '.sendoff-migrate.journal'), 'utf8'));
     expect(journal.sort()).to.deep.equal(['reports/q1.csv', 'scans/contract.pdf']);
@@ -112,7 +112,7 @@ describe('sendoff migrate: verification', function () {
     expect(report.copied).to.equal(1);
     expect(report.skipped).to.equal(2);
     expect(report.files[0]?.key).to.equal('reports/q1.csv');
-    expect(report.files[0]?.reason).to.match(/^the stored object differs from the verified copy \(21 bytes, SHA-256 [0-9a-f]{64}\)$/);
+    expect(report.files[0]?.reason).to.match(/^the stored object differs from the verified copy \(21 bytes, MD5 [0-9a-f]{32}\)$/);
     expect(s3.created).to.deep.equal(['v/reports/q1.csv']);
     expect(await s3.objectDigest(BUCKET, 'v/reports/q1.csv')).to.equal(await fileDigest(join(source, 'reports/q1.csv')));
 

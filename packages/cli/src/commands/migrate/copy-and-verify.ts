@@ -1,8 +1,8 @@
 /**
- * Copies one local file to the store and proves the copy. The file is read once, hashed (SHA-256
- * and MD5) while it streams up. The copy counts as verified when the store's ETag for the upload is
+ * Copies one local file to the store and proves the copy. The file is read once, hashed (MD5)
+ * while it streams up. The copy counts as verified when the store's ETag for the upload is
  * the MD5 of our bytes (S3 and s3rver compute it over what they received, single-part and, on
- * s3rver, multipart too), or else when the object read back hashes to our SHA-256 (multipart on
+ * s3rver, multipart too), or else when the object read back hashes to the same MD5 (multipart on
  * AWS, SSE-KMS, stores whose ETag is no MD5); `readBack` forces the read-back every time.
  * A mismatch, a file that changed while being read, or a transient store error is retried a
  * bounded number of times; an unreadable local file fails at once.
@@ -16,7 +16,7 @@ import type { UploadTarget } from './upload-target.js';
 import type { SourceFile } from './walk-tree.js';
 
 export interface VerifiedCopy {
-  sha256: string;
+  md5: string;
   /** Size and mtime of the file as it was read (what the journal records). */
   size: number;
   mtimeMs: number;
@@ -74,7 +74,7 @@ async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOpt
     throw new CopyFailure('unreadable', `cannot read the file: ${error.code ?? error.message}`, { cause: error });
   });
   const snapshot = await handle.stat();
-  const hashing = new HashingStream(onBytes, { md5: true });
+  const hashing = new HashingStream(onBytes);
   let etag: string | undefined;
   try {
     const source = handle.createReadStream({ autoClose: false });
@@ -91,15 +91,15 @@ async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOpt
     onBytes?.(-hashing.bytes);
     throw new CopyFailure('changing', 'the file changed while it was being copied');
   }
-  const copy = { sha256: hashing.sha256, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
+  const copy = { md5: hashing.md5, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
   if (!options.readBack && etag !== undefined && etag === hashing.md5) return { ...copy, verifiedBy: 'etag' };
   const stored = await readBackDigest(target, file.key).catch((error: unknown) => {
     onBytes?.(-hashing.bytes);
     throw error;
   });
-  if (stored.sha256 !== hashing.sha256 || stored.bytes !== hashing.bytes) {
+  if (stored.md5 !== hashing.md5 || stored.bytes !== hashing.bytes) {
     onBytes?.(-hashing.bytes);
-    throw new CopyFailure('mismatch', `verification failed: the store holds ${stored.bytes} bytes with SHA-256 ${stored.sha256}, expected ${hashing.bytes} bytes with ${hashing.sha256}`);
+    throw new CopyFailure('mismatch', `verification failed: the store holds ${stored.bytes} bytes with MD5 ${stored.md5}, expected ${hashing.bytes} bytes with MD5 ${hashing.md5}`);
   }
   return { ...copy, verifiedBy: 'read-back' };
 }

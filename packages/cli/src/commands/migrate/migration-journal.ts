@@ -14,8 +14,8 @@ export interface JournalEntry {
   key: string;
   size: number;
   mtimeMs: number;
-  /** SHA-256 of the bytes read locally and read back from the store, hex. */
-  sha256: string;
+  /** MD5 (hex) of the bytes read locally, which the store proved it holds. */
+  md5: string;
   /** How the copy was verified: the store's MD5 ETag of what it received, or reading it back. */
   verifiedBy?: 'etag' | 'read-back';
   /** When the copy was verified (ISO 8601). */
@@ -141,8 +141,8 @@ function isEntry(value: unknown): value is JournalEntry {
     typeof entry.key === 'string' &&
     typeof entry.size === 'number' &&
     typeof entry.mtimeMs === 'number' &&
-    typeof entry.sha256 === 'string' &&
-    /^[0-9a-f]{64}$/.test(entry.sha256)
+    typeof entry.md5 === 'string' &&
+    /^[0-9a-f]{32}$/.test(entry.md5)
   );
 }
 

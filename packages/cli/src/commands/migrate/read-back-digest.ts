@@ -9,7 +9,7 @@ import type { Key } from '@sendoff/core';
 import { HashingStream } from './hashing-stream.js';
 
 export interface Digest {
-  sha256: string;
+  md5: string;
   bytes: number;
 }
 
@@ -17,7 +17,7 @@ export async function readBackDigest(store: { open(key: Key): Promise<Readable> 
   const body = await store.open(key);
   const hashing = new HashingStream();
   await pipeline(body, hashing, discard());
-  return { sha256: hashing.sha256, bytes: hashing.bytes };
+  return { md5: hashing.md5, bytes: hashing.bytes };
 }
 
 function discard(): Writable {

@@ -170,7 +170,7 @@ async function copyTask(task: Task, journal: MigrationJournal, report: Migration
     readBack: options.readBack === true,
     ...(options.progress === undefined ? {} : { onBytes: (count: number) => options.progress?.addBytes(count) }),
   });
-  await journal.record({ key: file.key, size: copy.size, mtimeMs: copy.mtimeMs, sha256: copy.sha256, verifiedBy: copy.verifiedBy });
+  await journal.record({ key: file.key, size: copy.size, mtimeMs: copy.mtimeMs, md5: copy.md5, verifiedBy: copy.verifiedBy });
   report.bytes += copy.size;
   const outcome: FileOutcome = { key: file.key, status: 'copied', size: copy.size, reason: task.reason };
   if (copy.attempts > 1) outcome.attempts = copy.attempts;
@@ -188,8 +188,8 @@ async function damageOf(target: UploadTarget, key: Key, entry: JournalEntry): Pr
     if (isFatal(error)) throw error;
     return `the stored object cannot be read back (${describeError(error)})`;
   }
-  if (digest.sha256 === entry.sha256 && digest.bytes === entry.size) return undefined;
-  return `the stored object differs from the verified copy (${digest.bytes} bytes, SHA-256 ${digest.sha256})`;
+  if (digest.md5 === entry.md5 && digest.bytes === entry.size) return undefined;
+  return `the stored object differs from the verified copy (${digest.bytes} bytes, MD5 ${digest.md5})`;
 }
 
 /** Deletes the local file only if it is still exactly what was copied. */
