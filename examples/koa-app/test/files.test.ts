@@ -113,7 +113,7 @@ describe('example app: files', () => {
       expectError(await request(`${t.url}/api/files/${file.id}/download`), 401, 'UNAUTHORIZED');
     });
 
-    it('answers Range, suffix Range and unsatisfiable Range', async () => {
+    it('answers Range, suffix Range, an unsatisfiable Range (JSON 416) and a failed If-Match (JSON 412)', async () => {
       const file = await fileNamed(t.url, alice, 'hello world.txt');
       const url = `${t.url}/api/files/${file.id}/download`;
       const part = await request(url, { token: alice, headers: { Range: 'bytes=0-4' } });
@@ -125,9 +125,10 @@ describe('example app: files', () => {
       expect(suffix.status).to.equal(206);
       expect(suffix.body.toString()).to.equal('world!\n');
       const beyond = await request(url, { token: alice, headers: { Range: 'bytes=14-' } });
-      expect(beyond.status).to.equal(416);
+      expectError(beyond, 416, 'RANGE_NOT_SATISFIABLE');
       expect(beyond.headers['content-range']).to.equal('bytes */14');
-      expect(beyond.body.length).to.equal(0);
+      const mismatch = await request(url, { token: alice, headers: { 'If-Match': '"not-the-etag"' } });
+      expectError(mismatch, 412, 'PRECONDITION_FAILED');
     });
 
     it('answers 304 to If-None-Match with the current ETag', async () => {

@@ -9,6 +9,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   403: 'FORBIDDEN',
   404: 'NOT_FOUND',
   405: 'METHOD_NOT_ALLOWED',
+  412: 'PRECONDITION_FAILED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   416: 'RANGE_NOT_SATISFIABLE',
@@ -17,8 +18,8 @@ const CODE_BY_STATUS: Record<number, string> = {
 /**
  * Renders every error as `{ error: { code, message } }` with its status. Messages of 5xx errors
  * (and of anything not meant for clients) are replaced by the status text: no stack, no path, no
- * delivery header already set by a plan. A route nobody answered becomes a JSON 404 (405 from the
- * router keeps its Allow header).
+ * delivery header already set by a plan. An error status nobody gave a body (no route, a 405 from
+ * the router, a 416 plan) gets the same JSON shape and keeps its headers.
  */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -42,9 +43,12 @@ function render(ctx: Context, status: number, code: string, message: string): vo
   ctx.body = { error: { code, message } };
 }
 
-/** A status without a body (no route, a router 405): the body would be Koa's plain text. */
+/**
+ * An error status without a body: no route, a router 405, or a delivery plan such as a 416 or 412
+ * (its headers, e.g. `Content-Range: bytes *\/size`, stay).
+ */
 function isUnanswered(ctx: Context): boolean {
-  return ctx.status >= 400 && (ctx.body === undefined || ctx.body === null);
+  return ctx.status >= 400 && (ctx.body === undefined || ctx.body === null || ctx.body === '');
 }
 
 function renderStatus(ctx: Context): void {
