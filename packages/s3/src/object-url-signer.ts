@@ -2,20 +2,19 @@
  * Presigns object URLs without a network round trip and without running a command through the
  * SDK's middleware stack on every request. Where a bucket's objects live (host, path style,
  * signing region, FIPS/dual-stack/accelerate endpoints…) is worked out once per bucket by the SDK
- * itself; each URL is then a prepared request signed by `S3RequestPresigner` (which caches the
- * SigV4 signing key per day).
+ * itself; each URL is then signed locally by SigV4QuerySigner (signing key cached per day).
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { objectKeyPath, queryString } from './uri-encode.js';
-
-type PresignableRequest = Parameters<S3RequestPresigner['presign']>[0];
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { SigV4QuerySigner, type SigningCredentials } from './sigv4-query-signer.js';
+import { objectKeyPath } from './uri-encode.js';
 
 /** Where one bucket's objects are reached, and how requests to them are signed. */
 interface ObjectUrlBase {
-  protocol: string;
-  hostname: string;
-  port: number | undefined;
+  /** `https://host[:port]`. */
+  origin: string;
+  /** `host[:port]` as signed. */
+  host: string;
   /** Path before the object key, ending with `/` (`/` or `/bucket/`). */
   pathPrefix: string;
   signingRegion: string;
@@ -30,12 +29,14 @@ export interface SignObjectUrlInput {
   query: Readonly<Record<string, string>>;
   signingDate: Date;
   expiresInSeconds: number;
+  /** The credentials to sign with; default: the client's current ones. */
+  credentials?: SigningCredentials;
 }
 
 const PROBE_KEY = 'sendoff-probe';
 
 export class ObjectUrlSigner {
-  private readonly presigner: S3RequestPresigner;
+  private readonly signer = new SigV4QuerySigner();
   private readonly bases = new Map<string, Promise<ObjectUrlBase>>();
 
   /**
@@ -46,28 +47,24 @@ export class ObjectUrlSigner {
   constructor(
     private readonly client: S3Client,
     private readonly publicBaseUrl?: string,
-  ) {
-    this.presigner = new S3RequestPresigner({ ...client.config });
-  }
+  ) {}
 
   async sign(input: SignObjectUrlInput): Promise<string> {
     const base = await this.baseFor(input.bucket);
-    const request: PresignableRequest = {
+    const credentials = input.credentials ?? (await this.client.config.credentials());
+    const path = base.pathPrefix + objectKeyPath(input.objectKey);
+    const query = this.signer.signQuery({
       method: input.method,
-      protocol: base.protocol,
-      hostname: base.hostname,
-      ...(base.port === undefined ? {} : { port: base.port }),
-      path: base.pathPrefix + objectKeyPath(input.objectKey),
-      query: { ...input.query },
-      headers: {},
-    };
-    const signed = await this.presigner.presign(request, {
+      host: base.host,
+      path,
+      query: input.query,
+      credentials,
+      region: base.signingRegion,
+      service: base.signingService,
       signingDate: input.signingDate,
-      expiresIn: input.expiresInSeconds,
-      signingRegion: base.signingRegion,
-      signingService: base.signingService,
+      expiresInSeconds: input.expiresInSeconds,
     });
-    return formatUrl(signed);
+    return `${base.origin}${path}?${query}`;
   }
 
   private baseFor(bucket: string): Promise<ObjectUrlBase> {
@@ -92,9 +89,8 @@ export class ObjectUrlSigner {
       ? probe.pathname.slice(0, -PROBE_KEY.length)
       : withTrailingSlash(origin.pathname);
     return {
-      protocol: origin.protocol,
-      hostname: origin.hostname,
-      port: origin.port === '' ? undefined : Number(origin.port),
+      origin: origin.origin,
+      host: origin.host,
       pathPrefix,
       signingRegion,
       signingService,
@@ -104,18 +100,4 @@ export class ObjectUrlSigner {
 
 function withTrailingSlash(path: string): string {
   return path.endsWith('/') ? path : `${path}/`;
-}
-
-function formatUrl(request: PresignableRequest): string {
-  const port = request.port === undefined ? '' : `:${request.port}`;
-  const query = queryString(flatQuery(request.query ?? {}));
-  return `${request.protocol}//${request.hostname}${port}${request.path}${query === '' ? '' : `?${query}`}`;
-}
-
-function flatQuery(query: NonNullable<PresignableRequest['query']>): Record<string, string> {
-  const flat: Record<string, string> = {};
-  for (const [name, value] of Object.entries(query)) {
-    if (typeof value === 'string') flat[name] = value;
-  }
-  return flat;
 }

@@ -65,11 +65,18 @@ describe('redirect lifetime', () => {
           if (window.maxAgeSeconds > 0) expect(now + (window.maxAgeSeconds + skew) * 1000).to.be.at.most(urlDiesAt);
           else expect(cacheControlFor(window)).to.equal('no-store');
           expect(window.expiresInSeconds).to.be.at.most(MAX_PRESIGNED_SECONDS);
-          if (credentialsExpireAt === undefined) expect(window.maxAgeSeconds).to.be.greaterThan(0);
+          // Long-term keys: even the last URL of a window (W at least the 1 s of X-Amz-Date) stays cacheable this long.
+          if (credentialsExpireAt === undefined) expect(window.maxAgeSeconds).to.be.at.least(expiresIn - Math.max(bucket, 1) - skew);
         },
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('a URL signed late in its second with skew = expiresIn - 1 gets no-store', () => {
+    const window = signingWindowFor({ expiresInSeconds: 2, skewMarginSeconds: 1, signingBucketSeconds: 0 }, T0 + 500);
+    expect(window.maxAgeSeconds).to.equal(0);
+    expect(cacheControlFor(window)).to.equal('no-store');
   });
 
   it('rejects settings that could produce dead URLs or invalid expiries', () => {

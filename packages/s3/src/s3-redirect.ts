@@ -75,11 +75,12 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
   const client = clientOf(options);
   const signer = new ObjectUrlSigner(client, options.publicBaseUrl);
   const now = options.now ?? Date.now;
-  const credentialsExpiry = credentialsExpiryReader(client);
 
   const presign = async (method: 'GET' | 'HEAD', location: S3Location, resolved: ResolvedDeliveryOptions, nowMs: number) => {
-    const window = signingWindowFor(settings, nowMs, await credentialsExpiry());
+    const credentials = await client.config.credentials();
+    const window = signingWindowFor(settings, nowMs, credentials.expiration?.getTime());
     const url = await signer.sign({
+      credentials,
       method,
       bucket: location.bucket,
       objectKey: location.objectKey,
@@ -146,14 +147,6 @@ function clientOf(options: S3RedirectOptions): S3Client {
     ...(endpoint === undefined ? {} : { endpoint }),
     ...(forcePathStyle === undefined ? {} : { forcePathStyle }),
   });
-}
-
-/** Reads when the client's current credentials expire (undefined for long-term keys). */
-function credentialsExpiryReader(client: S3Client): () => Promise<number | undefined> {
-  return async () => {
-    const credentials = await client.config.credentials();
-    return credentials.expiration?.getTime();
-  };
 }
 
 function s3LocationOf(file: ResolvedFile, name: string): S3Location {

@@ -13,11 +13,3 @@ export function uriEncode(value: string): string {
 export function objectKeyPath(objectKey: string): string {
   return objectKey.split('/').map(uriEncode).join('/');
 }
-
-/** A query string from a record, keys sorted so the same input always gives the same URL. */
-export function queryString(query: Readonly<Record<string, string>>): string {
-  return Object.keys(query)
-    .sort()
-    .map((name) => `${uriEncode(name)}=${uriEncode(query[name] ?? '')}`)
-    .join('&');
-}
