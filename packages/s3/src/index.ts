@@ -12,6 +12,8 @@ export type {
 } from './s3-redirect.js';
 export { ObjectUrlSigner } from './object-url-signer.js';
 export type { SignObjectUrlInput } from './object-url-signer.js';
+export { SigV4QuerySigner } from './sigv4-query-signer.js';
+export type { QuerySigningInput, SigningCredentials } from './sigv4-query-signer.js';
 export { signingWindowFor, cacheControlFor, checkLifetimeSettings, MAX_PRESIGNED_SECONDS } from './redirect-lifetime.js';
 export type { LifetimeSettings, SigningWindow } from './redirect-lifetime.js';
 export { toSendoffError as s3ErrorToSendoffError, isMissingObject, isTransient } from './s3-errors.js';
