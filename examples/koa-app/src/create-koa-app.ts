@@ -1,18 +1,19 @@
 import Koa from 'koa';
 import type { Container } from 'inversify';
+import type { Probe } from '@sendoff/core';
 import { errorHandler } from './http/error-handler.js';
 import { buildRouter } from './http/routes.js';
 
 const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE', 'ABORT_ERR']);
 
 /** The Koa application: JSON errors first, then the routes. Server-side failures are logged. */
-export function createKoaApp(container: Container, log: (...args: unknown[]) => void = console.error): Koa {
+export function createKoaApp(container: Container, probe: Probe, log: (...args: unknown[]) => void = console.error): Koa {
   const app = new Koa();
   app.silent = true;
   app.on('error', (error: unknown) => {
     if (isWorthLogging(error)) log('request failed:', error);
   });
-  const router = buildRouter(container);
+  const router = buildRouter(container, probe);
   app.use(errorHandler());
   app.use(router.routes());
   app.use(router.allowedMethods());

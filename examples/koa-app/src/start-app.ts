@@ -2,6 +2,8 @@ import { promises as fsp } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { installProbe } from '@sendoff/core';
+import { TYPES } from '@sendoff/inversify';
 import { buildContainer } from './container.js';
 import { createKoaApp } from './create-koa-app.js';
 import { openDatabase } from './db/open-database.js';
@@ -60,7 +62,10 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   try {
     const container = buildContainer(config, settings, db);
     const seeded = await seedIfFresh(container);
-    const server = await listen(createKoaApp(container, options.log).callback(), options.port, options.host ?? '127.0.0.1');
+    const probe = await installProbe(container.get(TYPES.Storage));
+    // With a front server in front, the public port is the front server's; the app takes a free one.
+    const appPort = front ? 0 : options.port;
+    const server = await listen(createKoaApp(container, probe, options.log).callback(), appPort, options.host ?? '127.0.0.1');
     const appUrl = urlOf(server);
     const publicUrl = front ? (await front.start((server.address() as AddressInfo).port)).publicUrl : appUrl;
     settings.publicUrl = publicUrl.replace(/\/+$/, '');

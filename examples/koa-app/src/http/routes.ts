@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Container } from 'inversify';
+import type { Probe } from '@sendoff/core';
+import { TYPES } from '@sendoff/inversify';
+import { deliver } from '@sendoff/koa';
 import { SessionTokens } from '../auth/session-tokens.js';
 import { requireUser } from '../auth/require-user.js';
 import { FilesController } from './files-controller.js';
@@ -11,7 +14,7 @@ import { SessionController } from './session-controller.js';
 const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 
 /** The app's routes. Handlers get their services from the container and never see a profile. */
-export function buildRouter(container: Container): Router {
+export function buildRouter(container: Container, probe: Probe): Router {
   const router = new Router();
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
   const signedIn = requireUser(container.get(SessionTokens));
@@ -31,5 +34,11 @@ export function buildRouter(container: Container): Router {
   router.post('/api/files/:id/share', signedIn, json, (ctx) => files.share(ctx));
   router.post('/api/files/:id/link', signedIn, json, (ctx) => files.createLink(ctx));
   router.get('/l/:token', (ctx) => links.open(ctx));
+  // What `sendoff doctor` fetches: the expectation from the app, the file through the deployment.
+  const deliverer = container.get(TYPES.Deliverer);
+  router.get(probe.path, async (ctx) => {
+    if (probe.answerFor(ctx.method, ctx.url) === 'expectation') ctx.body = probe.expectation;
+    else await deliver(ctx, deliverer, { key: probe.key });
+  });
   return router;
 }

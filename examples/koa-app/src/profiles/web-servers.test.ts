@@ -10,6 +10,7 @@ import { SEED_FILES } from '../seed/seed-data.js';
 import { startApp, type RunningApp } from '../start-app.js';
 import { request, signIn, TEST_SECRET } from '../../test/support.js';
 import { webServerProfiles } from './web-servers.js';
+import { runDoctor } from '@sendoff/cli';
 
 const DELIVERY_HEADERS = ['x-accel-redirect', 'x-sendfile', 'x-lighttpd-send-file', 'x-sendfile2'];
 const SERVER_HEADER: Record<string, RegExp> = { nginx: /^nginx/, apache: /^Apache/, lighttpd: /^lighttpd/, caddy: /^Caddy$/ };
@@ -64,6 +65,14 @@ describe('example app: web-server profiles (real servers)', () => {
         expect(fallback.status).to.equal(200);
         expect(fallback.body.toString('utf8')).to.equal(seededBytes('100% done #1?.txt').toString('utf8'));
       }
+    });
+
+    it(`${name}: sendoff doctor passes every check against the app behind ${name}`, async () => {
+      app = await startApp({ port: 0, dataDir, profile: name, env: { SENDOFF_APP_SECRET: TEST_SECRET }, log: () => undefined });
+      const report = await runDoctor({ url: app.url });
+      const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+      expect(failed).to.deep.equal([]);
+      expect(report.ok).to.equal(true);
     });
   }
 });
