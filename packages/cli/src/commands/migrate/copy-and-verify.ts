@@ -35,6 +35,9 @@ export interface CopyOptions {
   readBack?: boolean;
 }
 
+/** Bytes read from disk at a time: large reads mean fewer system calls and socket writes. */
+const READ_CHUNK = 1024 * 1024;
+
 export type CopyFailureKind = 'unreadable' | 'mismatch' | 'changing' | 'store' | 'fatal';
 
 export class CopyFailure extends Error {
@@ -77,7 +80,7 @@ async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOpt
   const hashing = new HashingStream(onBytes);
   let etag: string | undefined;
   try {
-    const source = handle.createReadStream({ autoClose: false });
+    const source = handle.createReadStream({ autoClose: false, highWaterMark: READ_CHUNK });
     source.on('error', (error) => hashing.destroy(new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error })));
     source.pipe(hashing);
     ({ etag } = await target.upload(file.key, hashing, { contentType: contentTypeFor(file.key), size: snapshot.size }));
