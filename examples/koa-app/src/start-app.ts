@@ -48,7 +48,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
-  const { config, front } = await profile.createDelivery({ dataDir, env });
+  const { config, front, close: closeProfile } = await profile.createDelivery({ dataDir, env });
   const settings: AppSettings = {
     dataDir,
     uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
@@ -78,10 +78,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
         await front?.stop();
         await closeServer(server);
         db.close();
+        await closeProfile?.();
       },
     };
   } catch (error) {
     db.close();
+    await closeProfile?.();
     throw error;
   }
 }

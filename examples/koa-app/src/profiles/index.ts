@@ -3,7 +3,7 @@ import { dev } from './dev.js';
 import { s3 } from './s3.js';
 import { webServerProfiles } from './web-servers.js';
 
-export type { Profile, ProfileContext, FrontServer } from './profile.js';
+export type { Profile, ProfileContext, ProfileDeployment, FrontServer } from './profile.js';
 
 /** Every known profile, by name. A new deployment profile is one file plus one line here. */
 export const profiles: Readonly<Record<string, Profile>> = {

@@ -23,5 +23,14 @@ export interface Profile {
   name: string;
   /** One line shown at start-up. */
   description?: string;
-  createDelivery(ctx: ProfileContext): Promise<{ config: DeliveryConfig; front?: FrontServer }>;
+  createDelivery(ctx: ProfileContext): Promise<ProfileDeployment>;
+}
+
+/** What a profile starts: the delivery config, maybe a front server, maybe resources to release. */
+export interface ProfileDeployment {
+  config: DeliveryConfig;
+  /** A web server in front of the app: it takes the public port, the app a free one. */
+  front?: FrontServer;
+  /** Releases what the profile started besides a front server (e.g. a local S3 server). */
+  close?(): Promise<void>;
 }

@@ -17,15 +17,15 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { directStream } from '@sendoff/core';
 import { S3Storage, createS3Client, s3Redirect } from '@sendoff/s3';
 import { startLocalS3Server } from '@sendoff/s3/local';
-import type { FrontServer, Profile } from './profile.js';
+import type { Profile } from './profile.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 interface Bucket {
   client: S3Client;
   bucket: string;
-  /** Lifecycle of what the profile started (a local S3 server); undefined for a remote bucket. */
-  front?: FrontServer;
+  /** Stops what the profile started (a local S3 server); undefined for a remote bucket. */
+  close?(): Promise<void>;
 }
 
 const LOCAL_BUCKET = 'sendoff-example';
@@ -34,7 +34,7 @@ export const s3: Profile = {
   name: 's3',
   description: 'files in S3 (a local s3rver unless S3_ENDPOINT/S3_BUCKET say otherwise), presigned redirects (s3Redirect)',
   async createDelivery({ dataDir, env }) {
-    const { client, bucket, front } = await bucketFrom(env, dataDir);
+    const { client, bucket, close } = await bucketFrom(env, dataDir);
     const storage = new S3Storage({ client, bucket, ...(env['S3_PREFIX'] ? { prefix: env['S3_PREFIX'] } : {}) });
     const redirect = s3Redirect({
       client,
@@ -52,7 +52,7 @@ export const s3: Profile = {
         strategies: [redirect, proxy],
         policy: { rules, fallback: proxy.name },
       },
-      ...(front ? { front } : {}),
+      ...(close ? { close } : {}),
     };
   },
 };
@@ -69,22 +69,16 @@ async function bucketFrom(env: Env, dataDir: string): Promise<Bucket> {
   return localBucket(dataDir);
 }
 
-/** A local s3rver, stopped with the app (through the profile's front-server lifecycle). */
+/** A local s3rver, stopped with the app. */
 async function localBucket(dataDir: string): Promise<Bucket> {
   const server = await startLocalS3Server({ directory: path.join(dataDir, 's3'), buckets: [LOCAL_BUCKET] });
   const client = server.createClient();
   return {
     client,
     bucket: LOCAL_BUCKET,
-    front: {
-      // Nothing stands in front of the app: clients use the app's own address.
-      async start(appPort) {
-        return { publicUrl: `http://127.0.0.1:${appPort}` };
-      },
-      async stop() {
-        client.destroy();
-        await server.stop();
-      },
+    async close() {
+      client.destroy();
+      await server.stop();
     },
   };
 }
