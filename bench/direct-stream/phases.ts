@@ -9,6 +9,7 @@ import { startChildServer, type ChildServer } from '../lib/child-server.js';
 import { runDownloads, type DownloadReport } from '../lib/downloader.js';
 import { measureRequestRate, type RateReport } from '../lib/request-rate.js';
 import { RssSampler, sampleIdle } from '../lib/rss-sampler.js';
+import { rotate } from '../lib/stats.js';
 import type { SupervisedServer } from '../lib/supervised-server.js';
 import type { Contender } from './contenders.js';
 import { SMALL_SIZE, type Fixtures } from './fixtures.js';
@@ -81,12 +82,6 @@ async function interleave<T>(
     }
   }
   return results;
-}
-
-/** The servers starting at a different one each round (a, b, c, then b, c, a, ...), so none is always first. */
-function rotate<T>(items: readonly T[], by: number): T[] {
-  const shift = by % items.length;
-  return [...items.slice(shift), ...items.slice(0, shift)];
 }
 
 async function restartIfCrashed(server: SupervisedServer, fixtures: Fixtures, progress: Progress): Promise<void> {

@@ -33,12 +33,7 @@ export interface StartOptions {
 }
 
 export async function startChildServer(options: StartOptions): Promise<ChildServer> {
-  const script = options.script instanceof URL ? fileURLToPath(options.script) : options.script;
-  const child = spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', script, ...(options.args ?? [])], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+  const child = spawnScript(options.script, options.args);
   try {
     const port = await waitForPort(child, options.startTimeoutMs ?? 30_000);
     return {
@@ -55,6 +50,19 @@ export async function startChildServer(options: StartOptions): Promise<ChildServ
     await stopChild(child);
     throw new Error(`${options.name} did not start: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Runs a TypeScript script in a new Node process from the repository root (tsx, `sendoff-source`
+ * condition, NODE_ENV=production), stdout piped to the caller and stderr shared with this process.
+ */
+export function spawnScript(script: string | URL, args: readonly string[] = []): ChildProcess {
+  const path = script instanceof URL ? fileURLToPath(script) : script;
+  return spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', path, ...args], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
 }
 
 function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
@@ -93,11 +101,12 @@ function portFrom(line: string): number | undefined {
   }
 }
 
-function hasExited(child: ChildProcess): boolean {
+export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 5 s if the process is still there; resolves once it has exited. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (hasExited(child)) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatRatio, median, ratio } from './stats.js';
+import { formatRatio, median, percentile, ratio, rotate } from './stats.js';
 
 describe('bench stats', () => {
   it('takes the middle value of an odd count, whatever the order', () => {
@@ -21,5 +21,20 @@ describe('bench stats', () => {
 
   it('prints ratios with two decimals', () => {
     expect(formatRatio(ratio(1070, 1000))).to.equal('1.07x');
+  });
+
+  it('takes nearest-rank percentiles: p50 and p99 of 1..100 are 50 and 99, p100 is the maximum', () => {
+    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
+    expect(percentile(values, 50)).to.equal(50);
+    expect(percentile(values, 99)).to.equal(99);
+    expect(percentile(values, 100)).to.equal(100);
+    expect(percentile([7], 99)).to.equal(7);
+    expect(percentile([], 50)).to.be.NaN;
+  });
+
+  it('rotates the order by one more each round', () => {
+    expect(rotate(['a', 'b', 'c'], 0)).to.deep.equal(['a', 'b', 'c']);
+    expect(rotate(['a', 'b', 'c'], 1)).to.deep.equal(['b', 'c', 'a']);
+    expect(rotate(['a', 'b', 'c'], 4)).to.deep.equal(['b', 'c', 'a']);
   });
 });

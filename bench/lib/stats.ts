@@ -9,6 +9,24 @@ export function median(values: readonly number[]): number {
   return (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/**
+ * The nearest-rank `p`-th percentile (0 < p <= 100) of `values`: the smallest value with at least
+ * p% of the values at or below it. NaN when empty.
+ */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  if (!(p > 0 && p <= 100)) throw new RangeError(`percentile must be in (0, 100], got ${p}`);
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
+}
+
+/** The items starting at a different one each round (a, b, c, then b, c, a, ...), so none is always first. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
+  if (items.length === 0) return [];
+  const shift = by % items.length;
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
+
 /** `value / reference`, or NaN when the reference is zero or not a number. */
 export function ratio(value: number, reference: number): number {
   if (!Number.isFinite(reference) || reference === 0) return Number.NaN;
