@@ -4,9 +4,7 @@
  */
 import { createServer } from 'node:http';
 import Koa, { type Context } from 'koa';
-import { directStream } from '@sendoff/core';
-import { createDelivery } from '../../../packages/core/src/deliverer/index.js';
-import { LocalStorage } from '../../../packages/core/src/storage/index.js';
+import { LocalStorage, createDelivery, directStream } from '@sendoff/core';
 import { sendoff } from '@sendoff/koa';
 import { announce, rootFromArgv } from './announce.js';
 
