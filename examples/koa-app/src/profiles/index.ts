@@ -1,5 +1,6 @@
 import type { Profile } from './profile.js';
 import { dev } from './dev.js';
+import { migrating } from './migrating.js';
 import { s3 } from './s3.js';
 import { webServerProfiles } from './web-servers.js';
 
@@ -10,6 +11,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
   [dev.name]: dev,
   ...webServerProfiles,
   [s3.name]: s3,
+  [migrating.name]: migrating,
 };
 
 export const DEFAULT_PROFILE = dev.name;
