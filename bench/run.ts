@@ -1,20 +1,26 @@
 /**
  * Entry point of the benchmarks:
  *
- *   node --conditions=sendoff-source --import tsx bench/run.ts [direct-stream] [--quick] [--write]
+ *   node --conditions=sendoff-source --import tsx bench/run.ts [direct-stream] [offload] [--quick] [--write]
  *
  * Runs the named benchmarks (all when none is named), prints their Markdown report and, with
- * --write, replaces their own section of bench/RESULTS.md. --quick is a smoke run of a few seconds.
+ * --write, replaces their own section of bench/RESULTS.md (and writes the charts they draw under
+ * docs/img/). --quick is a smoke run of a few seconds.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSection } from './lib/results-file.js';
+import { repoRoot } from './lib/child-server.js';
 import { defaultSettings, quickSettings, renderDirectStream, runDirectStream } from './direct-stream/index.js';
 import { SECTION_HEADING as DIRECT_STREAM_HEADING } from './direct-stream/report.js';
+import { defaultSettings as offloadDefaults, quickSettings as offloadQuick, runOffload } from './offload/index.js';
+import { CHART_PATH as OFFLOAD_CHART, SECTION_HEADING as OFFLOAD_HEADING, renderLatencyChart, renderOffload } from './offload/report.js';
 
 interface Benchmark {
   heading: string;
-  /** Runs the benchmark and returns its Markdown section. */
-  run(options: { quick: boolean; command: string }): Promise<string>;
+  /** Runs the benchmark and returns its Markdown section (with `write`, also writes its other files). */
+  run(options: { quick: boolean; command: string; write: boolean }): Promise<string>;
 }
 
 const benchmarks: Record<string, Benchmark> = {
@@ -25,7 +31,23 @@ const benchmarks: Record<string, Benchmark> = {
       return renderDirectStream(results, command);
     },
   },
+  offload: {
+    heading: OFFLOAD_HEADING,
+    async run({ quick, command, write }) {
+      const results = await runOffload(quick ? offloadQuick : offloadDefaults, log);
+      if (write) await writeRepoFile(OFFLOAD_CHART, renderLatencyChart(results));
+      return renderOffload(results, command);
+    },
+  },
 };
+
+/** Writes `text` to a path relative to the repository root, creating its directory. */
+async function writeRepoFile(path: string, text: string): Promise<void> {
+  const file = join(repoRoot, path);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, text);
+  log(`wrote ${path}`);
+}
 
 const RESULTS_FILE = new URL('./RESULTS.md', import.meta.url);
 
@@ -49,7 +71,7 @@ async function main(): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
   for (const name of names) {
     const benchmark = benchmarks[name]!;
-    const section = await benchmark.run({ quick: values.quick, command: commandLine(args) });
+    const section = await benchmark.run({ quick: values.quick, command: commandLine(args), write: values.write });
     process.stdout.write(`${section}\n\n`);
     if (values.write) await writeSection(RESULTS_FILE, benchmark.heading, section);
   }

@@ -5,6 +5,7 @@
  * in its own process behind a real nginx, everything on 127.0.0.1, all stopped at the end.
  */
 import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { startChildServer, type ChildServer } from '../lib/child-server.js';
 import type { DownloadReport } from '../lib/downloader.js';
@@ -26,6 +27,8 @@ export interface OffloadResults {
   durationMs: number;
   /** `nginx -v` as printed. */
   nginxVersion: string;
+  /** 1-minute load average of the machine when the run started and when it ended. */
+  loadAverage: { start: number; end: number };
   throughput: RoundResults<DownloadReport>;
   appCost: RoundResults<RateReport>;
   latency: RoundResults<LatencyRound>;
@@ -33,6 +36,7 @@ export interface OffloadResults {
 
 export async function runOffload(settings: OffloadSettings, progress: Progress = () => {}): Promise<OffloadResults> {
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   progress(`writing the ${settings.largeSize} byte file`);
   const fixtures = await createOffloadFixtures(settings.largeSize);
   let app: ChildServer | undefined;
@@ -50,7 +54,16 @@ export async function runOffload(settings: OffloadSettings, progress: Progress =
     const appCost = await measureAppCost(origins, fixtures, settings, run);
     const latency = await measureLatencyUnderLoad(origins, fixtures, settings, run);
     failIfExited(running);
-    return { settings, startedAt, durationMs: Date.now() - startedAt.getTime(), nginxVersion: await nginxVersion(), throughput, appCost, latency };
+    return {
+      settings,
+      startedAt,
+      durationMs: Date.now() - startedAt.getTime(),
+      nginxVersion: await nginxVersion(),
+      loadAverage: { start: loadAtStart, end: loadavg()[0]! },
+      throughput,
+      appCost,
+      latency,
+    };
   } finally {
     await nginx?.stop();
     await app?.stop();

@@ -1,0 +1,221 @@
+/** The `## Offload (nginx X-Accel)` section of bench/RESULTS.md and the latency chart, from one run. */
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import { failuresOf, megabytesPerSecond, type DownloadReport } from '../lib/downloader.js';
+import { rateFailuresOf, type RateReport } from '../lib/request-rate.js';
+import { formatMiB, formatNumber, formatRatio, median, percentile, ratio } from '../lib/stats.js';
+import { formatMs, latencyChartSvg, type LatencyGroup } from './chart.js';
+import type { OffloadResults } from './index.js';
+import { latencyFailuresOf } from './latency.js';
+import { APP_COST, LATENCY, THROUGHPUT, type LatencyRound } from './phases.js';
+
+export const SECTION_HEADING = 'Offload (nginx X-Accel)';
+
+/** Where the chart goes, relative to the repository root, and how RESULTS.md links to it. */
+export const CHART_PATH = 'docs/img/offload-latency.svg';
+const CHART_LINK = `../${CHART_PATH}`;
+
+export const TARGETS = { throughput: 0.95, appCost: 0.8 } as const;
+
+export function renderOffload(run: OffloadResults, command: string): string {
+  return [
+    `## ${SECTION_HEADING}`,
+    '',
+    ...context(run, command),
+    '',
+    ...summary(run),
+    '',
+    ...throughputSection(run),
+    '',
+    ...appCostSection(run),
+    '',
+    ...latencySection(run),
+    '',
+    ...failureSection(run),
+  ].join('\n');
+}
+
+/** The chart of the latency phase: pooled p50/p99 per scenario. */
+export function renderLatencyChart(run: OffloadResults): string {
+  const s = run.settings;
+  return latencyChartSvg({
+    title: `JSON route latency while ${s.latencyDownloaders} clients download ${formatMiB(s.largeSize)} files`,
+    subtitle: `${s.latencyRate} req/s on ${s.latencyConnections} connections, ${s.latencyRounds} × ${s.latencySeconds} s per scenario, interleaved; ${run.startedAt.toISOString().slice(0, 10)}`,
+    groups: latencyGroups(run),
+  });
+}
+
+function latencyGroups(run: OffloadResults): LatencyGroup[] {
+  return [...run.latency].map(([label, rounds]) => ({ label, ...pooled(rounds) }));
+}
+
+function pooled(rounds: readonly LatencyRound[]): { p50: number; p99: number } {
+  const samples = rounds.flatMap((round) => round.latency.samples);
+  return { p50: percentile(samples, 50), p99: percentile(samples, 99) };
+}
+
+function context(run: OffloadResults, command: string): string[] {
+  const cores = cpus();
+  return [
+    `Run ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(run.durationMs / 60_000).toFixed(1)} min, with:`,
+    '',
+    '```sh',
+    command,
+    '```',
+    '',
+    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}, nginx ${run.nginxVersion}.`,
+    `The machine is shared and noisy (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end,`,
+    `on ${cores.length} cores): absolute figures move from run to run; the ratios of this one interleaved run are what counts.`,
+    '',
+    'Set-up: the app (Koa + `@sendoff/koa` `deliver()` over a `LocalStorage`, policy "xAccel in production,',
+    'else directStream") runs in its own Node process; nginx runs the config `generateServerConfig` writes',
+    'for the `xAccel` strategy (started by `runServer`), plus one plain `location ^~ /static/ { alias <root>/; }`',
+    'on the same server. Everything listens on 127.0.0.1 on ephemeral ports, in temp directories removed at the end.',
+    'Before measuring, every path is checked: the exact bytes (sha256) and length through X-Accel, static and the',
+    'direct stream, no `X-Accel-*` header reaching a client, the app\'s own answer an empty 200 with the header, 404s.',
+  ];
+}
+
+function summary(run: OffloadResults): string[] {
+  const throughput = throughputRatio(run);
+  const cost = appCostRatio(run);
+  const latency = latencyGroups(run);
+  const byLabel = (label: string) => latency.find((group) => group.label === label);
+  const accel = byLabel(LATENCY.accel);
+  const direct = byLabel(LATENCY.direct);
+  const idle = byLabel(LATENCY.idle);
+  return [
+    '### Summary',
+    '',
+    '| benchmark | sendoff | reference | ratio | target | |',
+    '|---|---:|---:|---:|---:|---|',
+    `| 1. ${formatMiB(run.settings.largeSize)} download, MB/s: X-Accel vs nginx static | ${formatNumber(throughput.ours, 0)} | ${formatNumber(throughput.reference, 0)} | ${formatRatio(throughput.ratio)} | ≥ ${TARGETS.throughput.toFixed(2)}x | ${verdict(throughput.ratio, TARGETS.throughput)} |`,
+    `| 2. app alone, req/s: X-Accel download route vs bare route | ${formatNumber(cost.ours, 0)} | ${formatNumber(cost.reference, 0)} | ${formatRatio(cost.ratio)} | ≥ ${TARGETS.appCost.toFixed(2)}x | ${verdict(cost.ratio, TARGETS.appCost)} |`,
+    '',
+    `3. JSON route while ${run.settings.latencyDownloaders} clients download: p50 / p99 ` +
+      `${formatMs(accel?.p50 ?? NaN)} / ${formatMs(accel?.p99 ?? NaN)} ms through nginx X-Accel, ` +
+      `${formatMs(direct?.p50 ?? NaN)} / ${formatMs(direct?.p99 ?? NaN)} ms with the app streaming itself, ` +
+      `${formatMs(idle?.p50 ?? NaN)} / ${formatMs(idle?.p99 ?? NaN)} ms idle ` +
+      `(direct stream p99 is ${formatRatio(ratio(direct?.p99 ?? NaN, accel?.p99 ?? NaN))} the X-Accel p99).`,
+    '',
+    `![p50 and p99 latency of the JSON route per scenario](${CHART_LINK})`,
+  ];
+}
+
+function verdict(value: number, target: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return value >= target ? '**met**' : '**missed**';
+}
+
+interface Comparison {
+  ours: number;
+  reference: number;
+  /** ours / reference, from the medians. */
+  ratio: number;
+  /** Per-round ours / reference. */
+  paired: number[];
+}
+
+function compare<T>(ours: readonly T[], reference: readonly T[], figure: (report: T) => number): Comparison {
+  const a = median(ours.map(figure));
+  const b = median(reference.map(figure));
+  return { ours: a, reference: b, ratio: ratio(a, b), paired: ours.map((report, i) => ratio(figure(report), reference[i] === undefined ? NaN : figure(reference[i]!))) };
+}
+
+function throughputRatio(run: OffloadResults): Comparison {
+  return compare(run.throughput.get(THROUGHPUT.accel) ?? [], run.throughput.get(THROUGHPUT.static) ?? [], megabytesPerSecond);
+}
+
+function appCostRatio(run: OffloadResults): Comparison {
+  return compare(run.appCost.get(APP_COST.accel) ?? [], run.appCost.get(APP_COST.bare) ?? [], (r: RateReport) => r.requestsPerSecond);
+}
+
+function throughputSection(run: OffloadResults): string[] {
+  const s = run.settings;
+  const comparison = throughputRatio(run);
+  return [
+    `### 1. Throughput: the ${formatMiB(s.largeSize)} file through X-Accel vs nginx static`,
+    '',
+    `${s.throughputClients} concurrent clients download the file over and over for ${s.throughputSeconds} s, every body read to the end;`,
+    `bytes received are counted (downloads cut at the deadline included). ${s.throughputRounds} rounds, order alternating.`,
+    'X-Accel: client → nginx → app (decides, answers the header) → nginx serves the file from the internal location.',
+    'Static: client → nginx serves the same file from a plain location of the same server.',
+    '',
+    '| path | MB/s per round | median |',
+    '|---|---|---:|',
+    ...[...run.throughput].map(([name, reports]) => `| ${name} | ${reports.map((r) => formatNumber(megabytesPerSecond(r), 0)).join(', ')} | ${formatNumber(median(reports.map(megabytesPerSecond)), 0)} |`),
+    `| X-Accel / static, paired per round | ${comparison.paired.map(formatRatio).join(', ')} | ${formatRatio(median(comparison.paired))} |`,
+  ];
+}
+
+function appCostSection(run: OffloadResults): string[] {
+  const s = run.settings;
+  const comparison = appCostRatio(run);
+  return [
+    '### 2. The app\'s cost per offloaded download',
+    '',
+    `autocannon straight at the app (no nginx), ${s.costConnections} connections, ${s.costSeconds} s per round, ${s.costRounds} rounds alternating.`,
+    'X-Accel route: `deliver(ctx, deliverer, { key })`: key validation, `LocalStorage` stat + locate (real path checked',
+    'under the root), policy, Content-Disposition, the `X-Accel-Redirect` plan applied as an empty 200.',
+    'Bare route: the same Koa app answering a constant `X-Accel-Redirect` on an empty 200 (the floor of any route).',
+    'Every answer must be an empty 2xx body; anything else counts as a failure.',
+    '',
+    '| route | req/s per round | median |',
+    '|---|---|---:|',
+    ...[...run.appCost].map(([name, reports]) => `| ${name} | ${reports.map((r) => formatNumber(r.requestsPerSecond, 0)).join(', ')} | ${formatNumber(median(reports.map((r) => r.requestsPerSecond)), 0)} |`),
+    `| X-Accel / bare, paired per round | ${comparison.paired.map(formatRatio).join(', ')} | ${formatRatio(median(comparison.paired))} |`,
+  ];
+}
+
+function latencySection(run: OffloadResults): string[] {
+  const s = run.settings;
+  return [
+    `### 3. Latency of a JSON route while ${s.latencyDownloaders} clients download`,
+    '',
+    `autocannon asks the app's \`/api/status\` JSON route directly (not through nginx) at ${s.latencyRate} req/s over ${s.latencyConnections} connections`,
+    `for ${s.latencySeconds} s, while a separate process keeps ${s.latencyDownloaders} downloads of the ${formatMiB(s.largeSize)} file going (started ${s.latencyWarmupMs} ms before).`,
+    'Response times are taken at full precision from autocannon\'s response events; p50/p99 pool every round.',
+    `Scenarios: **${LATENCY.idle}** (no downloads), **${LATENCY.accel}** (downloads through nginx, the app only answers the header),`,
+    `**${LATENCY.direct}** (downloads from the app itself, \`directStream\`). ${s.latencyRounds} rounds, order rotating.`,
+    '',
+    '| scenario | p50 ms | p99 ms | per round p50 / p99 ms | downloads meanwhile, MB/s (median) | JSON answers |',
+    '|---|---:|---:|---|---:|---:|',
+    ...[...run.latency].map(([name, rounds]) => {
+      const { p50, p99 } = pooled(rounds);
+      const perRound = rounds.map((r) => `${formatMs(r.latency.p50)} / ${formatMs(r.latency.p99)}`).join(', ');
+      const downloads = rounds.flatMap((r) => (r.downloads ? [megabytesPerSecond(r.downloads)] : []));
+      const answered = rounds.reduce((total, r) => total + r.latency.samples.length, 0);
+      return `| ${name} | ${formatMs(p50)} | ${formatMs(p99)} | ${perRound} | ${downloads.length > 0 ? formatNumber(median(downloads), 0) : '–'} | ${answered} |`;
+    }),
+    '',
+    `![p50 and p99 latency of the JSON route per scenario](${CHART_LINK})`,
+  ];
+}
+
+function failureSection(run: OffloadResults): string[] {
+  const rows: string[] = [];
+  for (const [name, reports] of run.throughput) rows.push(downloadRow(`1. ${name}`, reports));
+  for (const [name, reports] of run.appCost) rows.push(`| 2. ${name} | ${sum(reports.map((r) => r.total))} requests | ${sum(reports.map(rateFailuresOf))} |`);
+  for (const [name, rounds] of run.latency) {
+    rows.push(`| 3. ${name}: JSON route | ${sum(rounds.map((r) => r.latency.samples.length))} answers | ${sum(rounds.map((r) => latencyFailuresOf(r.latency)))} |`);
+    const downloads = rounds.flatMap((r) => (r.downloads ? [r.downloads] : []));
+    if (downloads.length > 0) rows.push(downloadRow(`3. ${name}: background downloads`, downloads));
+  }
+  return [
+    '### Responses and failures (all rounds)',
+    '',
+    'A failure is a non-2xx status, a body of the wrong length (or not the JSON expected), a connection error or a timeout.',
+    'Downloads still running when a round ends are cut and counted apart ("unfinished"), not as failures.',
+    '',
+    '| measurement | answered | failures |',
+    '|---|---:|---:|',
+    ...rows,
+  ];
+}
+
+function downloadRow(label: string, reports: readonly DownloadReport[]): string {
+  return `| ${label} | ${sum(reports.map((r) => r.completed))} downloads completed, ${sum(reports.map((r) => r.unfinished))} unfinished | ${sum(reports.map(failuresOf))} |`;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
