@@ -11,6 +11,7 @@ export class ProgressBar implements MigrationProgress {
   private files = 0;
   private filesTotal = 0;
   private bytes = 0;
+  private bytesTotal = 0;
   private startedAt = Date.now();
 
   constructor(stream: NodeJS.WriteStream = process.stdout) {
@@ -25,6 +26,7 @@ export class ProgressBar implements MigrationProgress {
 
   start(files: number, bytes: number): void {
     this.filesTotal = files;
+    this.bytesTotal = bytes;
     this.startedAt = Date.now();
     this.bar.start(Math.max(bytes, 1), 0, this.payload());
   }
@@ -49,7 +51,7 @@ export class ProgressBar implements MigrationProgress {
       files: this.files,
       filesTotal: this.filesTotal,
       done: formatBytes(this.bytes),
-      total_size: formatBytes(this.bar.getTotal()),
+      total_size: formatBytes(this.bytesTotal),
       rate: formatBytes(this.bytes / seconds),
     };
   }
