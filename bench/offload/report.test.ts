@@ -1,0 +1,95 @@
+import { expect } from 'chai';
+import type { DownloadReport } from '../lib/downloader.js';
+import type { RateReport } from '../lib/request-rate.js';
+import type { OffloadResults } from './index.js';
+import type { LatencyReport } from './latency.js';
+import { APP_COST, LATENCY, THROUGHPUT, type LatencyRound } from './phases.js';
+import { CHART_PATH, SECTION_HEADING, renderLatencyChart, renderOffload } from './report.js';
+import { defaultSettings } from './settings.js';
+
+/** A download report of `megabytes` MB received in one second. */
+function downloads(megabytes: number, failures = 0): DownloadReport {
+  return { bytes: megabytes * 1e6, elapsedMs: 1000, completed: 3, non2xx: failures, mismatched: 0, errors: 0, unfinished: 4 };
+}
+
+function rate(requestsPerSecond: number, non2xx = 0): RateReport {
+  return { requestsPerSecond, total: requestsPerSecond * 6, non2xx, mismatched: 0, errors: 0, timeouts: 0 };
+}
+
+function latency(samples: number[]): LatencyRound {
+  const report: LatencyReport = { samples, p50: samples[0]!, p99: samples.at(-1)!, non2xx: 0, mismatched: 0, errors: 0, timeouts: 0 };
+  return { latency: report };
+}
+
+/** 100 samples 1..100 ms scaled by `factor`: pooled p50 = 50 × factor, p99 = 99 × factor. */
+function spread(factor: number): number[] {
+  return Array.from({ length: 100 }, (_, i) => (i + 1) * factor);
+}
+
+function results(overrides: Partial<OffloadResults> = {}): OffloadResults {
+  return {
+    settings: { ...defaultSettings, throughputRounds: 2, costRounds: 2, latencyRounds: 1 },
+    startedAt: new Date('2026-01-02T03:04:05Z'),
+    durationMs: 240_000,
+    nginxVersion: 'nginx/1.22.1',
+    loadAverage: { start: 3.2, end: 4.1 },
+    throughput: new Map([
+      [THROUGHPUT.accel, [downloads(980), downloads(1010)]],
+      [THROUGHPUT.static, [downloads(1000), downloads(1000)]],
+    ]),
+    appCost: new Map([
+      [APP_COST.accel, [rate(7000), rate(7400)]],
+      [APP_COST.bare, [rate(10000), rate(10000, 2)]],
+    ]),
+    latency: new Map([
+      [LATENCY.idle, [latency(spread(0.01))]],
+      [LATENCY.accel, [{ ...latency(spread(0.02)), downloads: downloads(900) }]],
+      [LATENCY.direct, [{ ...latency(spread(1)), downloads: downloads(600, 1) }]],
+    ]),
+    ...overrides,
+  };
+}
+
+describe('offload report', () => {
+  it('is one section under its heading, with the command, the machine and the chart link', () => {
+    const text = renderOffload(results(), 'node bench/run.ts offload');
+    expect(text.split('\n')[0]).to.equal(`## ${SECTION_HEADING}`);
+    expect(text.split('\n').filter((line) => line.startsWith('## '))).to.have.length(1);
+    expect(text).to.include('```sh\nnode bench/run.ts offload\n```');
+    expect(text).to.include('Run 2026-01-02 03:04 UTC, 4.0 min');
+    expect(text).to.include('nginx nginx/1.22.1');
+    expect(text).to.include('load average 3.2 at the start, 4.1 at the end');
+    expect(text).to.include(`](../${CHART_PATH})`);
+  });
+
+  it('compares medians against the targets: throughput met at 0.99x, app cost missed at 0.72x', () => {
+    const text = renderOffload(results(), 'cmd');
+    expect(text).to.include('| 1. 256.0 MiB download, MB/s: X-Accel vs nginx static | 995 | 1,000 | 0.99x | ≥ 0.95x | **met** |');
+    expect(text).to.include('| 2. app alone, req/s: X-Accel download route vs bare route | 7,200 | 10,000 | 0.72x | ≥ 0.80x | **missed** |');
+    expect(text).to.include('| X-Accel / static, paired per round | 0.98x, 1.01x | 0.99x |');
+    expect(text).to.include('| X-Accel / bare, paired per round | 0.70x, 0.74x | 0.72x |');
+  });
+
+  it('pools latency samples over rounds and compares the p99 of the direct stream to X-Accel', () => {
+    const text = renderOffload(results(), 'cmd');
+    expect(text).to.include('p50 / p99 1.0 / 2.0 ms through nginx X-Accel, 50 / 99 ms with the app streaming itself, 0.50 / 0.99 ms idle');
+    expect(text).to.include('direct stream p99 is 50.00x the X-Accel p99');
+    expect(text).to.include('| direct stream | 50 | 99 | 1.0 / 100 | 600 | 100 |');
+    expect(text).to.include('| idle | 0.50 | 0.99 | 0.01 / 1.0 | – | 100 |');
+  });
+
+  it('reports failures per measurement', () => {
+    const text = renderOffload(results(), 'cmd');
+    expect(text).to.include('| 2. bare route | 120000 requests | 2 |');
+    expect(text).to.include('| 3. direct stream: background downloads | 3 downloads completed, 4 unfinished | 1 |');
+    expect(text).to.include('| 1. nginx X-Accel | 6 downloads completed, 8 unfinished | 0 |');
+  });
+
+  it('draws the chart from the pooled percentiles of each scenario', () => {
+    const svg = renderLatencyChart(results());
+    expect(svg).to.include('<title>idle p50: 0.50 ms</title>');
+    expect(svg).to.include('<title>nginx X-Accel p99: 2.0 ms</title>');
+    expect(svg).to.include('<title>direct stream p99: 99 ms</title>');
+    expect(svg).to.include('32 clients download 256.0 MiB files');
+  });
+});
