@@ -61,12 +61,26 @@ async function bucketClientFrom(env: Env, dataDir: string): Promise<BucketClient
   const endpoint = env['S3_ENDPOINT'];
   const bucket = env['S3_BUCKET'];
   const region = env['S3_REGION'] ?? env['AWS_REGION'];
+  const credentials = credentialsFrom(env);
+  const common = { ...(region ? { region } : {}), ...(credentials ? { credentials } : {}) };
   if (endpoint) {
-    const client = createS3Client({ endpoint, forcePathStyle: env['S3_FORCE_PATH_STYLE'] !== 'false', ...(region ? { region } : {}) });
+    const client = createS3Client({ endpoint, forcePathStyle: env['S3_FORCE_PATH_STYLE'] !== 'false', ...common });
     return { client, bucket: bucket ?? LOCAL_BUCKET };
   }
-  if (bucket) return { client: createS3Client(region ? { region } : {}), bucket };
+  if (bucket) return { client: createS3Client(common), bucket };
   return localBucket(dataDir);
+}
+
+/**
+ * The AWS key pair from the app's environment when it has one; otherwise undefined, and the SDK
+ * looks for credentials itself (process environment, profiles, instance roles).
+ */
+function credentialsFrom(env: Env): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
 }
 
 /** A local s3rver, stopped with the app. */
