@@ -220,6 +220,63 @@ describe('LocalStorage', () => {
     });
   });
 
+  describe('lookups shared by stat and locate', () => {
+    let calls: Record<'realpath' | 'stat', string[]>;
+    const original = { realpath: fsp.realpath, stat: fsp.stat };
+
+    beforeEach(async () => {
+      await storage.locate(k('digits.bin')); // resolves the root once
+      calls = { realpath: [], stat: [] };
+      fsp.realpath = ((file: string, ...rest: []) => {
+        calls.realpath.push(file);
+        return original.realpath(file, ...rest);
+      }) as typeof fsp.realpath;
+      fsp.stat = ((file: string, ...rest: []) => {
+        calls.stat.push(file);
+        return original.stat(file, ...rest);
+      }) as typeof fsp.stat;
+    });
+
+    afterEach(() => {
+      fsp.realpath = original.realpath;
+      fsp.stat = original.stat;
+    });
+
+    it('resolves and stats the file once for a concurrent stat and locate', async () => {
+      const [stat, location] = await Promise.all([storage.stat(k('docs/hello.txt')), storage.locate(k('docs/hello.txt'))]);
+      expect(stat.size).to.equal(12);
+      expect(location.path).to.equal(path.join(await original.realpath(root), 'docs', 'hello.txt'));
+      expect(calls.realpath).to.have.length(1);
+      expect(calls.stat).to.have.length(1);
+    });
+
+    it('keeps nothing once the lookup settled: a later call sees the file as it is now', async () => {
+      expect((await storage.stat(k('digits.bin'))).size).to.equal(10);
+      await fsp.writeFile(path.join(root, 'digits.bin'), '0123');
+      expect((await storage.stat(k('digits.bin'))).size).to.equal(4);
+      await fsp.rm(path.join(root, 'digits.bin'));
+      expect((await failureOf(storage.locate(k('digits.bin')))).code).to.equal('NOT_FOUND');
+      expect(calls.realpath).to.have.length(3);
+    });
+
+    it('shares a failure too, and forgets it: a file created afterwards is found', async () => {
+      const failures = await Promise.all([failureOf(storage.stat(k('later.txt'))), failureOf(storage.locate(k('later.txt')))]);
+      expect(failures.map((error) => [error.code, error.status])).to.deep.equal([
+        ['NOT_FOUND', 404],
+        ['NOT_FOUND', 404],
+      ]);
+      expect(calls.realpath).to.have.length(1);
+      await fsp.writeFile(path.join(root, 'later.txt'), 'now here');
+      expect((await storage.stat(k('later.txt'))).size).to.equal(8);
+    });
+
+    it('does not share between different keys', async () => {
+      const [a, b] = await Promise.all([storage.stat(k('digits.bin')), storage.stat(k('docs/hello.txt'))]);
+      expect([a.size, b.size]).to.deep.equal([10, 12]);
+      expect(calls.realpath).to.have.length(2);
+    });
+  });
+
   describe('put', () => {
     it('writes a buffer, creating directories, and returns its stat', async () => {
       const stat = await storage.put(k('new/deep/dir/report.pdf'), Buffer.from('%PDF-1.7'));

@@ -27,6 +27,8 @@ export class LocalStorage implements Storage {
   readonly locationKinds = ['local'] as const;
   readonly root: string;
   #realRoot: Promise<string> | undefined;
+  /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
+  readonly #lookups = new Map<Key, Promise<Lookup>>();
 
   constructor(options: LocalStorageOptions) {
     if (typeof options?.root !== 'string' || options.root.length === 0) {
@@ -36,15 +38,13 @@ export class LocalStorage implements Storage {
   }
 
   async stat(key: Key): Promise<FileStat> {
-    const real = await this.#resolveExisting(key);
-    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
-    if (!stats.isFile()) throw notFound();
+    const { real, stats } = await this.#lookup(key);
     return toFileStat(real, stats);
   }
 
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
-    const real = await this.#resolveExisting(key);
+    const real = await this.#resolveExisting(validateKey(key), await this.#rootPath());
     const handle = await fsp.open(real, READ_NO_FOLLOW).catch((error: unknown) => Promise.reject(readError(error)));
     try {
       const stats = await handle.stat();
@@ -60,10 +60,8 @@ export class LocalStorage implements Storage {
   }
 
   async locate(key: Key): Promise<LocalLocation> {
-    const real = await this.#resolveExisting(key);
-    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
-    if (!stats.isFile()) throw notFound();
-    return { kind: 'local', root: await this.#rootPath(), path: real, key: validateKey(key) };
+    const { root, real, key: valid } = await this.#lookup(key);
+    return { kind: 'local', root, path: real, key: valid };
   }
 
   async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
@@ -81,13 +79,36 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /** The real path of the existing file for `key`, or NOT_FOUND when it is missing or escapes. */
-  async #resolveExisting(key: Key): Promise<string> {
+  /**
+   * The checked real path and stats of the regular file for `key`. Concurrent calls for one key
+   * (the Deliverer's `stat` and `locate`) share a single lookup; nothing is kept once it settles.
+   */
+  #lookup(key: Key): Promise<Lookup> {
     const valid = validateKey(key);
+    const pending = this.#lookups.get(valid);
+    if (pending) return pending;
+    const lookup = this.#findFile(valid);
+    this.#lookups.set(valid, lookup);
+    const forget = () => {
+      this.#lookups.delete(valid);
+    };
+    lookup.then(forget, forget);
+    return lookup;
+  }
+
+  async #findFile(key: Key): Promise<Lookup> {
     const root = await this.#rootPath();
+    const real = await this.#resolveExisting(key, root);
+    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
+    if (!stats.isFile()) throw notFound();
+    return { root, real, stats, key };
+  }
+
+  /** The real path of the existing file for a valid `key`, or NOT_FOUND when it is missing or escapes. */
+  async #resolveExisting(key: Key, root: string): Promise<string> {
     let real: string;
     try {
-      real = await fsp.realpath(path.join(root, ...valid.split('/')));
+      real = await fsp.realpath(path.join(root, ...key.split('/')));
     } catch (error) {
       throw readError(error);
     }
@@ -118,6 +139,14 @@ export class LocalStorage implements Storage {
     }
     return current;
   }
+}
+
+/** One file's checked real path and stats, with the real root and the valid key it was found for. */
+interface Lookup {
+  root: string;
+  real: string;
+  stats: Stats;
+  key: Key;
 }
 
 /** Whether `candidate` (a real path) is strictly under `root` (a real path). */
