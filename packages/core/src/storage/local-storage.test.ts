@@ -1,4 +1,5 @@
-import { promises as fsp } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import fs, { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -205,6 +206,65 @@ describe('LocalStorage', () => {
 
     it('answers NOT_FOUND for a directory', async () => {
       expect((await failureOf(storage.open(k('docs')))).code).to.equal('NOT_FOUND');
+    });
+
+    it('answers NOT_FOUND for a FIFO at once instead of waiting for a writer', async () => {
+      execFileSync('mkfifo', [path.join(root, 'pipe.txt')]);
+      const error = await failureOf(storage.open(k('pipe.txt')));
+      expect([error.code, error.status]).to.deep.equal(['NOT_FOUND', 404]);
+    });
+
+    it('streams an empty file as no bytes', async () => {
+      await fsp.writeFile(path.join(root, 'empty.txt'), '');
+      expect(await text(await storage.open(k('empty.txt')))).to.equal('');
+    });
+
+    it('hands out a stream that carries no file path', async () => {
+      const stream = (await storage.open(k('docs/hello.txt'))) as Readable & { path?: unknown };
+      expect(stream.path).to.equal(undefined);
+      expect(await text(stream)).to.equal('hello, world');
+    });
+
+    it('destroys the stream when the signal aborts while the file is being opened', async () => {
+      const controller = new AbortController();
+      const opening = storage.open(k('digits.bin'), { signal: controller.signal });
+      controller.abort();
+      const stream = await opening;
+      await new Promise((resolve) => stream.once('close', resolve));
+      expect(stream.destroyed).to.equal(true);
+    });
+
+    describe('reads', () => {
+      const originalRead = fs.read;
+      let reads: number[];
+
+      beforeEach(() => {
+        reads = [];
+        fs.read = ((...args: unknown[]) => {
+          reads.push(args[3] as number);
+          return (originalRead as (...all: unknown[]) => void)(...args);
+        }) as unknown as typeof fs.read;
+      });
+
+      afterEach(() => {
+        fs.read = originalRead;
+      });
+
+      it('reads a small file once, asking for its exact size, with no read to find the end', async () => {
+        expect(await text(await storage.open(k('docs/hello.txt')))).to.equal('hello, world');
+        expect(reads).to.deep.equal([12]);
+      });
+
+      it('reads a range once, asking for its exact length', async () => {
+        expect(await text(await storage.open(k('digits.bin'), { range: { start: 3, end: 6 } }))).to.equal('3456');
+        expect(reads).to.deep.equal([4]);
+      });
+
+      it('stops at the size it found even if the file grows while it is read', async () => {
+        const stream = await storage.open(k('digits.bin'));
+        await fsp.appendFile(path.join(root, 'digits.bin'), 'more bytes');
+        expect(await text(stream)).to.equal('0123456789');
+      });
     });
   });
 

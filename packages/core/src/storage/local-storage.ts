@@ -4,8 +4,8 @@
  * client cannot even learn that an escaping link exists.
  */
 import { randomBytes } from 'node:crypto';
-import { constants as fsConstants, promises as fsp } from 'node:fs';
-import type { Stats } from 'node:fs';
+import { close, constants as fsConstants, createReadStream, fstat, open as openFd, promises as fsp } from 'node:fs';
+import type { ReadStream, Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
@@ -16,7 +16,8 @@ import { validateKey } from '../keys/index.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
 
 // The real path was checked; refuse it if its last component was swapped for a link since.
-const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0);
+// O_NONBLOCK: a FIFO swapped in cannot hang the open (it then fails the regular-file check).
+const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
@@ -45,16 +46,16 @@ export class LocalStorage implements Storage {
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
     const real = await this.#resolveExisting(validateKey(key), await this.#rootPath());
-    const handle = await fsp.open(real, READ_NO_FOLLOW).catch((error: unknown) => Promise.reject(readError(error)));
+    const fd = await openForReading(real).catch((error: unknown) => Promise.reject(readError(error)));
     try {
-      const stats = await handle.stat();
+      const stats = await statOf(fd);
       if (!stats.isFile()) throw notFound();
       if (options.range) checkRange(options.range, stats.size);
-      const stream = handle.createReadStream(options.range ? { start: options.range.start, end: options.range.end } : {});
+      const stream = readStream(fd, options.range ?? wholeFile(stats.size));
       if (options.signal) destroyOnAbort(stream, options.signal);
       return stream;
     } catch (error) {
-      await handle.close();
+      close(fd, () => undefined);
       throw readError(error);
     }
   }
@@ -155,11 +156,36 @@ function isInside(root: string, candidate: string): boolean {
   return relative.length > 0 && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+function openForReading(file: string): Promise<number> {
+  return new Promise((resolve, reject) => openFd(file, READ_NO_FOLLOW, (error, fd) => (error ? reject(error) : resolve(fd))));
+}
+
+function statOf(fd: number): Promise<Stats> {
+  return new Promise((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))));
+}
+
+/** The whole file as a range, or none for an empty file (a stream needs no bounds to read nothing). */
+function wholeFile(size: number): ByteRange | undefined {
+  return size > 0 ? { start: 0, end: size - 1 } : undefined;
+}
+
+/**
+ * Reads `range` (the whole file when absent) from an open descriptor, closing it at the end. With
+ * its end known the stream stops after the last byte instead of reading once more to find EOF.
+ */
+function readStream(fd: number, range: ByteRange | undefined): ReadStream {
+  return createReadStream('', { fd, autoClose: true, ...(range ? { start: range.start, end: range.end } : {}) });
+}
+
 /**
  * Destroys the stream (closing the file) when the signal aborts. No error is emitted: the consumer
  * is gone, and an 'error' nobody listens to any more would crash the process.
  */
 function destroyOnAbort(stream: Readable, signal: AbortSignal): void {
+  if (signal.aborted) {
+    stream.destroy();
+    return;
+  }
   const onAbort = () => stream.destroy();
   signal.addEventListener('abort', onAbort, { once: true });
   stream.once('close', () => signal.removeEventListener('abort', onAbort));
