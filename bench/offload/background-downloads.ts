@@ -1,6 +1,7 @@
 /**
- * Keeps many large downloads going from a separate process while something else is measured, so
- * the load generator's own work never runs on the measuring process's event loop.
+ * Large downloads run from separate processes: a background load that keeps going while something
+ * else is measured (its work never runs on the measuring process's event loop), or several
+ * processes started together so the clients are not all bound to one core.
  */
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -14,40 +15,89 @@ export interface BackgroundPlan {
   url: string;
   clients: number;
   expectedSize: number;
-  /** Safety limit: the downloads end by themselves after this long. */
+  /** The downloads end by themselves after this long (counted from their start). */
   limitMs: number;
 }
 
-export interface BackgroundDownloads {
-  /**
-   * Ends the downloads and returns what the clients received (downloads cut count as unfinished).
-   * Calling it again returns the same report.
-   */
-  stop(): Promise<DownloadReport>;
-}
+/** One download process. */
+export class DownloadProcess {
+  readonly #child: ChildProcess;
+  readonly #messages: AsyncGenerator<unknown>;
+  #report: Promise<DownloadReport> | undefined;
 
-/** Starts the downloads; resolves once the clients are running. */
-export async function startBackgroundDownloads(plan: BackgroundPlan): Promise<BackgroundDownloads> {
-  const child = spawnScript(SCRIPT, [plan.url, String(plan.clients), String(plan.expectedSize), String(plan.limitMs)]);
-  const messages = jsonLines(child);
-  try {
-    const first = await within(messages.next(), START_TIMEOUT_MS, 'no start message from the download process');
-    if (first.done || (first.value as { started?: unknown }).started !== true) throw new Error('the download process did not start');
-  } catch (error) {
-    await stopChild(child);
-    throw error;
+  private constructor(child: ChildProcess, messages: AsyncGenerator<unknown>) {
+    this.#child = child;
+    this.#messages = messages;
   }
-  const end = async (): Promise<DownloadReport> => {
-    const ended = messages.next();
-    if (!hasExited(child)) child.kill('SIGTERM');
-    const last = await ended;
-    await stopChild(child);
+
+  /** Starts a process; resolves once it is ready. With `waitForGo`, it downloads only after `go()`. */
+  static async start(plan: BackgroundPlan, options: { waitForGo?: boolean } = {}): Promise<DownloadProcess> {
+    const args = [plan.url, String(plan.clients), String(plan.expectedSize), String(plan.limitMs), ...(options.waitForGo ? ['wait'] : [])];
+    const child = spawnScript(SCRIPT, args);
+    const messages = jsonLines(child);
+    try {
+      const first = await within(messages.next(), START_TIMEOUT_MS, 'no ready message from the download process');
+      if (first.done || (first.value as { ready?: unknown }).ready !== true) throw new Error('the download process did not start');
+    } catch (error) {
+      await stopChild(child);
+      throw error;
+    }
+    return new DownloadProcess(child, messages);
+  }
+
+  /** Starts the downloads of a process started with `waitForGo`. */
+  go(): void {
+    this.#child.kill('SIGUSR2');
+  }
+
+  /** Waits for the downloads to end at their time limit and returns what the clients received. */
+  finished(): Promise<DownloadReport> {
+    this.#report ??= this.#readReport();
+    return this.#report;
+  }
+
+  /** Ends the downloads now (those cut count as unfinished); calling it again returns the same report. */
+  stop(): Promise<DownloadReport> {
+    if (this.#report === undefined && !hasExited(this.#child)) {
+      this.#report = this.#readReport();
+      this.#child.kill('SIGTERM');
+    }
+    return this.finished();
+  }
+
+  async #readReport(): Promise<DownloadReport> {
+    const last = await this.#messages.next();
+    await stopChild(this.#child);
     const report = last.done ? undefined : (last.value as { report?: DownloadReport }).report;
     if (report === undefined) throw new Error('the download process ended without a report');
     return report;
+  }
+}
+
+/** Downloads from `processes` processes with `clientsEach` clients each, all started at once; their reports merged. */
+export async function downloadFromProcesses(plan: Omit<BackgroundPlan, 'clients'> & { processes: number; clientsEach: number }): Promise<DownloadReport> {
+  const started: DownloadProcess[] = [];
+  try {
+    for (let i = 0; i < plan.processes; i++) started.push(await DownloadProcess.start({ ...plan, clients: plan.clientsEach }, { waitForGo: true }));
+    for (const process of started) process.go();
+    return mergeReports(await Promise.all(started.map((process) => process.finished())));
+  } finally {
+    await Promise.all(started.map((process) => process.stop().catch(() => undefined)));
+  }
+}
+
+/** Reports of clients that ran at the same time: counts and bytes added up, the longest elapsed time. */
+export function mergeReports(reports: readonly DownloadReport[]): DownloadReport {
+  const total = (pick: (report: DownloadReport) => number) => reports.reduce((sum, report) => sum + pick(report), 0);
+  return {
+    bytes: total((r) => r.bytes),
+    elapsedMs: Math.max(0, ...reports.map((r) => r.elapsedMs)),
+    completed: total((r) => r.completed),
+    non2xx: total((r) => r.non2xx),
+    mismatched: total((r) => r.mismatched),
+    errors: total((r) => r.errors),
+    unfinished: total((r) => r.unfinished),
   };
-  let stopped: Promise<DownloadReport> | undefined;
-  return { stop: () => (stopped ??= end()) };
 }
 
 /** The JSON lines the child prints on stdout, in order; ends when its stdout closes. */

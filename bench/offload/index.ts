@@ -9,10 +9,9 @@ import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
 import { startChildServer, type ChildServer } from '../lib/child-server.js';
 import type { DownloadReport } from '../lib/downloader.js';
-import type { RateReport } from '../lib/request-rate.js';
 import { createOffloadFixtures } from './fixtures.js';
 import { startNginxFront } from './nginx-front.js';
-import { measureAppCost, measureLatencyUnderLoad, measureThroughput, type LatencyRound, type Progress, type RoundResults } from './phases.js';
+import { measureAppCost, measureLatencyUnderLoad, measureThroughput, type AppCostRound, type LatencyRound, type Progress, type RoundResults } from './phases.js';
 import { INTERNAL_PREFIX } from './routes.js';
 import type { OffloadSettings } from './settings.js';
 import { verifyPaths } from './verify.js';
@@ -30,7 +29,7 @@ export interface OffloadResults {
   /** 1-minute load average of the machine when the run started and when it ended. */
   loadAverage: { start: number; end: number };
   throughput: RoundResults<DownloadReport>;
-  appCost: RoundResults<RateReport>;
+  appCost: RoundResults<AppCostRound>;
   latency: RoundResults<LatencyRound>;
 }
 
@@ -51,7 +50,7 @@ export async function runOffload(settings: OffloadSettings, progress: Progress =
     const running = app;
     const run = { progress, guard: () => failIfExited(running) };
     const throughput = await measureThroughput(origins, fixtures, settings, run);
-    const appCost = await measureAppCost(origins, fixtures, settings, run);
+    const appCost = await measureAppCost(origins, running.pid, fixtures, settings, run);
     const latency = await measureLatencyUnderLoad(origins, fixtures, settings, run);
     failIfExited(running);
     return {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { failuresOf } from '../lib/downloader.js';
 import { percentile } from '../lib/stats.js';
-import { startBackgroundDownloads } from './background-downloads.js';
+import { DownloadProcess, downloadFromProcesses, mergeReports } from './background-downloads.js';
 import { latencyFailuresOf, measureLatency } from './latency.js';
 import { isStatusBody } from './verify.js';
 
@@ -38,7 +38,7 @@ describe('offload load generators', () => {
         res.setHeader('Content-Length', BODY.length);
         res.end(BODY);
       });
-      const load = await startBackgroundDownloads({ url: `${origin}/file`, clients: 3, expectedSize: BODY.length, limitMs: 60_000 });
+      const load = await DownloadProcess.start({ url: `${origin}/file`, clients: 3, expectedSize: BODY.length, limitMs: 60_000 });
       while (served < 9) await delay(50);
       const report = await load.stop();
       expect(report.completed).to.be.at.least(6);
@@ -53,11 +53,39 @@ describe('offload load generators', () => {
         res.statusCode = 503;
         res.end('busy');
       });
-      const load = await startBackgroundDownloads({ url: `${origin}/file`, clients: 2, expectedSize: BODY.length, limitMs: 60_000 });
+      const load = await DownloadProcess.start({ url: `${origin}/file`, clients: 2, expectedSize: BODY.length, limitMs: 60_000 });
       while (served < 4) await delay(50);
       const report = await load.stop();
       expect(report.non2xx).to.be.at.least(4);
       expect(report.completed).to.equal(0);
+    });
+  });
+
+  describe('download processes started together', () => {
+    it('waits for the start signal, then downloads until the time limit; the reports are merged', async () => {
+      const origin = await serve((_req, res) => {
+        res.setHeader('Content-Length', BODY.length);
+        res.end(BODY);
+      });
+      const waiting = await DownloadProcess.start({ url: `${origin}/file`, clients: 1, expectedSize: BODY.length, limitMs: 60_000 }, { waitForGo: true });
+      await delay(300);
+      expect(served).to.equal(0);
+      const stopped = await waiting.stop();
+      expect(stopped.bytes).to.equal(0);
+      expect(stopped.completed).to.equal(0);
+
+      const report = await downloadFromProcesses({ url: `${origin}/file`, processes: 3, clientsEach: 2, expectedSize: BODY.length, limitMs: 800 });
+      expect(report.completed).to.be.greaterThan(0);
+      expect(failuresOf(report)).to.equal(0);
+      expect(report.completed + report.unfinished).to.equal(served);
+      expect(report.elapsedMs).to.be.at.least(800);
+      expect(report.bytes).to.be.at.least(report.completed * BODY.length);
+    });
+
+    it('adds up counts and bytes and keeps the longest elapsed time', () => {
+      const one = { bytes: 10, elapsedMs: 900, completed: 1, non2xx: 0, mismatched: 1, errors: 0, unfinished: 2 };
+      const two = { bytes: 5, elapsedMs: 1000, completed: 2, non2xx: 3, mismatched: 0, errors: 1, unfinished: 0 };
+      expect(mergeReports([one, two])).to.deep.equal({ bytes: 15, elapsedMs: 1000, completed: 3, non2xx: 3, mismatched: 1, errors: 1, unfinished: 2 });
     });
   });
 

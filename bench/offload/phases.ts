@@ -3,10 +3,11 @@
  * starting a different one each round, so that noise on a shared machine spreads over all of them.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { runDownloads, type DownloadReport } from '../lib/downloader.js';
+import type { DownloadReport } from '../lib/downloader.js';
 import { measureRequestRate, type RateReport } from '../lib/request-rate.js';
+import { withCpuTime } from '../lib/cpu-time.js';
 import { rotate } from '../lib/stats.js';
-import { startBackgroundDownloads } from './background-downloads.js';
+import { DownloadProcess, downloadFromProcesses } from './background-downloads.js';
 import type { OffloadFixtures } from './fixtures.js';
 import { measureLatency, type LatencyReport } from './latency.js';
 import { ROUTES, STATIC_PREFIX, pathOf } from './routes.js';
@@ -30,14 +31,18 @@ export const THROUGHPUT = { accel: 'nginx X-Accel', static: 'nginx static' } as 
 export const APP_COST = { accel: 'X-Accel route', bare: 'bare route' } as const;
 export const LATENCY = { idle: 'idle', accel: 'nginx X-Accel', direct: 'direct stream' } as const;
 
-/** Phase 1: MB/s of the large file through X-Accel and from the static location of the same nginx. */
+/**
+ * Phase 1: MB/s of the large file through X-Accel and from the static location of the same nginx.
+ * Each client runs in its own process (one Node process reading several large bodies at once
+ * saturates its core long before nginx does), all started together.
+ */
 export function measureThroughput(origins: Origins, fixtures: OffloadFixtures, settings: OffloadSettings, run: RunContext): Promise<RoundResults<DownloadReport>> {
   const download = (url: string) => () =>
-    runDownloads({
+    downloadFromProcesses({
       url,
-      clients: settings.throughputClients,
-      perClient: Number.POSITIVE_INFINITY,
-      durationMs: settings.throughputSeconds * 1000,
+      processes: settings.throughputClients,
+      clientsEach: 1,
+      limitMs: settings.throughputSeconds * 1000,
       expectedSize: fixtures.largeSize,
     });
   return interleave('throughput', settings.throughputRounds, run, [
@@ -46,10 +51,34 @@ export function measureThroughput(origins: Origins, fixtures: OffloadFixtures, s
   ]);
 }
 
-/** Phase 2: req/s of the app alone, its X-Accel download route vs a bare route with a fixed header. */
-export function measureAppCost(origins: Origins, fixtures: OffloadFixtures, settings: OffloadSettings, run: RunContext): Promise<RoundResults<RateReport>> {
-  const rate = (path: string) => () =>
-    measureRequestRate({ origin: origins.app, paths: [path], connections: settings.costConnections, durationSeconds: settings.costSeconds, expectedLength: 0 });
+export interface AppCostRound {
+  rate: RateReport;
+  /** CPU seconds the app process used during the round (all its threads). */
+  cpuSeconds: number;
+}
+
+/** App CPU time per answered request, in microseconds. */
+export function cpuMicrosPerRequest(round: AppCostRound): number {
+  return round.rate.total > 0 ? (round.cpuSeconds * 1e6) / round.rate.total : Number.NaN;
+}
+
+/**
+ * Phase 2: the app alone, its X-Accel download route vs a bare route with a fixed header: req/s,
+ * and the app's CPU time per request (which other load on the machine barely moves).
+ */
+export function measureAppCost(
+  origins: Origins,
+  appPid: number,
+  fixtures: OffloadFixtures,
+  settings: OffloadSettings,
+  run: RunContext,
+): Promise<RoundResults<AppCostRound>> {
+  const rate = (path: string) => async (): Promise<AppCostRound> => {
+    const { result, cpuSeconds } = await withCpuTime(appPid, () =>
+      measureRequestRate({ origin: origins.app, paths: [path], connections: settings.costConnections, durationSeconds: settings.costSeconds, expectedLength: 0 }),
+    );
+    return { rate: result, cpuSeconds };
+  };
   return interleave('app cost', settings.costRounds, run, [
     { name: APP_COST.accel, measure: rate(pathOf(ROUTES.accel, fixtures.largeKey)) },
     { name: APP_COST.bare, measure: rate(ROUTES.bare) },
@@ -84,7 +113,7 @@ async function latencyRound(statusUrl: string, downloadUrl: string | undefined, 
   const background =
     downloadUrl === undefined
       ? undefined
-      : await startBackgroundDownloads({
+      : await DownloadProcess.start({
           url: downloadUrl,
           clients: settings.latencyDownloaders,
           expectedSize: fixtures.largeSize,

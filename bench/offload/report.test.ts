@@ -3,7 +3,7 @@ import type { DownloadReport } from '../lib/downloader.js';
 import type { RateReport } from '../lib/request-rate.js';
 import type { OffloadResults } from './index.js';
 import type { LatencyReport } from './latency.js';
-import { APP_COST, LATENCY, THROUGHPUT, type LatencyRound } from './phases.js';
+import { APP_COST, LATENCY, THROUGHPUT, type AppCostRound, type LatencyRound } from './phases.js';
 import { CHART_PATH, SECTION_HEADING, renderLatencyChart, renderOffload } from './report.js';
 import { defaultSettings } from './settings.js';
 
@@ -12,8 +12,10 @@ function downloads(megabytes: number, failures = 0): DownloadReport {
   return { bytes: megabytes * 1e6, elapsedMs: 1000, completed: 3, non2xx: failures, mismatched: 0, errors: 0, unfinished: 4 };
 }
 
-function rate(requestsPerSecond: number, non2xx = 0): RateReport {
-  return { requestsPerSecond, total: requestsPerSecond * 6, non2xx, mismatched: 0, errors: 0, timeouts: 0 };
+/** A round of `requestsPerSecond` for 6 s that cost the app `micros` CPU µs per request. */
+function rate(requestsPerSecond: number, micros: number, non2xx = 0): AppCostRound {
+  const report: RateReport = { requestsPerSecond, total: requestsPerSecond * 6, non2xx, mismatched: 0, errors: 0, timeouts: 0 };
+  return { rate: report, cpuSeconds: (report.total * micros) / 1e6 };
 }
 
 function latency(samples: number[]): LatencyRound {
@@ -38,8 +40,8 @@ function results(overrides: Partial<OffloadResults> = {}): OffloadResults {
       [THROUGHPUT.static, [downloads(1000), downloads(1000)]],
     ]),
     appCost: new Map([
-      [APP_COST.accel, [rate(7000), rate(7400)]],
-      [APP_COST.bare, [rate(10000), rate(10000, 2)]],
+      [APP_COST.accel, [rate(7000, 100), rate(7400, 125)]],
+      [APP_COST.bare, [rate(10000, 90), rate(10000, 90, 2)]],
     ]),
     latency: new Map([
       [LATENCY.idle, [latency(spread(0.01))]],
@@ -67,7 +69,9 @@ describe('offload report', () => {
     expect(text).to.include('| 1. 256.0 MiB download, MB/s: X-Accel vs nginx static | 995 | 1,000 | 0.99x | ≥ 0.95x | **met** |');
     expect(text).to.include('| 2. app alone, req/s: X-Accel download route vs bare route | 7,200 | 10,000 | 0.72x | ≥ 0.80x | **missed** |');
     expect(text).to.include('| X-Accel / static, paired per round | 0.98x, 1.01x | 0.99x |');
-    expect(text).to.include('| X-Accel / bare, paired per round | 0.70x, 0.74x | 0.72x |');
+    expect(text).to.include('| 2. the same, as app CPU µs per request (ratio: bare / X-Accel) | 113 | 90 | 0.80x | ≥ 0.80x | **met** |');
+    expect(text).to.include('| X-Accel route | 7,000, 7,400 | 7,200 | 100, 125 | 113 |');
+    expect(text).to.include('| X-Accel / bare, paired per round | 0.70x, 0.74x | 0.72x | 0.90x, 0.72x (bare / X-Accel) | 0.81x |');
   });
 
   it('pools latency samples over rounds and compares the p99 of the direct stream to X-Accel', () => {

@@ -1,12 +1,12 @@
 /** The `## Offload (nginx X-Accel)` section of bench/RESULTS.md and the latency chart, from one run. */
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import { failuresOf, megabytesPerSecond, type DownloadReport } from '../lib/downloader.js';
-import { rateFailuresOf, type RateReport } from '../lib/request-rate.js';
+import { rateFailuresOf } from '../lib/request-rate.js';
 import { formatMiB, formatNumber, formatRatio, median, percentile, ratio } from '../lib/stats.js';
 import { formatMs, latencyChartSvg, type LatencyGroup } from './chart.js';
 import type { OffloadResults } from './index.js';
 import { latencyFailuresOf } from './latency.js';
-import { APP_COST, LATENCY, THROUGHPUT, type LatencyRound } from './phases.js';
+import { APP_COST, LATENCY, THROUGHPUT, cpuMicrosPerRequest, type AppCostRound, type LatencyRound } from './phases.js';
 
 export const SECTION_HEADING = 'Offload (nginx X-Accel)';
 
@@ -78,6 +78,7 @@ function context(run: OffloadResults, command: string): string[] {
 function summary(run: OffloadResults): string[] {
   const throughput = throughputRatio(run);
   const cost = appCostRatio(run);
+  const cpu = appCpuRatio(run);
   const latency = latencyGroups(run);
   const byLabel = (label: string) => latency.find((group) => group.label === label);
   const accel = byLabel(LATENCY.accel);
@@ -90,6 +91,7 @@ function summary(run: OffloadResults): string[] {
     '|---|---:|---:|---:|---:|---|',
     `| 1. ${formatMiB(run.settings.largeSize)} download, MB/s: X-Accel vs nginx static | ${formatNumber(throughput.ours, 0)} | ${formatNumber(throughput.reference, 0)} | ${formatRatio(throughput.ratio)} | ≥ ${TARGETS.throughput.toFixed(2)}x | ${verdict(throughput.ratio, TARGETS.throughput)} |`,
     `| 2. app alone, req/s: X-Accel download route vs bare route | ${formatNumber(cost.ours, 0)} | ${formatNumber(cost.reference, 0)} | ${formatRatio(cost.ratio)} | ≥ ${TARGETS.appCost.toFixed(2)}x | ${verdict(cost.ratio, TARGETS.appCost)} |`,
+    `| 2. the same, as app CPU µs per request (ratio: bare / X-Accel) | ${formatNumber(cpu.ours, 0)} | ${formatNumber(cpu.reference, 0)} | ${formatRatio(cpu.capacity)} | ≥ ${TARGETS.appCost.toFixed(2)}x | ${verdict(cpu.capacity, TARGETS.appCost)} |`,
     '',
     `3. JSON route while ${run.settings.latencyDownloaders} clients download: p50 / p99 ` +
       `${formatMs(accel?.p50 ?? NaN)} / ${formatMs(accel?.p99 ?? NaN)} ms through nginx X-Accel, ` +
@@ -126,7 +128,13 @@ function throughputRatio(run: OffloadResults): Comparison {
 }
 
 function appCostRatio(run: OffloadResults): Comparison {
-  return compare(run.appCost.get(APP_COST.accel) ?? [], run.appCost.get(APP_COST.bare) ?? [], (r: RateReport) => r.requestsPerSecond);
+  return compare(run.appCost.get(APP_COST.accel) ?? [], run.appCost.get(APP_COST.bare) ?? [], (r: AppCostRound) => r.rate.requestsPerSecond);
+}
+
+/** CPU µs per request of each route; `capacity` = bare / X-Accel (what req/s would be on a quiet machine). */
+function appCpuRatio(run: OffloadResults): Comparison & { capacity: number } {
+  const comparison = compare(run.appCost.get(APP_COST.accel) ?? [], run.appCost.get(APP_COST.bare) ?? [], cpuMicrosPerRequest);
+  return { ...comparison, capacity: ratio(comparison.reference, comparison.ours), paired: comparison.paired.map((value) => ratio(1, value)) };
 }
 
 function throughputSection(run: OffloadResults): string[] {
@@ -135,8 +143,10 @@ function throughputSection(run: OffloadResults): string[] {
   return [
     `### 1. Throughput: the ${formatMiB(s.largeSize)} file through X-Accel vs nginx static`,
     '',
-    `${s.throughputClients} concurrent clients download the file over and over for ${s.throughputSeconds} s, every body read to the end;`,
-    `bytes received are counted (downloads cut at the deadline included). ${s.throughputRounds} rounds, order alternating.`,
+    `${s.throughputClients} concurrent clients, each in its own Node process and all started together, download the file over and over`,
+    `for ${s.throughputSeconds} s, every body read to the end; bytes received are counted (downloads cut at the deadline included).`,
+    `${s.throughputRounds} ${plural(s.throughputRounds, 'round')}, order alternating. (One process reading several bodies at once`,
+    'tops out on its single core well below what nginx sends, and would measure itself.)',
     'X-Accel: client → nginx → app (decides, answers the header) → nginx serves the file from the internal location.',
     'Static: client → nginx serves the same file from a plain location of the same server.',
     '',
@@ -149,21 +159,33 @@ function throughputSection(run: OffloadResults): string[] {
 
 function appCostSection(run: OffloadResults): string[] {
   const s = run.settings;
-  const comparison = appCostRatio(run);
+  const rate = appCostRatio(run);
+  const cpu = appCpuRatio(run);
+  const rows = [...run.appCost].map(([name, rounds]) => {
+    const perSecond = rounds.map((r) => r.rate.requestsPerSecond);
+    const micros = rounds.map(cpuMicrosPerRequest);
+    return `| ${name} | ${perSecond.map((v) => formatNumber(v, 0)).join(', ')} | ${formatNumber(median(perSecond), 0)} | ${micros.map((v) => formatNumber(v, 0)).join(', ')} | ${formatNumber(median(micros), 0)} |`;
+  });
   return [
     '### 2. The app\'s cost per offloaded download',
     '',
-    `autocannon straight at the app (no nginx), ${s.costConnections} connections, ${s.costSeconds} s per round, ${s.costRounds} rounds alternating.`,
+    `autocannon straight at the app (no nginx), ${s.costConnections} connections, ${s.costSeconds} s per round, ${s.costRounds} ${plural(s.costRounds, 'round')} alternating.`,
     'X-Accel route: `deliver(ctx, deliverer, { key })`: key validation, `LocalStorage` stat + locate (real path checked',
     'under the root), policy, Content-Disposition, the `X-Accel-Redirect` plan applied as an empty 200.',
     'Bare route: the same Koa app answering a constant `X-Accel-Redirect` on an empty 200 (the floor of any route).',
-    'Every answer must be an empty 2xx body; anything else counts as a failure.',
+    'Every answer must be an empty 2xx body; anything else counts as a failure. CPU µs per request = the app',
+    'process\'s user + system time (all threads, from /proc) during the round divided by the requests answered:',
+    'unlike req/s it does not drop when the app waits for a core taken by another job.',
     '',
-    '| route | req/s per round | median |',
-    '|---|---|---:|',
-    ...[...run.appCost].map(([name, reports]) => `| ${name} | ${reports.map((r) => formatNumber(r.requestsPerSecond, 0)).join(', ')} | ${formatNumber(median(reports.map((r) => r.requestsPerSecond)), 0)} |`),
-    `| X-Accel / bare, paired per round | ${comparison.paired.map(formatRatio).join(', ')} | ${formatRatio(median(comparison.paired))} |`,
+    '| route | req/s per round | median | app CPU µs/request per round | median |',
+    '|---|---|---:|---|---:|',
+    ...rows,
+    `| X-Accel / bare, paired per round | ${rate.paired.map(formatRatio).join(', ')} | ${formatRatio(median(rate.paired))} | ${cpu.paired.map(formatRatio).join(', ')} (bare / X-Accel) | ${formatRatio(median(cpu.paired))} |`,
   ];
+}
+
+function plural(count: number, word: string): string {
+  return count === 1 ? word : `${word}s`;
 }
 
 function latencySection(run: OffloadResults): string[] {
@@ -175,7 +197,7 @@ function latencySection(run: OffloadResults): string[] {
     `for ${s.latencySeconds} s, while a separate process keeps ${s.latencyDownloaders} downloads of the ${formatMiB(s.largeSize)} file going (started ${s.latencyWarmupMs} ms before).`,
     'Response times are taken at full precision from autocannon\'s response events; p50/p99 pool every round.',
     `Scenarios: **${LATENCY.idle}** (no downloads), **${LATENCY.accel}** (downloads through nginx, the app only answers the header),`,
-    `**${LATENCY.direct}** (downloads from the app itself, \`directStream\`). ${s.latencyRounds} rounds, order rotating.`,
+    `**${LATENCY.direct}** (downloads from the app itself, \`directStream\`). ${s.latencyRounds} ${plural(s.latencyRounds, 'round')}, order rotating.`,
     '',
     '| scenario | p50 ms | p99 ms | per round p50 / p99 ms | downloads meanwhile, MB/s (median) | JSON answers |',
     '|---|---:|---:|---|---:|---:|',
@@ -194,7 +216,7 @@ function latencySection(run: OffloadResults): string[] {
 function failureSection(run: OffloadResults): string[] {
   const rows: string[] = [];
   for (const [name, reports] of run.throughput) rows.push(downloadRow(`1. ${name}`, reports));
-  for (const [name, reports] of run.appCost) rows.push(`| 2. ${name} | ${sum(reports.map((r) => r.total))} requests | ${sum(reports.map(rateFailuresOf))} |`);
+  for (const [name, rounds] of run.appCost) rows.push(`| 2. ${name} | ${sum(rounds.map((r) => r.rate.total))} requests | ${sum(rounds.map((r) => rateFailuresOf(r.rate)))} |`);
   for (const [name, rounds] of run.latency) {
     rows.push(`| 3. ${name}: JSON route | ${sum(rounds.map((r) => r.latency.samples.length))} answers | ${sum(rounds.map((r) => latencyFailuresOf(r.latency)))} |`);
     const downloads = rounds.flatMap((r) => (r.downloads ? [r.downloads] : []));
