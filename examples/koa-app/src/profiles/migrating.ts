@@ -13,7 +13,7 @@
  *
  * The bucket settings are the `s3` profile's (see s3-bucket.ts).
  */
-import { FallbackStorage, type Storage } from '@sendoff/core';
+import { FallbackStorage } from '@sendoff/core';
 import { dev } from './dev.js';
 import type { Profile, ProfileContext, ProfileDeployment } from './profile.js';
 import { openS3Bucket, type S3Bucket } from './s3-bucket.js';
@@ -56,7 +56,7 @@ function withBucketFirst(bucket: S3Bucket, local: ProfileDeployment): ProfileDep
   return {
     config: {
       environment: 'production',
-      storage: new FallbackStorage([locatingOnlyWhatItHolds(bucket.storage), config.storage]),
+      storage: new FallbackStorage([bucket.storage, config.storage]),
       strategies: [bucket.redirect, ...config.strategies],
       policy: {
         rules: [{ name: 'redirect to S3', use: bucket.redirect.name, location: 's3' }, ...config.policy.rules],
@@ -65,24 +65,6 @@ function withBucketFirst(bucket: S3Bucket, local: ProfileDeployment): ProfileDep
     },
     ...(local.front ? { front: local.front } : {}),
     ...(close ? { close } : {}),
-  };
-}
-
-/**
- * `storage` whose `locate` answers only for a key it holds. S3Storage.locate names where an object
- * would be without asking S3, so behind a FallbackStorage it would claim every key, files not copied
- * yet included, and the app would redirect to objects that do not exist. Costs one HEAD request.
- */
-function locatingOnlyWhatItHolds(storage: Storage): Storage {
-  return {
-    locationKinds: storage.locationKinds,
-    stat: (key) => storage.stat(key),
-    open: (key, options) => storage.open(key, options),
-    put: (key, body, meta) => storage.put(key, body, meta),
-    async locate(key) {
-      await storage.stat(key); // NOT_FOUND here moves the FallbackStorage on to the local files
-      return storage.locate(key);
-    },
   };
 }
 

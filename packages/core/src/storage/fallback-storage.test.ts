@@ -93,7 +93,8 @@ describe('FallbackStorage', () => {
     expect((await storage.stat(k('old.txt'))).etag).to.equal('"secondary-8"');
     expect(await text(await storage.open(k('old.txt'), { range: { start: 5, end: 7 } }))).to.equal('old');
     expect(await storage.locate(k('old.txt'))).to.deep.equal({ kind: 'local', root: '/secondary', path: '/secondary/old.txt', key: 'old.txt' });
-    expect(primary.calls).to.deep.equal(['stat old.txt', 'open old.txt', 'locate old.txt']);
+    // locate asks where the file is held (stat) before naming its location.
+    expect(primary.calls).to.deep.equal(['stat old.txt', 'open old.txt', 'stat old.txt']);
   });
 
   it('answers NOT_FOUND 404 when no storage has the key', async () => {
@@ -128,5 +129,22 @@ describe('FallbackStorage', () => {
     expect(stat.etag).to.equal('"primary-8"');
     expect(primary.files.get('up.txt')?.toString()).to.equal('uploaded');
     expect(secondary.calls).to.deep.equal([]);
+  });
+  it('locates a key where it is held, even when the first storage names locations blindly (like S3)', async () => {
+    const blind = new MemoryStorage('bucket', ['s3'], { 'moved.txt': 'moved' });
+    blind.locate = async (key: Key) => ({ kind: 's3', bucket: 'bucket', objectKey: key, key });
+    const disk = new MemoryStorage('disk', ['local'], { 'moved.txt': 'moved', 'waiting.txt': 'waiting' });
+    const fallback = new FallbackStorage([blind, disk]);
+    expect((await fallback.locate(k('waiting.txt'))).kind).to.equal('local');
+    expect((await fallback.locate(k('moved.txt'))).kind).to.equal('s3');
+  });
+
+  it('shares one lookup between a concurrent stat and locate, and keeps nothing afterwards', async () => {
+    const [stat, location] = await Promise.all([storage.stat(k('old.txt')), storage.locate(k('old.txt'))]);
+    expect(stat.etag).to.equal('"secondary-8"');
+    expect(location.kind).to.equal('local');
+    expect(secondary.calls.filter((call) => call === 'stat old.txt')).to.have.length(1);
+    await storage.stat(k('old.txt'));
+    expect(secondary.calls.filter((call) => call === 'stat old.txt')).to.have.length(2);
   });
 });

@@ -1,6 +1,11 @@
 /**
  * Read-through over several storages, for a migration window: reads use the first storage that
  * has the key (NOT_FOUND moves on to the next, any other error stops), writes go to the first.
+ *
+ * `locate` answers with the location of the storage that *holds* the file (found by `stat`), since
+ * some storages (S3) name where an object would be without asking whether it is there. The
+ * Deliverer's parallel `stat` + `locate` share one lookup while it is in progress; nothing is
+ * cached after it settles.
  */
 import type { Readable } from 'node:stream';
 import type { FileLocation, FileStat, Key, LocationKind, OpenOptions, PutMeta, Storage } from '../contracts.js';
@@ -9,6 +14,7 @@ import { SendoffError, configInvalid, notFound } from '../errors/index.js';
 export class FallbackStorage implements Storage {
   readonly locationKinds: readonly LocationKind[];
   readonly storages: readonly Storage[];
+  readonly #lookups = new Map<Key, Promise<{ storage: Storage; stat: FileStat }>>();
 
   constructor(storages: readonly Storage[]) {
     if (!Array.isArray(storages) || storages.length === 0) {
@@ -18,20 +24,33 @@ export class FallbackStorage implements Storage {
     this.locationKinds = [...new Set(storages.flatMap((storage) => storage.locationKinds))];
   }
 
-  stat(key: Key): Promise<FileStat> {
-    return this.#firstThatHas((storage) => storage.stat(key));
+  async stat(key: Key): Promise<FileStat> {
+    return (await this.#holderOf(key)).stat;
   }
 
   open(key: Key, options?: OpenOptions): Promise<Readable> {
     return this.#firstThatHas((storage) => storage.open(key, options));
   }
 
-  locate(key: Key): Promise<FileLocation> {
-    return this.#firstThatHas((storage) => storage.locate(key));
+  async locate(key: Key): Promise<FileLocation> {
+    return (await this.#holderOf(key)).storage.locate(key);
   }
 
   put(key: Key, body: Readable | Buffer, meta?: PutMeta): Promise<FileStat> {
     return (this.storages[0] as Storage).put(key, body, meta);
+  }
+
+  /** The first storage that holds `key`, with its stat; concurrent callers share one lookup. */
+  #holderOf(key: Key): Promise<{ storage: Storage; stat: FileStat }> {
+    const pending = this.#lookups.get(key);
+    if (pending) return pending;
+    const lookup = this.#firstThatHas(async (storage) => ({ storage, stat: await storage.stat(key) }));
+    this.#lookups.set(key, lookup);
+    const forget = (): void => {
+      this.#lookups.delete(key);
+    };
+    lookup.then(forget, forget);
+    return lookup;
   }
 
   async #firstThatHas<T>(read: (storage: Storage) => Promise<T>): Promise<T> {
