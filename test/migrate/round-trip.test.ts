@@ -132,4 +132,19 @@ describe('sendoff migrate: round trip', function () {
       await rm(tree, { recursive: true, force: true });
     }
   });
+  it("never copies sendoff's own _sendoff/ directory (the doctor's probe), and says so", async () => {
+    const tree = await makeTempDir('reserved');
+    try {
+      await writeTree(tree, { 'kept.txt': 'kept\n', '_sendoff/probe.bin': 'probe bytes', 'not_sendoff/x.txt': 'x\n' });
+      const result = await runCli(['migrate', '--from', tree, '--to', `s3://${BUCKET}/reserved`, '--json'], { env: s3Env(s3.endpoint) });
+      expect(result.code, result.stderr).to.equal(0);
+      const report = parseReport(result);
+      expect(report.copied).to.equal(2);
+      expect(report.ignored).to.equal(1);
+      expect(report.files.find((f) => f.status === 'ignored')?.key).to.equal('_sendoff');
+      expect((await s3.objectKeys(BUCKET)).filter((key) => key.startsWith('reserved/'))).to.deep.equal(['reserved/kept.txt', 'reserved/not_sendoff/x.txt']);
+    } finally {
+      await rm(tree, { recursive: true, force: true });
+    }
+  });
 });

@@ -22,7 +22,7 @@ export * from './errors/index.js';
 export * from './keys/index.js';
 export { startWebServer, findWebServerBinary, findFreePort } from './servers/supervise.js';
 export type { WebServerKind, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
-export { installProbe, PROBE_PATH, PROBE_KEY, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
+export { installProbe, PROBE_PATH, PROBE_KEY, RESERVED_KEY_PREFIX, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
 export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';
 export { xAccel } from './strategies/x-accel.js';
 export type { XAccelOptions, XAccelStrategy } from './strategies/x-accel.js';

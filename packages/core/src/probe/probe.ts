@@ -16,8 +16,10 @@ import { validateKey } from '../keys/index.js';
 
 /** The public route the doctor fetches by default. */
 export const PROBE_PATH = '/_sendoff/probe';
+/** Keys under this prefix are sendoff's own (the probe), written fresh by each start, never migrated. */
+export const RESERVED_KEY_PREFIX = '_sendoff/';
 /** The storage key the probe file is stored under by default. */
-export const PROBE_KEY = '_sendoff/probe.bin';
+export const PROBE_KEY = `${RESERVED_KEY_PREFIX}probe.bin`;
 /** The query parameter that asks for the expectation instead of the file. */
 export const PROBE_EXPECT_PARAM = 'expect';
 export const PROBE_CONTENT_TYPE = 'application/octet-stream';

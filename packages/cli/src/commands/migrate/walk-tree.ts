@@ -2,11 +2,12 @@
  * Lists the files under a local root as migration candidates. A file's key is its path relative to
  * the root with `/` separators, checked with `validateKey`: a name that is not a valid key is a
  * failure with its reason, never silently dropped. Symbolic links are followed only to files that
- * stay under the root; special files (FIFOs, sockets, devices) are set aside with a reason.
+ * stay under the root; special files (FIFOs, sockets, devices) are set aside with a reason, and so
+ * is sendoff's own directory (`_sendoff/`, the doctor's probe, which every start writes afresh).
  */
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import { validateKey, type Key } from '@sendoff/core';
+import { RESERVED_KEY_PREFIX, validateKey, type Key } from '@sendoff/core';
 
 export interface SourceFile {
   key: Key;
@@ -62,6 +63,10 @@ async function walkDirectory(
   for (const name of names) {
     const path = join(directory, name);
     if (exclude.has(path)) continue;
+    if (isReserved(root, path)) {
+      listing.ignored.push({ name: relativeName(root, path), reason: "sendoff's own files (the doctor's probe) are not migrated" });
+      continue;
+    }
     const info = await lstat(path).catch(() => undefined);
     if (info === undefined) continue; // removed while we were listing
     if (info.isDirectory()) await walkDirectory(root, path, listing, exclude, seen);
@@ -69,6 +74,10 @@ async function walkDirectory(
     else if (info.isSymbolicLink()) await addLink(root, path, listing, seen);
     else listing.ignored.push({ name: relativeName(root, path), reason: 'not a regular file' });
   }
+}
+
+function isReserved(root: string, path: string): boolean {
+  return `${relativeName(root, path)}/` === RESERVED_KEY_PREFIX;
 }
 
 async function addLink(root: string, path: string, listing: TreeListing, seen: Map<string, string>): Promise<void> {
