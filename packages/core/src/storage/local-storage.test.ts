@@ -260,6 +260,24 @@ describe('LocalStorage', () => {
         expect(reads).to.deep.equal([4]);
       });
 
+      it('reads bodies up to 1 MiB in 64 KiB chunks and larger ones in 256 KiB chunks', async () => {
+        const KiB = 1024;
+        const oneMiB = Buffer.alloc(1024 * KiB, 1);
+        const larger = Buffer.alloc(1024 * KiB + 100 * KiB, 2);
+        await fsp.writeFile(path.join(root, 'one.bin'), oneMiB);
+        await fsp.writeFile(path.join(root, 'larger.bin'), larger);
+        expect(Buffer.concat(await (await storage.open(k('one.bin'))).toArray()).equals(oneMiB)).to.equal(true);
+        expect(reads).to.deep.equal(Array(16).fill(64 * KiB));
+        reads = [];
+        expect(Buffer.concat(await (await storage.open(k('larger.bin'))).toArray()).equals(larger)).to.equal(true);
+        expect(reads).to.deep.equal([256 * KiB, 256 * KiB, 256 * KiB, 256 * KiB, 100 * KiB]);
+        reads = [];
+        const range = { start: 10, end: 10 + 1024 * KiB };
+        const part = Buffer.concat(await (await storage.open(k('larger.bin'), { range })).toArray());
+        expect(part.equals(larger.subarray(10, 10 + 1024 * KiB + 1))).to.equal(true);
+        expect(reads).to.deep.equal([256 * KiB, 256 * KiB, 256 * KiB, 256 * KiB, 1]);
+      });
+
       it('stops at the size it found even if the file grows while it is read', async () => {
         const stream = await storage.open(k('digits.bin'));
         await fsp.appendFile(path.join(root, 'digits.bin'), 'more bytes');

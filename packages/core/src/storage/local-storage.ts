@@ -19,6 +19,10 @@ import { isMissing, readError, writeError } from './fs-errors.js';
 // O_NONBLOCK: a FIFO swapped in cannot hang the open (it then fails the regular-file check).
 const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
 
+const SMALL_CHUNK = 64 * 1024;
+const LARGE_CHUNK = 256 * 1024;
+const LARGE_BODY = 1024 * 1024;
+
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
   root: string;
@@ -174,7 +178,13 @@ function wholeFile(size: number): ByteRange | undefined {
  * its end known the stream stops after the last byte instead of reading once more to find EOF.
  */
 function readStream(fd: number, range: ByteRange | undefined): ReadStream {
-  return createReadStream('', { fd, autoClose: true, ...(range ? { start: range.start, end: range.end } : {}) });
+  if (!range) return createReadStream('', { fd, autoClose: true });
+  return createReadStream('', { fd, autoClose: true, start: range.start, end: range.end, highWaterMark: chunkSize(range) });
+}
+
+/** Bytes per read: Node's default 64 KiB, or 256 KiB for bodies over 1 MiB (4 times fewer reads and event-loop turns). */
+function chunkSize(range: ByteRange): number {
+  return range.end - range.start + 1 > LARGE_BODY ? LARGE_CHUNK : SMALL_CHUNK;
 }
 
 /**
