@@ -100,6 +100,16 @@ describe('offload benchmark: the app behind a real nginx', function () {
     expect(response.headers['content-type']).to.equal(undefined);
   });
 
+  it('answers the resolve-only route like the bare one once the file is found, 404 when it is not', async () => {
+    const found = await fetchWhole(app.origin + pathOf(ROUTES.resolve, fixtures.largeKey));
+    expect(found.status).to.equal(200);
+    expect(found.body.length).to.equal(0);
+    expect(found.headers['x-accel-redirect']).to.equal(BARE_ACCEL_TARGET);
+    const missing = await fetchWhole(app.origin + pathOf(ROUTES.resolve, 'large/missing.bin'));
+    expect(missing.status).to.equal(404);
+    expect(missing.headers['x-accel-redirect']).to.equal(undefined);
+  });
+
   it('streams the file itself on the direct route', async () => {
     const response = await fetchWhole(app.origin + pathOf(ROUTES.direct, fixtures.largeKey));
     expect(response.status).to.equal(200);
@@ -119,6 +129,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
     ['a malformed escape', `${ROUTES.accel}large%zz.bin`, 400],
     ['an encoded parent segment', `${ROUTES.accel}large/%2e%2e/%2e%2e/etc/passwd`, 400],
     ['an encoded NUL', `${ROUTES.accel}large/large.bin%00`, 400],
+    ['an encoded parent segment on the resolve route', `${ROUTES.resolve}%2e%2e/%2e%2e/etc/passwd`, 400],
     ['a missing file', `${ROUTES.accel}large/missing.bin`, 404],
     ['an unknown route', '/nowhere', 404],
   ] as const) {

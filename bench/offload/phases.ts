@@ -28,7 +28,7 @@ export interface Contender<T> {
 export type RoundResults<T> = Map<string, T[]>;
 
 export const THROUGHPUT = { accel: 'nginx X-Accel', static: 'nginx static' } as const;
-export const APP_COST = { accel: 'X-Accel route', bare: 'bare route' } as const;
+export const APP_COST = { accel: 'X-Accel route', resolve: 'resolve only', bare: 'bare route' } as const;
 export const LATENCY = { idle: 'idle', accel: 'nginx X-Accel', direct: 'direct stream' } as const;
 
 /**
@@ -64,7 +64,8 @@ export function cpuMicrosPerRequest(round: AppCostRound): number {
 
 /**
  * Phase 2: the app alone, its X-Accel download route vs a bare route with a fixed header: req/s,
- * and the app's CPU time per request (which other load on the machine barely moves).
+ * and the app's CPU time per request (which other load on the machine barely moves). A third route
+ * does only the download's file-system part, to split the difference.
  */
 export function measureAppCost(
   origins: Origins,
@@ -81,6 +82,7 @@ export function measureAppCost(
   };
   return interleave('app cost', settings.costRounds, run, [
     { name: APP_COST.accel, measure: rate(pathOf(ROUTES.accel, fixtures.largeKey)) },
+    { name: APP_COST.resolve, measure: rate(pathOf(ROUTES.resolve, fixtures.largeKey)) },
     { name: APP_COST.bare, measure: rate(ROUTES.bare) },
   ]);
 }

@@ -41,6 +41,7 @@ function results(overrides: Partial<OffloadResults> = {}): OffloadResults {
     ]),
     appCost: new Map([
       [APP_COST.accel, [rate(7000, 100), rate(7400, 125)]],
+      [APP_COST.resolve, [rate(9000, 95), rate(9000, 97)]],
       [APP_COST.bare, [rate(10000, 90), rate(10000, 90, 2)]],
     ]),
     latency: new Map([
@@ -80,6 +81,14 @@ describe('offload report', () => {
     expect(text).to.include('direct stream p99 is 50.00x the X-Accel p99');
     expect(text).to.include('| direct stream | 50 | 99 | 1.0 / 100 | 600 | 100 |');
     expect(text).to.include('| idle | 0.50 | 0.99 | 0.01 / 1.0 | – | 100 |');
+  });
+
+  it('splits the extra CPU per request into resolving the file and the rest', () => {
+    const text = renderOffload(results(), 'cmd');
+    expect(text).to.include('| resolve only | 9,000, 9,000 | 9,000 | 95, 97 | 96 |');
+    expect(text).to.include('the X-Accel route costs 23 µs more than the bare route;');
+    expect(text).to.include('accounts for 6 µs,');
+    expect(text).to.include('the remaining 17 µs is the policy');
   });
 
   it('reports failures per measurement', () => {

@@ -5,6 +5,7 @@ export const ROUTES = {
   accel: '/accel/',
   direct: '/direct/',
   bare: '/bare',
+  resolve: '/resolve/',
   status: '/api/status',
 } as const;
 

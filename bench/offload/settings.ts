@@ -6,7 +6,7 @@ export interface OffloadSettings {
   throughputRounds: number;
   throughputClients: number;
   throughputSeconds: number;
-  /** Interleaved rounds of the app-cost run (X-Accel route vs a bare route). */
+  /** Interleaved rounds of the app-cost run (X-Accel route, resolve only, bare route). */
   costRounds: number;
   costConnections: number;
   costSeconds: number;
@@ -29,7 +29,7 @@ export const defaultSettings: OffloadSettings = {
   throughputSeconds: 5,
   costRounds: 5,
   costConnections: 16,
-  costSeconds: 6,
+  costSeconds: 5,
   latencyRounds: 5,
   latencyDownloaders: 32,
   latencyWarmupMs: 1500,

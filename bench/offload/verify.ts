@@ -28,6 +28,8 @@ export async function verifyPaths(origins: Origins, fixtures: OffloadFixtures): 
     [origins.app + pathOf(ROUTES.direct, key), file],
     [origins.app + pathOf(ROUTES.accel, key), isOffloadAnswer(INTERNAL_PREFIX + key)],
     [origins.app + ROUTES.bare, isOffloadAnswer(BARE_ACCEL_TARGET)],
+    [origins.app + pathOf(ROUTES.resolve, key), isOffloadAnswer(BARE_ACCEL_TARGET)],
+    [origins.app + pathOf(ROUTES.resolve, 'large/missing.bin'), isNotFound],
     [origins.app + ROUTES.status, isStatusJson],
     [origins.nginx + ROUTES.status, isStatusJson],
     [origins.nginx + pathOf(INTERNAL_PREFIX, key), isNotFound],

@@ -3,12 +3,14 @@
  *   GET /accel/<key>   a download answered with X-Accel-Redirect (policy + stat + plan, no body)
  *   GET /direct/<key>  the same download streamed by the app itself (directStream)
  *   GET /bare          a fixed X-Accel-Redirect header on an empty 200 (the floor of any route)
+ *   GET /resolve/<key> the file-system part of a download (key validation, stat + locate), then
+ *                      the bare answer: how much of the download route's cost is resolving the file
  *   GET /api/status    a small JSON answer (the route whose latency is measured)
  * Arguments: <files root> <internal prefix>.
  */
 import { createServer } from 'node:http';
 import Koa, { type Context } from 'koa';
-import { LocalStorage, SendoffError, createDelivery, directStream, xAccel, type Deliverer } from '@sendoff/core';
+import { LocalStorage, SendoffError, createDelivery, directStream, validateKey, xAccel, type Deliverer } from '@sendoff/core';
 import { deliver } from '@sendoff/koa';
 import { announce, rootFromArgv } from '../../direct-stream/servers/announce.js';
 import { BARE_ACCEL_TARGET, ROUTES } from '../routes.js';
@@ -51,6 +53,13 @@ function bare(ctx: Context): void {
   ctx.set('X-Accel-Redirect', BARE_ACCEL_TARGET);
 }
 
+/** What the Deliverer does before choosing: validate the key, then stat and locate it together. */
+async function resolveOnly(ctx: Context): Promise<void> {
+  const key = validateKey(keyAfter(ctx, ROUTES.resolve));
+  await Promise.all([storage.stat(key), storage.locate(key)]);
+  bare(ctx);
+}
+
 function status(ctx: Context): void {
   ctx.body = { status: 'ok', directStreamsInFlight: streamed.inFlight };
 }
@@ -63,6 +72,7 @@ app.use(async (ctx) => {
   if (ctx.path === ROUTES.status) return status(ctx);
   if (ctx.path === ROUTES.bare) return bare(ctx);
   if (ctx.path.startsWith(ROUTES.accel)) return download(ctx, accelerated, ROUTES.accel);
+  if (ctx.path.startsWith(ROUTES.resolve)) return resolveOnly(ctx);
   if (ctx.path.startsWith(ROUTES.direct)) return download(ctx, streamed, ROUTES.direct);
   throw new SendoffError('NOT_FOUND', 'not found');
 });
