@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     env: process.env,
   });
   console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
+  for (const note of app.notes) console.log(note);
   if (app.seeded) console.log('seeded a fresh data directory with demo files');
   console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);
   const stop = (): void => {

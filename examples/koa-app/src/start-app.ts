@@ -39,6 +39,8 @@ export interface RunningApp {
   profile: string;
   /** Whether this start seeded a fresh data directory. */
   seeded: boolean;
+  /** The profile's one-line description and what it started, for the person starting the app. */
+  notes: string[];
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
-  const { config, front, close: closeProfile } = await profile.createDelivery({ dataDir, env });
+  const { config, front, close: closeProfile, notes = [] } = await profile.createDelivery({ dataDir, env });
   const settings: AppSettings = {
     dataDir,
     uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
@@ -74,6 +76,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       appUrl,
       profile: profile.name,
       seeded,
+      notes: [...(profile.description ? [profile.description] : []), ...notes],
       close: async () => {
         await front?.stop();
         await closeServer(server);

@@ -63,6 +63,7 @@ function withBucketFirst(bucket: S3Bucket, local: ProfileDeployment): ProfileDep
         fallback: config.policy.fallback,
       },
     },
+    notes: [...(local.notes ?? []), ...bucket.notes],
     ...(local.front ? { front: local.front } : {}),
     ...(close ? { close } : {}),
   };

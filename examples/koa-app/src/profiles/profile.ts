@@ -33,4 +33,6 @@ export interface ProfileDeployment {
   front?: FrontServer;
   /** Releases what the profile started besides a front server (e.g. a local S3 server). */
   close?(): Promise<void>;
+  /** Lines to tell the person starting the app (e.g. that a local S3 server was started). */
+  notes?: string[];
 }

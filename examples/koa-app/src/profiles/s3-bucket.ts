@@ -27,12 +27,15 @@ export interface S3Bucket {
   redirect: S3RedirectStrategy;
   /** Stops what was started for it (a local S3 server); undefined for a remote bucket. */
   close?(): Promise<void>;
+  /** What to tell the person starting the app (e.g. that a local S3 server was started). */
+  notes: string[];
 }
 
 interface BucketClient {
   client: S3Client;
   bucket: string;
   close?(): Promise<void>;
+  notes?: string[];
 }
 
 /** The bucket name used when S3_BUCKET is unset (local s3rver, or an endpoint without a bucket). */
@@ -40,7 +43,7 @@ export const LOCAL_BUCKET = 'sendoff-example';
 
 /** Opens the bucket the environment describes (starting a local s3rver when it names none). */
 export async function openS3Bucket({ dataDir, env }: ProfileContext): Promise<S3Bucket> {
-  const { client, bucket, close } = await bucketClientFrom(env, dataDir);
+  const { client, bucket, close, notes = [] } = await bucketClientFrom(env, dataDir);
   try {
     const storage = new S3Storage({ client, bucket, ...(env['S3_PREFIX'] ? { prefix: env['S3_PREFIX'] } : {}) });
     const redirect = s3Redirect({
@@ -50,7 +53,7 @@ export async function openS3Bucket({ dataDir, env }: ProfileContext): Promise<S3
       signingBucketSeconds: secondsFrom(env, 'S3_SIGNING_WINDOW', 60),
       ...(env['S3_PUBLIC_BASE_URL'] ? { publicBaseUrl: env['S3_PUBLIC_BASE_URL'] } : {}),
     });
-    return { storage, redirect, ...(close ? { close } : {}) };
+    return { storage, redirect, notes, ...(close ? { close } : {}) };
   } catch (error) {
     await close?.();
     throw error;
@@ -85,11 +88,13 @@ function credentialsFrom(env: Env): { accessKeyId: string; secretAccessKey: stri
 
 /** A local s3rver, stopped with the app. */
 async function localBucket(dataDir: string): Promise<BucketClient> {
-  const server = await startLocalS3Server({ directory: path.join(dataDir, 's3'), buckets: [LOCAL_BUCKET] });
+  const directory = path.join(dataDir, 's3');
+  const server = await startLocalS3Server({ directory, buckets: [LOCAL_BUCKET] });
   const client = server.createClient();
   return {
     client,
     bucket: LOCAL_BUCKET,
+    notes: [`no S3_ENDPOINT or S3_BUCKET: started a local S3 API server (s3rver) at ${server.endpoint}, bucket "${LOCAL_BUCKET}", objects under ${directory}`],
     async close() {
       client.destroy();
       await server.stop();

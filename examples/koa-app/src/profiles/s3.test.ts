@@ -11,6 +11,12 @@ describe('example app: s3 profile (local s3rver)', () => {
       });
       after(async () => t.stop());
 
+      it('says it started a local S3 API server, where, and for which bucket', () => {
+        const note = t.app.notes.find((line) => line.includes('local S3 API server'));
+        expect(note).to.match(/^no S3_ENDPOINT or S3_BUCKET: started a local S3 API server \(s3rver\) at http:\/\/127\.0\.0\.1:\d+, bucket "sendoff-example", objects under /);
+        expect(note).to.include(t.dataDir);
+      });
+
       it('uploads into the bucket and gives the same bytes, name and type back', async () => {
         const token = await signIn(t.url, 'alice');
         const bytes = Buffer.from('stored in S3, delivered by sendoff\n');

@@ -14,7 +14,7 @@ export const s3: Profile = {
   name: 's3',
   description: 'files in S3 (a local s3rver unless S3_ENDPOINT/S3_BUCKET say otherwise), presigned redirects (s3Redirect)',
   async createDelivery(ctx) {
-    const { storage, redirect, close } = await openS3Bucket(ctx);
+    const { storage, redirect, close, notes } = await openS3Bucket(ctx);
     const proxy = directStream();
     const rules = ctx.env['S3_DELIVERY'] === 'proxy' ? [] : [{ name: 'redirect to S3', use: redirect.name, location: 's3' as const }];
     return {
@@ -24,6 +24,7 @@ export const s3: Profile = {
         strategies: [redirect, proxy],
         policy: { rules, fallback: proxy.name },
       },
+      notes,
       ...(close ? { close } : {}),
     };
   },
