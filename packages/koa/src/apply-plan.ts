@@ -3,19 +3,35 @@ import type { DeliveryPlan } from '@sendoff/core';
 
 /**
  * Applies a plan to a Koa response: status, headers, then the body the plan asks for. The plan's
- * headers are applied last so they win over anything Koa derived from the body (a HEAD plan keeps
+ * headers win over anything Koa derives from the body: a stream body gets them first (so Koa keeps
+ * the plan's Content-Type rather than looking one up), an empty body after it (a HEAD plan keeps
  * the file's Content-Length; an offload plan that sets none gets no file length from us).
  */
 export async function applyPlan(ctx: Context, plan: DeliveryPlan): Promise<void> {
   ctx.status = plan.status;
   if (plan.body === 'stream' && !isHead(ctx)) {
-    ctx.body = await plan.open();
+    const stream = await plan.open();
+    stream.on('error', leaveToKoa);
+    setHeaders(ctx, plan.headers);
+    ctx.body = stream;
     ctx.length = plan.length;
-  } else {
-    applyEmptyBody(ctx, plan);
+    return;
   }
+  applyEmptyBody(ctx, plan);
   if (plan.body === 'redirect') ctx.set('Location', plan.location);
-  for (const [name, value] of Object.entries(plan.headers)) ctx.set(name, value);
+  setHeaders(ctx, plan.headers);
+}
+
+/**
+ * Koa 3 listens for a body stream's errors only while it pipes it to the response. A storage
+ * stream failing before that (while later middleware runs) or after (an aborted download whose
+ * source reports the abort late) would otherwise be an unhandled 'error' that ends the process.
+ * Koa still sees the error through the pipe and ends the response; nothing is sent about it.
+ */
+function leaveToKoa(): void {}
+
+function setHeaders(ctx: Context, headers: Record<string, string>): void {
+  for (const [name, value] of Object.entries(headers)) ctx.set(name, value);
 }
 
 function isHead(ctx: Context): boolean {
