@@ -60,7 +60,7 @@ describe('offload report', () => {
     expect(text.split('\n').filter((line) => line.startsWith('## '))).to.have.length(1);
     expect(text).to.include('```sh\nnode bench/run.ts offload\n```');
     expect(text).to.include('Run 2026-01-02 03:04 UTC, 4.0 min');
-    expect(text).to.include('nginx nginx/1.22.1');
+    expect(text).to.include(', nginx/1.22.1.');
     expect(text).to.include('load average 3.2 at the start, 4.1 at the end');
     expect(text).to.include(`](../${CHART_PATH})`);
   });
@@ -89,6 +89,17 @@ describe('offload report', () => {
     expect(text).to.include('the X-Accel route costs 23 µs more than the bare route;');
     expect(text).to.include('accounts for 6 µs,');
     expect(text).to.include('the remaining 17 µs is the policy');
+  });
+
+  it('says resolving shows no CPU when the resolve-only route costs no more than the bare one', () => {
+    const text = renderOffload(results({ appCost: new Map([
+      [APP_COST.accel, [rate(7000, 100)]],
+      [APP_COST.resolve, [rate(9000, 89)]],
+      [APP_COST.bare, [rate(10000, 90)]],
+    ]) }), 'cmd');
+    expect(text).to.include('the X-Accel route costs 10 µs more than the bare route;');
+    expect(text).to.include('shows no CPU above the bare route (-1 µs, within the noise)');
+    expect(text).to.include('so the difference is JavaScript on the main thread');
   });
 
   it('reports failures per measurement', () => {

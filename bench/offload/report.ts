@@ -62,7 +62,7 @@ function context(run: OffloadResults, command: string): string[] {
     command,
     '```',
     '',
-    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}, nginx ${run.nginxVersion}.`,
+    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}, ${run.nginxVersion}.`,
     `The machine is shared and noisy (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end,`,
     `on ${cores.length} cores): absolute figures move from run to run; the ratios of this one interleaved run are what counts.`,
     '',
@@ -194,10 +194,15 @@ function costSplit(run: OffloadResults): string[] {
   const extra = micros(APP_COST.accel) - bare;
   const resolving = micros(APP_COST.resolve) - bare;
   if (!Number.isFinite(extra) || !Number.isFinite(resolving)) return [];
+  const head = `Where the difference goes (medians of app CPU per request): the X-Accel route costs ${formatNumber(extra, 0)} µs more than the bare route;`;
+  const rest = 'the policy, the plan (Content-Disposition, header encoding), the neutral request and applying the headers';
+  if (resolving < 1) {
+    return [head, `resolving the file (key validation, stat + locate) shows no CPU above the bare route (${formatNumber(resolving, 0)} µs, within the noise),`, `so the difference is JavaScript on the main thread: ${rest}.`];
+  }
   return [
-    `Where the difference goes (medians of app CPU per request): the X-Accel route costs ${formatNumber(extra, 0)} µs more than the bare route;`,
+    head,
     `resolving the file (key validation, stat + locate: four file-system calls on the thread pool) accounts for ${formatNumber(resolving, 0)} µs,`,
-    `the remaining ${formatNumber(extra - resolving, 0)} µs is the policy, the plan (Content-Disposition, header encoding), the request's abort signal and applying the headers.`,
+    `the remaining ${formatNumber(extra - resolving, 0)} µs is ${rest}.`,
   ];
 }
 
