@@ -1,16 +1,19 @@
 /**
- * Copies one local file to the store and proves the copy. The file is read once, hashed (MD5)
- * while it streams up. The copy counts as verified when the store's ETag for the upload is
+ * Copies one local file to the store and proves the copy. The file is read once and hashed (MD5):
+ * a small one whole, into a buffer sent in one piece, a larger one while it streams up. The copy counts as verified when the store's ETag for the upload is
  * the MD5 of our bytes (S3 and s3rver compute it over what they received, single-part and, on
  * s3rver, multipart too), or else when the object read back hashes to the same MD5 (multipart on
  * AWS, SSE-KMS, stores whose ETag is no MD5); `readBack` forces the read-back every time.
  * A mismatch, a file that changed while being read, or a transient store error is retried a
  * bounded number of times; an unreadable local file fails at once.
  */
-import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import { lookup } from 'mime-types';
 import { HashingStream } from './hashing-stream.js';
 import { readBackDigest } from './read-back-digest.js';
+import { readWholeFile } from './read-whole-file.js';
 import { describeError, isFatal } from './remote-errors.js';
 import type { UploadTarget } from './upload-target.js';
 import type { SourceFile } from './walk-tree.js';
@@ -37,6 +40,11 @@ export interface CopyOptions {
 
 /** Bytes read from disk at a time: large reads mean fewer system calls and socket writes. */
 const READ_CHUNK = 1024 * 1024;
+/**
+ * Files up to this size are read whole into a buffer of their size and sent in one piece (most
+ * files of a storage root are this small); larger ones stream. Bounds the memory held per copy.
+ */
+const WHOLE_FILE_LIMIT = READ_CHUNK;
 
 export type CopyFailureKind = 'unreadable' | 'mismatch' | 'changing' | 'store' | 'fatal';
 
@@ -76,35 +84,69 @@ async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOpt
   const handle = await open(file.path, 'r').catch((error: NodeJS.ErrnoException) => {
     throw new CopyFailure('unreadable', `cannot read the file: ${error.code ?? error.message}`, { cause: error });
   });
-  const snapshot = await handle.stat();
-  const hashing = new HashingStream(onBytes);
-  let etag: string | undefined;
+  let sent: Sent;
+  let snapshot: Stats;
   try {
-    const source = handle.createReadStream({ autoClose: false, highWaterMark: READ_CHUNK });
-    source.on('error', (error) => hashing.destroy(new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error })));
-    source.pipe(hashing);
-    ({ etag } = await target.upload(file.key, hashing, { contentType: contentTypeFor(file.key), size: snapshot.size }));
-  } catch (error) {
-    onBytes?.(-hashing.bytes);
-    throw error;
+    snapshot = await handle.stat();
+    sent = snapshot.size <= WHOLE_FILE_LIMIT ? await sendWhole(handle, snapshot.size, file, target, onBytes) : await sendStreamed(handle, snapshot.size, file, target, onBytes);
   } finally {
     await handle.close();
   }
-  if (hashing.bytes !== snapshot.size) {
+  const copy = { md5: sent.md5, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
+  if (!options.readBack && sent.etag !== undefined && sent.etag === sent.md5) return { ...copy, verifiedBy: 'etag' };
+  const stored = await readBackDigest(target, file.key).catch((error: unknown) => {
+    onBytes?.(-snapshot.size);
+    throw error;
+  });
+  if (stored.md5 !== sent.md5 || stored.bytes !== snapshot.size) {
+    onBytes?.(-snapshot.size);
+    throw new CopyFailure('mismatch', `verification failed: the store holds ${stored.bytes} bytes with MD5 ${stored.md5}, expected ${snapshot.size} bytes with MD5 ${sent.md5}`);
+  }
+  return { ...copy, verifiedBy: 'read-back' };
+}
+
+/** What one upload sent (the MD5 of exactly `size` bytes) and the ETag the store answered. */
+interface Sent {
+  md5: string;
+  etag: string | undefined;
+}
+
+/** A small file: read whole, hashed, sent as one buffer. */
+async function sendWhole(handle: FileHandle, size: number, file: SourceFile, target: UploadTarget, onBytes: CopyOptions['onBytes']): Promise<Sent> {
+  const body = await readWholeFile(handle, size).catch((error: unknown) => {
+    throw new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error });
+  });
+  if (body === undefined) throw new CopyFailure('changing', 'the file changed while it was being copied');
+  const md5 = createHash('md5').update(body).digest('hex');
+  onBytes?.(size);
+  try {
+    const { etag } = await target.upload(file.key, body, { contentType: contentTypeFor(file.key), size });
+    return { md5, etag };
+  } catch (error) {
+    onBytes?.(-size);
+    throw error;
+  }
+}
+
+/** A larger file: streamed up, hashed on the way. */
+async function sendStreamed(handle: FileHandle, size: number, file: SourceFile, target: UploadTarget, onBytes: CopyOptions['onBytes']): Promise<Sent> {
+  const hashing = new HashingStream(onBytes);
+  let etag: string | undefined;
+  try {
+    // Bounded one byte past the expected end: reads are sized to what is left, and growth shows.
+    const source = handle.createReadStream({ autoClose: false, highWaterMark: READ_CHUNK, start: 0, end: size });
+    source.on('error', (error) => hashing.destroy(new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error })));
+    source.pipe(hashing);
+    ({ etag } = await target.upload(file.key, hashing, { contentType: contentTypeFor(file.key), size }));
+  } catch (error) {
+    onBytes?.(-hashing.bytes);
+    throw error;
+  }
+  if (hashing.bytes !== size) {
     onBytes?.(-hashing.bytes);
     throw new CopyFailure('changing', 'the file changed while it was being copied');
   }
-  const copy = { md5: hashing.md5, size: snapshot.size, mtimeMs: snapshot.mtimeMs };
-  if (!options.readBack && etag !== undefined && etag === hashing.md5) return { ...copy, verifiedBy: 'etag' };
-  const stored = await readBackDigest(target, file.key).catch((error: unknown) => {
-    onBytes?.(-hashing.bytes);
-    throw error;
-  });
-  if (stored.md5 !== hashing.md5 || stored.bytes !== hashing.bytes) {
-    onBytes?.(-hashing.bytes);
-    throw new CopyFailure('mismatch', `verification failed: the store holds ${stored.bytes} bytes with MD5 ${stored.md5}, expected ${hashing.bytes} bytes with MD5 ${hashing.md5}`);
-  }
-  return { ...copy, verifiedBy: 'read-back' };
+  return { md5: hashing.md5, etag };
 }
 
 function asCopyFailure(error: unknown): CopyFailure {

@@ -16,7 +16,7 @@ export const SINGLE_PART_LIMIT = 8 * 1024 * 1024;
 export class S3UploadTarget implements UploadTarget {
   constructor(readonly storage: S3Storage) {}
 
-  async upload(key: Key, body: Readable, meta: UploadMeta): Promise<{ etag?: string }> {
+  async upload(key: Key, body: Readable | Buffer, meta: UploadMeta): Promise<{ etag?: string }> {
     if (meta.size > SINGLE_PART_LIMIT) {
       const stat = await this.storage.put(key, body, { contentType: meta.contentType, size: meta.size });
       return { etag: unquoted(stat.etag) };

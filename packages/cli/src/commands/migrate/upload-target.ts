@@ -11,8 +11,11 @@ export interface UploadMeta {
 }
 
 export interface UploadTarget {
-  /** Uploads `body` under `key`; answers the store's ETag for it (unquoted), when it gave one. */
-  upload(key: Key, body: Readable, meta: UploadMeta): Promise<{ etag?: string }>;
+  /**
+   * Uploads `body` (`meta.size` bytes: a stream, or a small file's bytes in one buffer) under `key`;
+   * answers the store's ETag for it (unquoted), when it gave one.
+   */
+  upload(key: Key, body: Readable | Buffer, meta: UploadMeta): Promise<{ etag?: string }>;
   /** The stored object's bytes, as the store serves them. */
   open(key: Key): Promise<Readable>;
 }
