@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './support/run-cli.js';
 
@@ -50,6 +53,46 @@ describe('sendoff config (real CLI process)', () => {
     expect(result.code).to.equal(0);
     expect(result.stdout).to.contain('listen [::1]:9000;');
     expect(result.stdout).to.contain('proxy_pass http://localhost:4000;');
+  });
+
+  describe('a TypeScript module outside an ESM package (no package.json)', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'sendoff-config-cjs-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** The deployment fixture, importing the core by its file URL (the temp dir has no node_modules). */
+    async function writeModule(name: string): Promise<void> {
+      const core = new URL('../../packages/core/src/index.ts', import.meta.url).href;
+      const text = (await readFile(DEPLOYMENT, 'utf8')).replace("'@sendoff/core'", JSON.stringify(core));
+      await writeFile(join(dir, name), text);
+    }
+
+    it('sendoff.config.ts found in the working directory and loaded', async () => {
+      await writeModule('sendoff.config.ts');
+      const result = await runCli(['config', 'nginx', '--runtime-dir', join(dir, 'run')], ENV, dir);
+      expect(result.stderr).to.not.contain('cannot load');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('listen 127.0.0.1:8443;');
+      expect(result.stdout).to.contain('alias "/srv/app/files/";');
+    });
+
+    it('sendoff.config.mts is one of the default names', async () => {
+      await writeModule('sendoff.config.mts');
+      const result = await runCli(['config', 'caddy', '--runtime-dir', join(dir, 'run')], ENV, dir);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('reverse_proxy 127.0.0.1:3100 {');
+    });
+
+    it('a .ts module passed with --config', async () => {
+      await writeModule('deploy.ts');
+      const result = await runCli(['config', 'lighttpd', '--config', join(dir, 'deploy.ts'), '--runtime-dir', join(dir, 'run')], ENV);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('"x-sendfile-docroot" => ( "/srv/app/files/" )');
+    });
   });
 
   it('exit 2 with one clear line: missing module', async () => {

@@ -106,7 +106,7 @@ function usage(): string {
   return [
     `usage: sendoff config <${SERVER_KINDS.join('|')}> [options]`,
     '',
-    '  -c, --config FILE       deployment module (default: sendoff.config.ts or .js in the working directory)',
+    '  -c, --config FILE       deployment module (default: sendoff.config.ts, .mts, .js or .mjs in the working directory)',
     `      --listen HOST:PORT  where the web server listens (default: module's server.listen, else ${DEFAULT_LISTEN})`,
     `      --upstream HOST:PORT the Node app (default: module's server.upstream, else ${DEFAULT_UPSTREAM})`,
     `      --runtime-dir DIR   pid file, logs, temp files (default: module's server.runtimeDir, else ./${DEFAULT_RUNTIME_DIR})`,

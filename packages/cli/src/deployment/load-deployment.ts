@@ -1,11 +1,14 @@
 /**
- * Loads a deployment module (`sendoff.config.ts` / `.js`) and picks from it what the CLI needs.
- * The module default-exports the deployment config the app itself uses:
+ * Loads a deployment module (`sendoff.config.ts` / `.mts` / `.js` / `.mjs`) and picks from it what
+ * the CLI needs. The module default-exports the deployment config the app itself uses:
  * `{ environment, storage, strategies, policy, server?: { listen, upstream, runtimeDir } }`.
+ * TypeScript modules go through tsx's ESM API, so a `.ts` module loads whether or not the nearest
+ * package.json says `"type": "module"` (or there is none).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 import type { DeliveryStrategy } from '@sendoff/core';
 import { UsageError } from '../io.js';
 
@@ -22,18 +25,21 @@ export interface DeploymentModule {
 }
 
 /** The module files looked for in the working directory when `--config` is not given. */
-export const DEFAULT_MODULES = ['sendoff.config.ts', 'sendoff.config.js', 'sendoff.config.mjs'];
+export const DEFAULT_MODULES = ['sendoff.config.ts', 'sendoff.config.mts', 'sendoff.config.js', 'sendoff.config.mjs'];
+
+/** Extensions loaded through tsx. */
+const TYPESCRIPT_EXTENSIONS = new Set(['.ts', '.mts', '.cts', '.tsx']);
 
 /** Imports the module at `path` (or the first default one in `cwd`) and checks its shape. */
 export async function loadDeployment(path: string | undefined, cwd = process.cwd()): Promise<DeploymentModule> {
   const file = moduleFile(path, cwd);
   let loaded: { default?: unknown };
   try {
-    loaded = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    loaded = await importModule(file);
   } catch (error) {
     throw new UsageError(`cannot load deployment module ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const config = loaded.default;
+  const config = defaultExportOf(loaded);
   if (!isDeployment(config)) {
     throw new UsageError(`deployment module ${file} must default-export a deployment config with \`strategies\``);
   }
@@ -44,6 +50,27 @@ export async function loadDeployment(path: string | undefined, cwd = process.cwd
 export function strategiesOf(deployment: DeploymentModule): DeliveryStrategy[] {
   const { strategies } = deployment;
   return Array.isArray(strategies) ? [...strategies] : Object.values(strategies);
+}
+
+async function importModule(file: string): Promise<{ default?: unknown }> {
+  const url = pathToFileURL(file).href;
+  if (isTypeScript(file)) return (await tsImport(url, import.meta.url)) as { default?: unknown };
+  return (await import(url)) as { default?: unknown };
+}
+
+function isTypeScript(file: string): boolean {
+  return TYPESCRIPT_EXTENSIONS.has(extname(file).toLowerCase());
+}
+
+/**
+ * The module's default export. A `.ts` module outside an ESM package is compiled to CommonJS, so
+ * its `export default` arrives as `module.exports.default` under the namespace's `default`.
+ */
+function defaultExportOf(loaded: { default?: unknown }): unknown {
+  const value = loaded.default;
+  if (isDeployment(value) || typeof value !== 'object' || value === null) return value;
+  const inner = value as { __esModule?: unknown; default?: unknown };
+  return inner.__esModule === true ? inner.default : value;
 }
 
 function moduleFile(path: string | undefined, cwd: string): string {
