@@ -107,8 +107,8 @@ describe('LocalStorage', () => {
   describe('symlinks', () => {
     it('treats a symlink pointing outside the root as NOT_FOUND (stat, open, locate)', async () => {
       await fsp.symlink(path.join(outside, 'secret.txt'), path.join(root, 'escape.txt'));
-      for (const attempt of [storage.stat(k('escape.txt')), storage.open(k('escape.txt')), storage.locate(k('escape.txt'))]) {
-        const error = await failureOf(attempt);
+      for (const attempt of [() => storage.stat(k('escape.txt')), () => storage.open(k('escape.txt')), () => storage.locate(k('escape.txt'))]) {
+        const error = await failureOf(attempt());
         expect(error.code).to.equal('NOT_FOUND');
         expect(error.status).to.equal(404);
         expect(error.message).to.not.include(base);
@@ -300,30 +300,30 @@ describe('LocalStorage', () => {
 
   describe('lookups shared by stat and locate', () => {
     let calls: Record<'realpath' | 'stat', string[]>;
-    const original = { realpath: fsp.realpath, stat: fsp.stat };
+    const original = { realpath: fs.realpath.native, stat: fs.stat };
 
     beforeEach(async () => {
       await storage.locate(k('digits.bin')); // resolves the root once
       calls = { realpath: [], stat: [] };
-      fsp.realpath = ((file: string, ...rest: []) => {
+      fs.realpath.native = ((file: string, callback: (error: Error | null, real: string) => void) => {
         calls.realpath.push(file);
-        return original.realpath(file, ...rest);
-      }) as typeof fsp.realpath;
-      fsp.stat = ((file: string, ...rest: []) => {
+        original.realpath(file, callback);
+      }) as typeof fs.realpath.native;
+      fs.stat = ((file: string, callback: (error: Error | null, stats: fs.Stats) => void) => {
         calls.stat.push(file);
-        return original.stat(file, ...rest);
-      }) as typeof fsp.stat;
+        original.stat(file, callback);
+      }) as typeof fs.stat;
     });
 
     afterEach(() => {
-      fsp.realpath = original.realpath;
-      fsp.stat = original.stat;
+      fs.realpath.native = original.realpath;
+      fs.stat = original.stat;
     });
 
     it('resolves and stats the file once for a concurrent stat and locate', async () => {
       const [stat, location] = await Promise.all([storage.stat(k('docs/hello.txt')), storage.locate(k('docs/hello.txt'))]);
       expect(stat.size).to.equal(12);
-      expect(location.path).to.equal(path.join(await original.realpath(root), 'docs', 'hello.txt'));
+      expect(location.path).to.equal(path.join(await fsp.realpath(root), 'docs', 'hello.txt'));
       expect(calls.realpath).to.have.length(1);
       expect(calls.stat).to.have.length(1);
     });

@@ -4,7 +4,7 @@
  * client cannot even learn that an escaping link exists.
  */
 import { randomBytes } from 'node:crypto';
-import { close, constants as fsConstants, createReadStream, fstat, open as openFd, promises as fsp } from 'node:fs';
+import fs, { constants as fsConstants, createReadStream, promises as fsp } from 'node:fs';
 import type { ReadStream, Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -59,7 +59,7 @@ export class LocalStorage implements Storage {
       if (options.signal) destroyOnAbort(stream, options.signal);
       return stream;
     } catch (error) {
-      close(fd, () => undefined);
+      fs.close(fd, () => undefined);
       throw readError(error);
     }
   }
@@ -104,7 +104,7 @@ export class LocalStorage implements Storage {
   async #findFile(key: Key): Promise<Lookup> {
     const root = await this.#rootPath();
     const real = await this.#resolveExisting(key, root);
-    const stats = await fsp.stat(real).catch((error: unknown) => Promise.reject(readError(error)));
+    const stats = await statOfPath(real).catch((error: unknown) => Promise.reject(readError(error)));
     if (!stats.isFile()) throw notFound();
     return { root, real, stats, key };
   }
@@ -113,7 +113,7 @@ export class LocalStorage implements Storage {
   async #resolveExisting(key: Key, root: string): Promise<string> {
     let real: string;
     try {
-      real = await fsp.realpath(path.join(root, ...key.split('/')));
+      real = await realPathOf(path.join(root, ...key.split('/')));
     } catch (error) {
       throw readError(error);
     }
@@ -160,12 +160,22 @@ function isInside(root: string, candidate: string): boolean {
   return relative.length > 0 && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+// The read path uses the callback API: per call it costs about half of what `fs.promises` does.
+
+function realPathOf(file: string): Promise<string> {
+  return new Promise((resolve, reject) => fs.realpath.native(file, (error, real) => (error ? reject(error) : resolve(real))));
+}
+
+function statOfPath(file: string): Promise<Stats> {
+  return new Promise((resolve, reject) => fs.stat(file, (error, stats) => (error ? reject(error) : resolve(stats))));
+}
+
 function openForReading(file: string): Promise<number> {
-  return new Promise((resolve, reject) => openFd(file, READ_NO_FOLLOW, (error, fd) => (error ? reject(error) : resolve(fd))));
+  return new Promise((resolve, reject) => fs.open(file, READ_NO_FOLLOW, (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
 function statOf(fd: number): Promise<Stats> {
-  return new Promise((resolve, reject) => fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))));
+  return new Promise((resolve, reject) => fs.fstat(fd, (error, stats) => (error ? reject(error) : resolve(stats))));
 }
 
 /** The whole file as a range, or none for an empty file (a stream needs no bounds to read nothing). */
