@@ -63,6 +63,7 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
       group: values.group,
     });
     io.out(generated.text);
+    io.err(`# create its directories first: mkdir -p ${generated.directories.map(quoteArg).join(' ')}\n`);
     io.err(`# run it in the foreground with: ${generated.command.binary} ${generated.command.args.map(quoteArg).join(' ')}\n`);
     return 0;
   } catch (error) {
