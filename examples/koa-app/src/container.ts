@@ -1,22 +1,30 @@
 import type Database from 'better-sqlite3';
 import { Container } from 'inversify';
 import type { DeliveryConfig } from '@sendoff/core';
-import { sendoffModule } from '@sendoff/inversify';
+import { TYPES, sendoffModule } from '@sendoff/inversify';
 import { APP_TYPES } from './app-types.js';
 import { createAppLinkSigner } from './auth/link-signer.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { FileRepository } from './db/file-repository.js';
 import { UserRepository } from './db/user-repository.js';
 import { FileStore } from './files/file-store.js';
+import { observeDeliveries, type DeliveryListener } from './files/observe-deliveries.js';
 import { FilesController } from './http/files-controller.js';
 import { LinksController } from './http/links-controller.js';
 import { SessionController } from './http/session-controller.js';
 import type { AppSettings } from './settings.js';
 
-/** The app's container: sendoff's module built from the profile's config, plus the app's own services. */
-export function buildContainer(config: DeliveryConfig, settings: AppSettings, db: Database.Database): Container {
+/**
+ * The app's container: sendoff's module built from the profile's config, plus the app's own
+ * services. With `onDelivery`, the Deliverer every handler gets reports each decision to it.
+ */
+export function buildContainer(config: DeliveryConfig, settings: AppSettings, db: Database.Database, onDelivery?: DeliveryListener): Container {
   const container = new Container({ defaultScope: 'Singleton' });
   container.load(sendoffModule(config, { linkSigner: createAppLinkSigner(settings.secret) }));
+  if (onDelivery !== undefined) {
+    const deliverer = container.get(TYPES.Deliverer);
+    container.rebind(TYPES.Deliverer).toConstantValue(observeDeliveries(deliverer, onDelivery));
+  }
   container.bind(APP_TYPES.Settings).toConstantValue(settings);
   container.bind(APP_TYPES.Database).toConstantValue(db);
   container.bind(UserRepository).toSelf();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { installProbe } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { buildContainer } from './container.js';
+import type { DeliveryListener } from './files/observe-deliveries.js';
 import { createKoaApp } from './create-koa-app.js';
 import { openDatabase } from './db/open-database.js';
 import { DEFAULT_PROFILE, profileNamed } from './profiles/index.js';
@@ -29,6 +30,8 @@ export interface StartAppOptions {
   uploadLimitBytes?: number;
   /** Where server-side failures are reported; default console.error. */
   log?: (...args: unknown[]) => void;
+  /** Told the Deliverer's decision (rule, strategy) for every download it plans. */
+  onDelivery?: DeliveryListener;
 }
 
 export interface RunningApp {
@@ -62,7 +65,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   };
   const db = openDatabase(dataDir);
   try {
-    const container = buildContainer(config, settings, db);
+    const container = buildContainer(config, settings, db, options.onDelivery);
     const seeded = await seedIfFresh(container);
     const probe = await installProbe(container.get(TYPES.Storage));
     // With a front server in front, the public port is the front server's; the app takes a free one.

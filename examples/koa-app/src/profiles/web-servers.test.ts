@@ -1,19 +1,26 @@
 /**
- * Each web-server profile starts the app behind the real server, and a seeded file comes back
- * through the server byte for byte, with no delivery header reaching the client.
+ * Each web-server profile starts the app behind the real server, and downloads come back through
+ * the server: whole files, ranges, 304s, HEAD, signed links and fresh uploads, byte for byte, with
+ * no delivery header reaching the client. The app reports the Deliverer's decision for every
+ * download (`startApp({ onDelivery })`), so each test also proves the server's strategy planned it:
+ * a response streamed by the app itself would have the same bytes.
  */
 import { expect } from 'chai';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runDoctor } from '@sendoff/cli';
+import type { DeliveryDecision } from '../files/observe-deliveries.js';
 import { SEED_FILES } from '../seed/seed-data.js';
 import { startApp, type RunningApp } from '../start-app.js';
-import { request, signIn, TEST_SECRET } from '../../test/support.js';
+import { fileNamed, request, sendJson, signIn, TEST_SECRET, upload, type RawResponse } from '../../test/support.js';
 import { webServerProfiles } from './web-servers.js';
-import { runDoctor } from '@sendoff/cli';
 
-const DELIVERY_HEADERS = ['x-accel-redirect', 'x-sendfile', 'x-lighttpd-send-file', 'x-sendfile2'];
+const DELIVERY_HEADERS = ['x-accel-redirect', 'x-sendfile', 'x-lighttpd-send-file', 'x-sendfile2', 'x-accel-limit-rate', 'x-lighttpd-kbytes-per-second'];
 const SERVER_HEADER: Record<string, RegExp> = { nginx: /^nginx/, apache: /^Apache/, lighttpd: /^lighttpd/, caddy: /^Caddy$/ };
+/** The strategy each profile puts first in its policy. */
+const STRATEGY: Record<string, string> = { nginx: 'xAccel', apache: 'xSendfile', lighttpd: 'xSendfile', caddy: 'caddyAccel' };
+const PDF = 'Résumé – naïve.pdf';
 
 function seededBytes(name: string): Buffer {
   const seed = SEED_FILES.find((file) => file.name === name);
@@ -23,56 +30,147 @@ function seededBytes(name: string): Buffer {
   return body;
 }
 
-async function download(app: RunningApp, token: string, name: string) {
-  const list = await request(`${app.url}/api/files`, { token });
-  expect(list.status).to.equal(200);
-  const file = (list.json() as Array<{ id: string; name: string }>).find((entry) => entry.name === name);
-  expect(file, `seeded file ${name}`).to.not.equal(undefined);
-  return request(`${app.url}/api/files/${file!.id}/download`, { token });
+function expectNoDeliveryHeader(response: RawResponse): void {
+  for (const header of DELIVERY_HEADERS) expect(response.headers, header).to.not.have.property(header);
 }
 
-describe('example app: web-server profiles (real servers)', () => {
-  let dataDir: string;
-  let app: RunningApp | undefined;
-
-  beforeEach(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'sendoff-profile-'));
-    await chmod(dataDir, 0o755); // the servers' workers run as another user
-  });
-  afterEach(async () => {
-    await app?.close();
-    app = undefined;
-    await rm(dataDir, { recursive: true, force: true });
-  });
+describe('example app: web-server profiles (real servers)', function () {
+  this.timeout(60_000);
 
   for (const name of Object.keys(webServerProfiles)) {
-    it(`${name}: serves a seeded file through ${name}, bytes equal, no delivery header`, async () => {
-      app = await startApp({ port: 0, dataDir, profile: name, env: { SENDOFF_APP_SECRET: TEST_SECRET }, log: () => undefined });
-      expect(app.url).to.not.equal(app.appUrl);
-      const token = await signIn(app.url, 'alice');
-      const response = await download(app, token, 'Résumé – naïve.pdf');
-      expect(response.status).to.equal(200);
-      expect(response.headers['server']).to.match(SERVER_HEADER[name]!);
-      expect(response.headers['content-type']).to.equal('application/pdf');
-      for (const header of DELIVERY_HEADERS) expect(response.headers, header).to.not.have.property(header);
-      // The app's download headers survive the handoff (nginx only through keepHeaders).
-      expect(response.headers['x-content-type-options']).to.equal('nosniff');
-      expect(response.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
-      expect(response.body.equals(seededBytes('Résumé – naïve.pdf'))).to.equal(true);
-      if (name === 'caddy') {
-        // Caddy cannot be told about `?` in a name: the policy falls back to directStream.
-        const fallback = await download(app, token, '100% done #1?.txt');
-        expect(fallback.status).to.equal(200);
-        expect(fallback.body.toString('utf8')).to.equal(seededBytes('100% done #1?.txt').toString('utf8'));
-      }
-    });
+    describe(name, () => {
+      let dataDir: string;
+      let app: RunningApp | undefined;
+      let alice = '';
+      const decisions: DeliveryDecision[] = [];
+      const current = (): RunningApp => app ?? expect.fail('the app did not start');
 
-    it(`${name}: sendoff doctor passes every check against the app behind ${name}`, async () => {
-      app = await startApp({ port: 0, dataDir, profile: name, env: { SENDOFF_APP_SECRET: TEST_SECRET }, log: () => undefined });
-      const report = await runDoctor({ url: app.url });
-      const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
-      expect(failed).to.deep.equal([]);
-      expect(report.ok).to.equal(true);
+      before(async () => {
+        dataDir = await mkdtemp(join(tmpdir(), 'sendoff-profile-'));
+        await chmod(dataDir, 0o755); // the servers' workers run as another user
+        app = await startApp({
+          port: 0,
+          dataDir,
+          profile: name,
+          env: { SENDOFF_APP_SECRET: TEST_SECRET },
+          log: () => undefined,
+          onDelivery: (decision) => decisions.push(decision),
+        });
+        alice = await signIn(app.url, 'alice');
+      });
+      beforeEach(() => {
+        decisions.length = 0;
+      });
+      after(async () => {
+        await app?.close();
+        app = undefined;
+        await rm(dataDir, { recursive: true, force: true });
+      });
+
+      /** The download URL of the file alice sees as `fileName`. */
+      async function downloadUrl(fileName: string): Promise<string> {
+        const file = await fileNamed(current().url, alice, fileName);
+        return `${current().url}/api/files/${file.id}/download`;
+      }
+
+      /** Every download of the test was planned by the server's strategy, through the profile's rule. */
+      function expectOffloaded(count: number): void {
+        expect(decisions.map(({ rule, strategy }) => ({ rule, strategy }))).to.deep.equal(
+          Array.from({ length: count }, () => ({ rule: `offload to ${name}`, strategy: STRATEGY[name] })),
+        );
+      }
+
+      it(`serves a seeded file through ${name}, planned by ${STRATEGY[name]}: bytes equal, no delivery header`, async () => {
+        expect(current().url).to.not.equal(current().appUrl);
+        const response = await request(await downloadUrl(PDF), { token: alice });
+        expect(response.status).to.equal(200);
+        expect(response.headers['server']).to.match(SERVER_HEADER[name]!);
+        expect(response.headers['content-type']).to.equal('application/pdf');
+        expect(response.headers['content-length']).to.equal(String(seededBytes(PDF).length));
+        expectNoDeliveryHeader(response);
+        // The app's download headers survive the handoff (nginx only through keepHeaders).
+        expect(response.headers['x-content-type-options']).to.equal('nosniff');
+        expect(response.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+        expect(response.body.equals(seededBytes(PDF))).to.equal(true);
+        expectOffloaded(1);
+        expect(decisions[0]?.method).to.equal('GET');
+        expect(decisions[0]?.key).to.match(/^u\/alice\/[0-9a-f-]{36}$/);
+      });
+
+      it('offloads a file whose name has `?`, `#` and `%` too: the name is metadata, the key is the server-chosen one', async () => {
+        const response = await request(await downloadUrl('100% done #1?.txt'), { token: alice });
+        expect(response.status).to.equal(200);
+        expect(response.body.equals(seededBytes('100% done #1?.txt'))).to.equal(true);
+        expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+      });
+
+      it(`answers a Range request with ${name}'s 206 and the bytes`, async () => {
+        const body = seededBytes(PDF);
+        const response = await request(await downloadUrl(PDF), { token: alice, headers: { Range: 'bytes=10-19' } });
+        expect(response.status).to.equal(206);
+        expect(response.headers['content-range']).to.equal(`bytes 10-19/${body.length}`);
+        expect(response.body.equals(body.subarray(10, 20))).to.equal(true);
+        expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+      });
+
+      it(`answers If-None-Match with ${name}'s own ETag by 304`, async () => {
+        const url = await downloadUrl(PDF);
+        const first = await request(url, { token: alice });
+        const etag = first.headers['etag'];
+        expect(etag).to.match(/^(W\/)?"[^"]+"$/);
+        const again = await request(url, { token: alice, headers: { 'If-None-Match': etag as string } });
+        expect(again.status).to.equal(304);
+        expect(again.body.length).to.equal(0);
+        expectNoDeliveryHeader(again);
+        expectOffloaded(2);
+      });
+
+      it('answers HEAD with the length and no body', async () => {
+        const response = await request(await downloadUrl(PDF), { token: alice, method: 'HEAD' });
+        expect(response.status).to.equal(200);
+        expect(response.headers['content-length']).to.equal(String(seededBytes(PDF).length));
+        expect(response.headers['content-type']).to.equal('application/pdf');
+        expect(response.body.length).to.equal(0);
+        expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+        expect(decisions[0]?.method).to.equal('HEAD');
+      });
+
+      it('delivers a signed link /l/<token> with no Authorization through the server', async () => {
+        const file = await fileNamed(current().url, alice, PDF);
+        const link = await sendJson(`${current().url}/api/files/${file.id}/link`, { ttl: 60 }, { token: alice });
+        expect(link.status).to.equal(201);
+        const url = link.json<{ url: string }>().url;
+        expect(url.startsWith(`${current().url}/l/`)).to.equal(true);
+        const response = await request(url);
+        expect(response.status).to.equal(200);
+        expect(response.headers['server']).to.match(SERVER_HEADER[name]!);
+        expect(response.body.equals(seededBytes(PDF))).to.equal(true);
+        expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+      });
+
+      it('serves a fresh upload back through the server, bytes equal', async () => {
+        const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7 + 3) & 0xff));
+        const uploaded = await upload(current().url, alice, { filename: `upload through ${name}?.bin`, contentType: 'application/octet-stream', bytes });
+        expect(uploaded.status).to.equal(201);
+        const { id } = uploaded.json<{ id: string }>();
+        const response = await request(`${current().url}/api/files/${id}/download`, { token: alice });
+        expect(response.status).to.equal(200);
+        expect(response.headers['content-length']).to.equal(String(bytes.length));
+        expect(response.body.equals(bytes)).to.equal(true);
+        expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+      });
+
+      it(`sendoff doctor passes every check against the app behind ${name}`, async () => {
+        const report = await runDoctor({ url: current().url });
+        const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
+        expect(failed).to.deep.equal([]);
+        expect(report.ok).to.equal(true);
+      });
     });
   }
 });
