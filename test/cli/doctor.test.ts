@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caddyAccel, runServer, xAccel, xSendfile, type OffloadStrategy, type RunningServer, type ServerKind } from '@sendoff/core';
+import { caddyAccel, runServer, xAccel, xSendfile, type OffloadStrategy, type PolicyConfig, type RunningServer, type ServerKind } from '@sendoff/core';
 import type { DoctorReport } from '@sendoff/cli';
 import { startProbeApp, type ProbeApp } from './support/probe-app.js';
 import { runCli } from './support/run-cli.js';
@@ -20,6 +20,7 @@ const ALL_CHECKS = [
   'internal location hidden',
   'range bytes=0-0',
   'conditional 304',
+  'offload in use',
 ];
 
 function strategyFor(server: ServerKind, root: string): OffloadStrategy {
@@ -46,9 +47,9 @@ describe('sendoff doctor (real CLI process, real servers)', () => {
   });
 
   /** Starts the probe app and `server` in front of it, the config edited by `edit` if given. */
-  async function deploy(server: ServerKind, edit?: (text: string) => string): Promise<string> {
+  async function deploy(server: ServerKind, edit?: (text: string) => string, policy?: PolicyConfig): Promise<string> {
     const strategy = strategyFor(server, root);
-    app = await startProbeApp(root, strategy);
+    app = await startProbeApp(root, strategy, policy);
     front = await runServer({ server, strategy, upstream: { host: '127.0.0.1', port: app.port }, editConfig: edit });
     return front.url;
   }
@@ -75,6 +76,25 @@ describe('sendoff doctor (real CLI process, real servers)', () => {
       expect(new Set(app?.deliveredBy)).to.deep.equal(new Set([strategyFor(server, root).name]));
     });
   }
+
+  it('nginx in front of an app whose policy never offloads (directStream): every delivery check passes, the offload check fails, exit 1', async () => {
+    // The offload rule names an environment the deployment is not in: every download falls back.
+    const url = await deploy('nginx', undefined, { rules: [{ name: 'offload', use: 'xAccel', environment: 'prod' }], fallback: 'directStream' });
+    const { code, report } = await doctor(url);
+    expect(code).to.equal(1);
+    expect(report.ok).to.equal(false);
+    expect(report.checks.map((check) => check.name)).to.deep.equal(ALL_CHECKS);
+    expect(failed(report)).to.deep.equal({
+      'offload in use': 'the app streams the file itself (directStream): the offload is not in use; nginx only proxies the bytes ' +
+        "(the policy's offload rule did not match, or the strategy cannot serve the storage)",
+    });
+    expect(app?.deliveredBy).to.have.length(3);
+    expect(new Set(app?.deliveredBy)).to.deep.equal(new Set(['directStream']));
+    const text = await runCli(['doctor', url]);
+    expect(text.code).to.equal(1);
+    expect(text.stdout).to.contain('  FAIL  offload in use: the app streams the file itself (directStream): the offload is not in use');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).to.equal('1 of 8 checks failed');
+  });
 
   it('nginx without the internal location: the redirect falls back to the app, exit 1', async () => {
     const url = await deploy('nginx', (text) => text.replace(/ {4}location \^~ \/_protected\/ \{[\s\S]*?\n {4}\}\n/, ''));
@@ -137,7 +157,7 @@ describe('sendoff doctor (real CLI process, real servers)', () => {
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).to.equal(`sendoff doctor ${url}/ (server: nginx)`);
     expect(lines.slice(1, -1).map((line) => line.slice(0, 8))).to.deep.equal(ALL_CHECKS.map(() => '  ok    '));
-    expect(lines.at(-1)).to.equal('all 7 checks passed');
+    expect(lines.at(-1)).to.equal('all 8 checks passed');
   });
 
   it('an app without the probe route: the expectation check fails, exit 1', async () => {

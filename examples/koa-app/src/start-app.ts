@@ -67,7 +67,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   try {
     const container = buildContainer(config, settings, db, options.onDelivery);
     const seeded = await seedIfFresh(container);
-    const probe = await installProbe(container.get(TYPES.Storage));
+    // The probe's expectation names the strategy the Deliverer picks for it, so `sendoff doctor`
+    // can tell a web server that really offloads from one that only proxies what the app streams.
+    const deliverer = container.get(TYPES.Deliverer);
+    const probe = await installProbe(container.get(TYPES.Storage), {
+      strategyFor: async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy,
+    });
     // With a front server in front, the public port is the front server's; the app takes a free one.
     const appPort = front ? 0 : options.port;
     const server = await listen(createKoaApp(container, probe, options.log).callback(), appPort, options.host ?? '127.0.0.1');

@@ -2,12 +2,13 @@
  * A minimal app for the doctor tests, wired as docs/doctor.md shows: files in a LocalStorage, the
  * sendoff probe installed at start-up, `GET /_sendoff/probe?expect=1` answered by the app and
  * `GET /_sendoff/probe` delivered through a Deliverer (the offload strategy first, directStream as
- * the fallback) with the Koa adapter.
+ * the fallback) with the Koa adapter. The expectation names the strategy the Deliverer picks for
+ * the probe (installProbe's `strategyFor`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
-import { createDelivery, directStream, installProbe, LocalStorage, type DeliveryStrategy, type Probe } from '@sendoff/core';
+import { createDelivery, directStream, installProbe, LocalStorage, type DeliveryStrategy, type PolicyConfig, type Probe } from '@sendoff/core';
 import { deliver } from '@sendoff/koa';
 
 export interface ProbeApp {
@@ -18,22 +19,25 @@ export interface ProbeApp {
   close(): Promise<void>;
 }
 
-export async function startProbeApp(root: string, strategy: DeliveryStrategy): Promise<ProbeApp> {
+/** `policy` defaults to the offload strategy for everything, directStream as the fallback. */
+export async function startProbeApp(root: string, strategy: DeliveryStrategy, policy?: PolicyConfig): Promise<ProbeApp> {
   const storage = new LocalStorage({ root });
   const deliverer = createDelivery({
     environment: 'production',
     storage,
     strategies: [strategy, directStream()],
-    policy: { rules: [{ name: 'offload', use: strategy.name }], fallback: 'directStream' },
+    policy: policy ?? { rules: [{ name: 'offload', use: strategy.name }], fallback: 'directStream' },
   });
-  const probe = await installProbe(storage);
+  const probe = await installProbe(storage, {
+    strategyFor: async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy,
+  });
   const deliveredBy: string[] = [];
   const app = new Koa();
   app.use(async (ctx, next) => {
     const answer = probe.answerFor(ctx.method, ctx.url);
     if (answer === undefined) return next();
     if (answer === 'expectation') {
-      ctx.body = probe.expectation;
+      ctx.body = await probe.describe();
       return;
     }
     const plan = await deliver(ctx, deliverer, { key: probe.key, filename: 'probe.bin', contentType: probe.expectation.contentType });

@@ -31,6 +31,14 @@ describe('example app: observing delivery decisions', () => {
     expect(decisions[0]?.key).to.match(/^u\/alice\/[0-9a-f-]{36}$/);
   });
 
+  it("the probe's expectation names the strategy the Deliverer picks for it (directStream here)", async () => {
+    const response = await request(`${t!.url}/_sendoff/probe?expect=1`);
+    expect(response.status).to.equal(200);
+    const expectation = response.json<{ key: string; size: number; strategy: string }>();
+    expect(expectation).to.include({ key: '_sendoff/probe.bin', size: 4096, strategy: 'directStream' });
+    expect(decisions).to.deep.equal([]);
+  });
+
   it('reports the sendoff probe delivery too, and nothing for a missing file', async () => {
     const probe = await request(`${t!.url}/_sendoff/probe`);
     expect(probe.status).to.equal(200);

@@ -37,7 +37,7 @@ export function buildRouter(container: Container, probe: Probe): Router {
   // What `sendoff doctor` fetches: the expectation from the app, the file through the deployment.
   const deliverer = container.get(TYPES.Deliverer);
   router.get(probe.path, async (ctx) => {
-    if (probe.answerFor(ctx.method, ctx.url) === 'expectation') ctx.body = probe.expectation;
+    if (probe.answerFor(ctx.method, ctx.url) === 'expectation') ctx.body = await probe.describe();
     else await deliver(ctx, deliverer, { key: probe.key });
   });
   return router;

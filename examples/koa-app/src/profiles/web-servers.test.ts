@@ -170,6 +170,7 @@ describe('example app: web-server profiles (real servers)', function () {
         const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);
         expect(failed).to.deep.equal([]);
         expect(report.ok).to.equal(true);
+        expect(report.checks.find((check) => check.name === 'offload in use')?.detail).to.equal(`the app hands the probe to the web server (${STRATEGY[name]})`);
       });
     });
   }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { frontKindOf, whyHeaderLeaked, whyStatus } from './diagnose.js';
+import { frontKindOf, isStreamedByApp, whyHeaderLeaked, whyNotOffloaded, whyStatus } from './diagnose.js';
 
 describe('doctor diagnosis', () => {
   it('recognises the server from its Server header', () => {
@@ -21,5 +21,12 @@ describe('doctor diagnosis', () => {
   it('reads a status per server', () => {
     expect(whyStatus(403, 'lighttpd', '/p/')).to.equal("got 403: the storage root is not under lighttpd's x-sendfile-docroot");
     expect(whyStatus(502, 'unknown', '/p/')).to.equal('got 502, expected 200');
+  });
+
+  it('tells the app streaming the file itself from an offload, and says so for the server in front', () => {
+    expect(isStreamedByApp('directStream')).to.equal(true);
+    expect(isStreamedByApp('xAccel')).to.equal(false);
+    expect(isStreamedByApp('s3Redirect')).to.equal(false);
+    expect(whyNotOffloaded('directStream', 'apache')).to.match(/^the app streams the file itself \(directStream\): the offload is not in use; apache only proxies the bytes/);
   });
 });

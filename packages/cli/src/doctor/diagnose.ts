@@ -59,6 +59,16 @@ export function whyStatus(status: number, front: FrontKind, prefix: string): str
   return `${got}, expected 200`;
 }
 
+/** Whether the strategy the app named is the one that streams the bytes from Node itself. */
+export function isStreamedByApp(strategy: string): boolean {
+  return strategy === 'directStream';
+}
+
+/** Why a web server is in front but the app still streams the file. */
+export function whyNotOffloaded(strategy: string, front: FrontKind): string {
+  return `the app streams the file itself (${strategy}): the offload is not in use; ${front} only proxies the bytes (the policy's offload rule did not match, or the strategy cannot serve the storage)`;
+}
+
 /** Why the bytes differ from the probe file. */
 export function whyBodyDiffers(size: number, expected: number): string {
   return `body differs from the probe file (${size} bytes, expected ${expected}): the web server serves another root than the app's storage, or a filter rewrote it`;

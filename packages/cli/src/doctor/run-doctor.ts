@@ -3,11 +3,12 @@
  * the probe (see `installProbe` in @sendoff/core): `GET <probe>?expect=1` answers the expected size
  * and sha256 from the app itself; `GET <probe>` delivers the probe file through the offload. The
  * doctor checks the web server really took over: 200, the exact bytes, no delivery header, the
- * internal location closed, Range and conditional requests answered.
+ * internal location closed, Range and conditional requests answered; and, when the app names the
+ * strategy it delivers the probe with, that a web server in front is not bypassed by directStream.
  */
 import { createHash } from 'node:crypto';
 import { PROBE_EXPECT_PARAM, PROBE_PATH, type ProbeExpectation } from '@sendoff/core';
-import { DELIVERY_HEADERS, frontKindOf, whyBodyDiffers, whyBodyEmpty, whyHeaderLeaked, whyStatus, type FrontKind } from './diagnose.js';
+import { DELIVERY_HEADERS, frontKindOf, isStreamedByApp, whyBodyDiffers, whyBodyEmpty, whyHeaderLeaked, whyNotOffloaded, whyStatus, type FrontKind } from './diagnose.js';
 import { headerOf, httpGet, type RawResponse } from './http-get.js';
 
 export interface DoctorOptions {
@@ -68,6 +69,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx: Context = { base, probePath, internalPrefix, timeoutMs, expectation: expected.expectation, front: frontKindOf(server) };
   checks.push(checkStatus(probe, ctx), checkNoDeliveryHeader(probe, ctx), checkBody(probe, ctx));
   checks.push(await checkInternalHidden(ctx), await checkRange(ctx), await checkConditional(probe, ctx));
+  const offload = checkOffloadInUse(ctx);
+  if (offload !== undefined) checks.push(offload);
   return report(server);
 }
 
@@ -90,7 +93,9 @@ function parseExpectation(body: Buffer): ProbeExpectation | undefined {
     const value = JSON.parse(body.toString('utf8')) as Partial<ProbeExpectation>;
     const valid = typeof value.key === 'string' && Number.isInteger(value.size) && (value.size ?? 0) > 0 &&
       typeof value.sha256 === 'string' && /^[0-9a-f]{64}$/.test(value.sha256);
-    return valid ? (value as ProbeExpectation) : undefined;
+    if (!valid) return undefined;
+    const { strategy, ...rest } = value as ProbeExpectation;
+    return typeof strategy === 'string' && strategy !== '' ? { ...rest, strategy } : rest;
   } catch {
     return undefined;
   }
@@ -150,6 +155,16 @@ async function checkConditional(probe: RawResponse, ctx: Context): Promise<Docto
   if (response.status !== 304) return fail(name, `${header} with the returned validator answered ${response.status}, expected 304`);
   if (response.body.length !== 0) return fail(name, `304 with a ${response.body.length}-byte body`);
   return pass(name, `304 on ${header}`);
+}
+
+/** Only when the app names its strategy for the probe (installProbe's `strategyFor`). */
+function checkOffloadInUse(ctx: Context): DoctorCheck | undefined {
+  const { strategy } = ctx.expectation;
+  if (strategy === undefined) return undefined;
+  const name = 'offload in use';
+  if (isStreamedByApp(strategy) && ctx.front !== 'unknown') return fail(name, whyNotOffloaded(strategy, ctx.front));
+  if (isStreamedByApp(strategy)) return pass(name, `${strategy}: no nginx, Apache, lighttpd or Caddy recognised in front, the app streams the file`);
+  return pass(name, `the app hands the probe to the web server (${strategy})`);
 }
 
 function isProbeBytes(body: Buffer, ctx: Context): boolean {

@@ -52,6 +52,32 @@ describe('installProbe', () => {
     expect(probe.answerFor('GET', '/_sendoff/probe')).to.equal(undefined);
   });
 
+  it('describe() names the strategy strategyFor gives for the probe key, asked each time', async () => {
+    const asked: string[] = [];
+    let strategy: string | undefined = 'xAccel';
+    const probe = await installProbe(memoryStorage(), {
+      size: 8,
+      strategyFor: async (key) => {
+        asked.push(key);
+        return strategy;
+      },
+    });
+    expect(await probe.describe()).to.deep.equal({ ...probe.expectation, strategy: 'xAccel' });
+    strategy = 'directStream';
+    expect((await probe.describe()).strategy).to.equal('directStream');
+    strategy = undefined;
+    expect(await probe.describe()).to.deep.equal(probe.expectation);
+    expect(asked).to.deep.equal([PROBE_KEY, PROBE_KEY, PROBE_KEY]);
+    expect(probe.expectation).to.not.have.property('strategy');
+  });
+
+  it('describe() without strategyFor is the expectation alone', async () => {
+    const probe = await installProbe(memoryStorage(), { size: 8 });
+    const described = await probe.describe();
+    expect(described).to.deep.equal(probe.expectation);
+    expect(described).to.not.have.property('strategy');
+  });
+
   it('refuses a key that is not a key', async () => {
     const failure = await installProbe(memoryStorage(), { key: '../etc/passwd' }).catch((error: { code: string }) => error);
     expect(failure).to.have.property('code', 'INVALID_KEY');

@@ -8,7 +8,9 @@
  * - `GET <path>` delivers the probe key through the deployment's normal Deliverer, i.e. through
  *   the offload strategy and the web server.
  *
- * The doctor compares the delivered bytes with the expectation.
+ * The doctor compares the delivered bytes with the expectation. Given `strategyFor`, the
+ * expectation also names the strategy the app's Deliverer picks for the probe, so the doctor can
+ * tell an app that streams the file itself (directStream) behind a web server that never offloads.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Key, Storage } from '../contracts.js';
@@ -30,6 +32,8 @@ export interface ProbeExpectation {
   size: number;
   sha256: string;
   contentType: string;
+  /** The strategy the app's Deliverer chooses for the probe (when the app says, see `strategyFor`). */
+  strategy?: string;
 }
 
 /** What a request to the probe route asks for. */
@@ -40,7 +44,10 @@ export interface Probe {
   readonly path: string;
   /** The key to deliver for `GET <path>`. */
   readonly key: Key;
+  /** The file's expectation (without `strategy`). */
   readonly expectation: ProbeExpectation;
+  /** What `GET <path>?expect=1` answers: the expectation, with `strategy` when `strategyFor` gives one. */
+  describe(): Promise<ProbeExpectation>;
   /** Which answer a request calls for, or undefined when it is not a probe request. */
   answerFor(method: string, url: string): ProbeAnswer | undefined;
 }
@@ -50,6 +57,11 @@ export interface InstallProbeOptions {
   key?: string;
   /** Size of the random probe file in bytes (default 4096, at least 2 so a range check means something). */
   size?: number;
+  /**
+   * The name of the strategy the app delivers `key` with, asked at each `describe()`; e.g.
+   * `async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy`.
+   */
+  strategyFor?: (key: Key) => string | undefined | Promise<string | undefined>;
 }
 
 /** Stores a fresh probe file in `storage` and describes the probe route. */
@@ -68,8 +80,14 @@ export async function installProbe(storage: Storage, options: InstallProbeOption
     path,
     key,
     expectation,
+    describe: () => describeProbe(expectation, key, options.strategyFor),
     answerFor: (method, url) => probeAnswerFor(path, method, url),
   };
+}
+
+async function describeProbe(expectation: ProbeExpectation, key: Key, strategyFor: InstallProbeOptions['strategyFor']): Promise<ProbeExpectation> {
+  const strategy = strategyFor === undefined ? undefined : await strategyFor(key);
+  return strategy === undefined ? { ...expectation } : { ...expectation, strategy };
 }
 
 function probeAnswerFor(path: string, method: string, url: string): ProbeAnswer | undefined {
