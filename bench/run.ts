@@ -16,6 +16,8 @@ import { defaultSettings, quickSettings, renderDirectStream, runDirectStream } f
 import { SECTION_HEADING as DIRECT_STREAM_HEADING } from './direct-stream/report.js';
 import { defaultSettings as offloadDefaults, quickSettings as offloadQuick, runOffload } from './offload/index.js';
 import { CHART_PATH as OFFLOAD_CHART, SECTION_HEADING as OFFLOAD_HEADING, renderLatencyChart, renderOffload } from './offload/report.js';
+import { defaultSettings as s3ProfileDefaults, quickSettings as s3ProfileQuick, runS3Profile } from './s3-profile/index.js';
+import { SECTION_HEADING as S3_PROFILE_HEADING, renderS3Profile } from './s3-profile/report.js';
 
 interface Benchmark {
   heading: string;
@@ -37,6 +39,12 @@ const benchmarks: Record<string, Benchmark> = {
       const results = await runOffload(quick ? offloadQuick : offloadDefaults, log);
       if (write) await writeRepoFile(OFFLOAD_CHART, renderLatencyChart(results));
       return renderOffload(results, command);
+    },
+  },
+  's3-profile': {
+    heading: S3_PROFILE_HEADING,
+    async run({ quick, command }) {
+      return renderS3Profile(await runS3Profile(quick ? s3ProfileQuick : s3ProfileDefaults, log), command);
     },
   },
 };
