@@ -10,12 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  LocalStorage,
   ROOT_WORKER_USER,
   caddyAccel,
   findFreePort,
   startWebServer,
-  validateKey,
   xAccel,
   xSendfile,
   type OffloadStrategy,
@@ -25,6 +23,7 @@ import {
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get } from '../servers/http.js';
+import { deliveryHeadersOf, planFor } from '../servers/plan-for.js';
 import { runCli } from './support/run-cli.js';
 
 const DEPLOYMENT = fileURLToPath(new URL('./fixtures/deployment.ts', import.meta.url));
@@ -58,17 +57,7 @@ async function workerIds(): Promise<{ uid: number; gid: number }> {
 
 /** The value the strategy puts in its delivery header for `key` (what the server acts on). */
 async function deliveryTarget(strategy: OffloadStrategy, root: string, key: string): Promise<string> {
-  const storage = new LocalStorage({ root });
-  const valid = validateKey(key);
-  const stat = await storage.stat(valid);
-  const file = { key: valid, stat, location: await storage.locate(valid), open: () => storage.open(valid) };
-  const plan = await strategy.plan({ method: 'GET', headers: {} }, file, {
-    filename: 'x.bin',
-    disposition: 'attachment',
-    contentType: 'application/octet-stream',
-    headers: {},
-  });
-  const [value] = Object.entries(plan.headers).filter(([name]) => DELIVERY_HEADER.test(name.toLowerCase())).map(([, v]) => v);
+  const [value] = Object.values(deliveryHeadersOf(await planFor(strategy, root, key)));
   expect(value, 'the plan carries a delivery header').to.be.a('string');
   return value as string;
 }
