@@ -1,7 +1,8 @@
 /**
  * An `S3Client` set up for delivery: safe checksum behaviour on S3-compatible endpoints (MinIO,
  * s3rver, Ceph, R2…), which often store the SDK's aws-chunked framing as object content or reject
- * the trailing checksums the SDK now sends by default, and optional time limits.
+ * the trailing checksums the SDK now sends by default, and time limits (the SDK's own default is
+ * to wait for ever, so a silent endpoint would hang every download).
  */
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 
@@ -20,13 +21,16 @@ export interface S3ClientOptions {
    * `endpoint` and to the SDK's own default (`WHEN_SUPPORTED`) against AWS.
    */
   checksums?: ChecksumMode;
-  /** Abandon a connection attempt after this many milliseconds. */
+  /** Abandon a connection attempt after this many milliseconds (default 5,000). */
   connectionTimeoutMs?: number;
-  /** Abandon a request whose response takes longer than this many milliseconds. */
+  /** Abandon a request whose socket stays silent this many milliseconds (default 30,000). */
   requestTimeoutMs?: number;
   /** Attempts per request, retries included (the SDK's default is 3). */
   maxAttempts?: number;
 }
+
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 5_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export function createS3Client(options: S3ClientOptions = {}): S3Client {
   const checksums = checksumModeFor(options);
@@ -38,12 +42,11 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     ...(checksums === undefined ? {} : { requestChecksumCalculation: checksums, responseChecksumValidation: checksums }),
   };
-  if (hasTimeouts(options)) {
-    config.requestHandler = {
-      ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeout: options.connectionTimeoutMs }),
-      ...(options.requestTimeoutMs === undefined ? {} : { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true }),
-    };
-  }
+  config.requestHandler = {
+    connectionTimeout: options.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
+    requestTimeout: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    throwOnRequestTimeout: true,
+  };
   return new S3Client(config);
 }
 
@@ -51,8 +54,4 @@ export function createS3Client(options: S3ClientOptions = {}): S3Client {
 function checksumModeFor(options: S3ClientOptions): ChecksumMode | undefined {
   if (options.checksums !== undefined) return options.checksums;
   return options.endpoint === undefined ? undefined : 'WHEN_REQUIRED';
-}
-
-function hasTimeouts(options: S3ClientOptions): boolean {
-  return options.connectionTimeoutMs !== undefined || options.requestTimeoutMs !== undefined;
 }
