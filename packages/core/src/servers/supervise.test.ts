@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, findWebServerBinary, startWebServer, type RunningWebServer } from './supervise.js';
@@ -45,5 +45,20 @@ describe('startWebServer', () => {
     expect(() => findWebServerBinary('apache', [dir])).to.throw(
       'apache2 not found: install the Debian package(s) apache2 libapache2-mod-xsendfile (apt-get install apache2 libapache2-mod-xsendfile)');
     expect(() => findWebServerBinary('caddy', [dir])).to.throw(/^caddy not found: install the Debian package\(s\) caddy /);
+  });
+
+  it('names libapache2-mod-xsendfile when apache2 is there but mod_xsendfile.so is not', async () => {
+    const bin = join(dir, 'bin');
+    const modules = join(dir, 'modules');
+    await mkdir(bin);
+    await mkdir(modules);
+    await writeFile(join(bin, 'apache2'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(() => findWebServerBinary('apache', [bin], modules)).to.throw(
+      `mod_xsendfile.so not found in ${modules}: install the Debian package libapache2-mod-xsendfile (apt-get install libapache2-mod-xsendfile)`);
+    await writeFile(join(modules, 'mod_xsendfile.so'), '');
+    expect(findWebServerBinary('apache', [bin], modules)).to.equal(join(bin, 'apache2'));
+    // Only Apache loads it: the other servers do not look.
+    await writeFile(join(bin, 'nginx'), '#!/bin/sh\n', { mode: 0o755 });
+    expect(findWebServerBinary('nginx', [bin], join(dir, 'nowhere'))).to.equal(join(bin, 'nginx'));
   });
 });

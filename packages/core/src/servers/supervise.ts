@@ -4,11 +4,12 @@
  * starts web-server processes: the example app's profiles and the integration tests both use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { SendoffError } from '../errors/index.js';
+import { APACHE_MODULES_DIR } from './apache.js';
 import type { HostPort } from './config-input.js';
 
 export type WebServerKind = 'nginx' | 'apache' | 'lighttpd' | 'caddy';
@@ -36,6 +37,8 @@ interface Binary {
   /** Debian packages that provide it (what to tell the user to install). */
   packages: string;
   configFile: string;
+  /** Modules the generated config loads, by file name in the modules directory, with their package. */
+  modules?: ReadonlyArray<{ file: string; package: string }>;
   args(configPath: string, configText: string, runtimeDir: string): string[];
 }
 
@@ -50,6 +53,7 @@ const BINARIES: Record<WebServerKind, Binary> = {
     command: 'apache2',
     packages: 'apache2 libapache2-mod-xsendfile',
     configFile: 'httpd.conf',
+    modules: [{ file: 'mod_xsendfile.so', package: 'libapache2-mod-xsendfile' }],
     args: (configPath) => ['-f', configPath, '-DFOREGROUND'],
   },
   lighttpd: {
@@ -103,15 +107,21 @@ export async function startWebServer(
 
 /**
  * The absolute path of the binary for `kind`; throws one clear line naming the Debian package to
- * install when it is missing.
+ * install when it is missing, or when a module the generated config loads is (Apache's
+ * mod_xsendfile, looked for in `modulesDir`).
  */
-export function findWebServerBinary(kind: WebServerKind, dirs: readonly string[] = searchDirs()): string {
-  const { command, packages } = BINARIES[kind];
-  for (const dir of dirs) {
-    const candidate = join(dir, command);
-    if (isExecutable(candidate)) return candidate;
+export function findWebServerBinary(kind: WebServerKind, dirs: readonly string[] = searchDirs(), modulesDir = APACHE_MODULES_DIR): string {
+  const { command, packages, modules = [] } = BINARIES[kind];
+  const binary = dirs.map((dir) => join(dir, command)).find(isExecutable);
+  if (binary === undefined) {
+    throw new SendoffError('CONFIG_INVALID', `${command} not found: install the Debian package(s) ${packages} (apt-get install ${packages})`);
   }
-  throw new SendoffError('CONFIG_INVALID', `${command} not found: install the Debian package(s) ${packages} (apt-get install ${packages})`);
+  const missing = modules.find((module) => !existsSync(join(modulesDir, module.file)));
+  if (missing !== undefined) {
+    throw new SendoffError('CONFIG_INVALID',
+      `${missing.file} not found in ${modulesDir}: install the Debian package ${missing.package} (apt-get install ${missing.package})`);
+  }
+  return binary;
 }
 
 /** A port that was free a moment ago on `host` (servers such as nginx cannot listen on port 0). */
