@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { xAccel } from '@sendoff/core';
 import { get } from '../servers/http.js';
-import { describeOffload } from './offload-suite.js';
+import { describeOffload, expectNoLeak } from './offload-suite.js';
 
 describeOffload({
   server: 'nginx',
@@ -17,6 +17,14 @@ describeOffload({
         expect(response.status, path).to.equal(404);
         expect(response.body.equals(stack().fixture.byKey('plain.bin').body), path).to.equal(false);
       }
+    });
+
+    it('the leak check fails on the internal URI in a header or an error body', () => {
+      const leakedHeader = { status: 200, headers: { 'x-debug': '/_protected/plain.bin' }, body: Buffer.alloc(0) };
+      expect(() => expectNoLeak(leakedHeader, stack())).to.throw(/_protected/);
+      const leakedBody = { status: 404, headers: {}, body: Buffer.from('no /_protected/plain.bin here') };
+      expect(() => expectNoLeak(leakedBody, stack())).to.throw(/_protected/);
+      expect(() => expectNoLeak({ status: 404, headers: {}, body: Buffer.from('not found') }, stack())).to.not.throw();
     });
 
     it('generated the internal location with `internal;` and a trailing-slash alias', () => {

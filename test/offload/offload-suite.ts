@@ -54,6 +54,14 @@ const TRAVERSALS = [
   '/files/%2Ftmp%2Foutside.txt',
 ];
 const APP_HEADERS = { 'Cache-Control': 'private, max-age=60', 'X-Request-Id': 'req-42' };
+/** The internal URI prefix of the nginx location (also watched for behind the other servers). */
+const INTERNAL_PREFIX = '/_protected/';
+
+/** What must never reach a client: the storage root and the internal URI prefix(es). */
+export function secretsOf(stack: Stack): string[] {
+  const prefix = (stack.strategy as { prefix?: unknown }).prefix;
+  return [...new Set([stack.fixture.root, INTERNAL_PREFIX, ...(typeof prefix === 'string' ? [prefix] : [])])];
+}
 
 export function describeOffload(target: OffloadTarget): void {
   describe(`offload through ${target.server}`, function () {
@@ -214,19 +222,20 @@ function conformanceTarget(target: OffloadTarget, current: () => Stack, supports
     })),
     missingPath: () => fileUrl('missing/nothing.txt'),
     badKeyPaths: () => TRAVERSALS,
-    forbiddenHeaders: ['x-accel-redirect', 'x-sendfile', 'x-accel-limit-rate', 'x-lighttpd-kbytes-per-second'],
-    secrets: () => [current().fixture.root],
+    forbiddenHeaders: ['x-accel-redirect', 'x-sendfile', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset', 'x-lighttpd-kbytes-per-second'],
+    secrets: () => secretsOf(current()),
     supports,
   };
 }
 
-/** No delivery header, no server-side path in any header or error body. */
+/** No delivery header, no server-side path or internal URI in any header or error body. */
 export function expectNoLeak(response: RawResponse, stack: Stack): void {
   const names = Object.keys(response.headers);
   expect(names.filter((name) => /^(x-accel-|x-sendfile|x-lighttpd-)/.test(name)), 'delivery headers').to.deep.equal([]);
-  const root = stack.fixture.root;
-  for (const [name, value] of Object.entries(response.headers)) expect(value, name).to.not.include(root);
-  if (response.status >= 400) expect(response.body.toString('latin1')).to.not.include(root);
+  for (const secret of secretsOf(stack)) {
+    for (const [name, value] of Object.entries(response.headers)) expect(value, name).to.not.include(secret);
+    if (response.status >= 400) expect(response.body.toString('latin1')).to.not.include(secret);
+  }
 }
 
 function typeOf(key: string): string {
