@@ -1,11 +1,24 @@
 /**
  * An HTTP proxy in front of s3rver that hands back altered bytes for chosen objects (as a faulty
  * disk, cache or middlebox would), so the tests see what the migration does when the store does not
- * return what was uploaded. It also counts the uploads per object key.
+ * return what was uploaded. It also counts the uploads per object key, can hold each upload a while
+ * (so concurrent uploads really overlap) while it tracks how many are in flight, and can start
+ * refusing writes (403 AccessDenied) after a number of them, as a store whose policy changes
+ * mid-run would.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Transform } from 'node:stream';
+
+/** One upload request (a single PutObject or an UploadPart) as the proxy saw it. */
+export interface WriteEvent {
+  /** Object path, `/bucket/key`. */
+  path: string;
+  /** Whether it is an UploadPart of a multipart upload. */
+  part: boolean;
+  /** Status the store answered (403 when the proxy refused it itself). */
+  status: number;
+}
 
 export class CorruptingProxy {
   /** Object path (`/bucket/key`) → how many more GETs of it to corrupt (Infinity: all). */
@@ -14,13 +27,27 @@ export class CorruptingProxy {
   readonly corruptUploads = new Map<string, number>();
   /** Object path → PUT requests seen (single uploads and parts). */
   readonly puts = new Map<string, number>();
+  /** Object path → UploadPart requests the store answered 200. */
+  readonly partsDone = new Map<string, number>();
+  /** Pause before an upload (PUT) is passed on, in milliseconds: uploads overlap for real. */
+  holdUploadsMs = 0;
+  /** PUTs passed on to the store before the proxy answers every further PUT 403 AccessDenied. */
+  refuseWritesAfter: number | undefined;
+  /** PUTs passed on to the store so far. */
+  writesPassed = 0;
+  /** PUTs (single uploads and parts) received and not yet answered. */
+  inFlight = 0;
+  /** The highest `inFlight` seen. */
+  maxInFlight = 0;
+  /** Called as each upload is answered, before the client gets the answer. */
+  onWriteAnswered: ((event: WriteEvent) => void) | undefined;
   endpoint = '';
   private server: Server | undefined;
 
   constructor(private readonly upstream: string) {}
 
   async start(): Promise<void> {
-    this.server = createServer((req, res) => this.forward(req, res));
+    this.server = createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -30,11 +57,50 @@ export class CorruptingProxy {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  private forward(req: IncomingMessage, res: ServerResponse): void {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    if (req.method !== 'PUT') {
+      this.forward(req, res);
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const path = decodeURIComponent(url.pathname);
+    const part = url.searchParams.has('partNumber');
+    this.puts.set(path, (this.puts.get(path) ?? 0) + 1);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let answered = false;
+    const settle = (status: number): void => {
+      if (answered) return;
+      answered = true;
+      this.inFlight--;
+      if (part && status === 200) this.partsDone.set(path, (this.partsDone.get(path) ?? 0) + 1);
+      this.onWriteAnswered?.({ path, part, status });
+    };
+    res.on('close', () => settle(0));
+    req.pause();
+    setTimeout(() => {
+      if (answered) {
+        req.destroy();
+        return;
+      }
+      if (this.isRefusing()) {
+        refuse(req, res, settle);
+        return;
+      }
+      this.writesPassed++;
+      this.forward(req, res, settle);
+    }, this.holdUploadsMs);
+  }
+
+  private isRefusing(): boolean {
+    return this.refuseWritesAfter !== undefined && this.writesPassed >= this.refuseWritesAfter;
+  }
+
+  private forward(req: IncomingMessage, res: ServerResponse, beforeAnswer?: (status: number) => void): void {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://proxy').pathname);
-    if (req.method === 'PUT') this.puts.set(path, (this.puts.get(path) ?? 0) + 1);
     const target = new URL(req.url ?? '/', this.upstream);
     const upstream = request(target, { method: req.method, headers: req.headers }, (answer) => {
+      beforeAnswer?.(answer.statusCode ?? 502);
       if (req.method === 'GET' && takeOne(this.corrupt, path) && answer.statusCode === 200) {
         this.sendCorrupted(answer, res);
         return;
@@ -43,6 +109,10 @@ export class CorruptingProxy {
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
+    // A client that goes away (killed, say) takes its upstream request with it.
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     if (req.method === 'PUT' && takeOne(this.corruptUploads, path)) req.pipe(flipFirstByte()).pipe(upstream);
     else req.pipe(upstream);
   }
@@ -58,6 +128,17 @@ export class CorruptingProxy {
       res.end(body);
     });
   }
+}
+
+/** Answers 403 AccessDenied the way S3 does, once the request body has been read. */
+function refuse(req: IncomingMessage, res: ServerResponse, beforeAnswer: (status: number) => void): void {
+  req.resume();
+  req.on('end', () => {
+    beforeAnswer(403);
+    const body = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>PROXY</RequestId></Error>';
+    res.writeHead(403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  });
 }
 
 /** Whether `counts` still has a corruption to spend on `path` (and spends it). */
