@@ -77,7 +77,7 @@ function context(run: S3ProfileResults, command: string): string[] {
     'The `s3` profile here uses the local S3 API server the app starts when no S3_ENDPOINT is set (s3rver, inside',
     'the app process): every download first asks it for the object\'s metadata (HeadObject over HTTP on 127.0.0.1),',
     'and the app CPU per request below includes what s3rver spends answering. Against AWS S3 that CPU moves out of the',
-    'process but the HeadObject round trip (milliseconds, not microseconds) stays on every request.',
+    'process but the HeadObject round trip over the network stays on every request.',
   ];
 }
 
@@ -99,7 +99,7 @@ function reading(figures: readonly TargetFigures[]): string[] {
     `${formatRatio(ratio(redirect.cpuMicrosPerRequest, dev.cpuMicrosPerRequest))} dev's CPU per request (redirect) and ${formatRatio(ratio(proxy.cpuMicrosPerRequest, dev.cpuMicrosPerRequest))} (proxy).`,
     'Per download, dev stats and reads the file on disk; the redirect does one HeadObject and one presign;',
     'proxy mode does one HeadObject and one GetObject. With the embedded s3rver both S3 requests are served by the',
-    'same process (s3rver reads the object and its metadata files from disk for each), so these figures are the',
+    'same process (s3rver stats the object and reads its metadata and MD5 files for each), so these figures are the',
     'cost of the local set-up the profile uses for development, not a forecast for AWS S3, where the S3 side costs',
     'the app no CPU but adds a network round trip to every download.',
   ];
