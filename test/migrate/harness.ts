@@ -209,6 +209,7 @@ export interface JsonReport {
   deleted: number;
   bytes: number;
   aborted?: string;
+  notAttempted: number;
   files: { key: string; status: string; size?: number; reason?: string; deleted?: boolean; attempts?: number }[];
 }
 
