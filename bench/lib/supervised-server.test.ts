@@ -38,6 +38,9 @@ describe('SupervisedServer', () => {
   it('counts a crash found when stopping, and only once however often stop is called', async () => {
     server = await SupervisedServer.start({ name: 'once', script });
     await fetchWhole(`${server.current.origin}/`);
+    // Wait for the exit to land (a loaded machine can take longer than stop's short grace).
+    for (let waited = 0; !server.current.exited && waited < 10_000; waited += 50) await delay(50);
+    expect(server.current.exited).to.equal(true);
     await server.stop();
     await server.stop();
     expect(server.crashes).to.equal(1);
