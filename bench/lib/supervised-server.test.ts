@@ -25,7 +25,7 @@ describe('SupervisedServer', () => {
     const response = await fetchWhole(`${first.origin}/`);
     expect(response.status).to.equal(200);
     expect(response.body.toString()).to.equal('bye');
-    await delay(300);
+    for (let waited = 0; !first.exited && waited < 10_000; waited += 50) await delay(50);
     expect(first.exited).to.equal(true);
 
     expect(await server.ensureRunning()).to.equal(true);
