@@ -20,7 +20,8 @@ const USAGE = `usage: sendoff migrate --from <dir> --to s3://bucket/prefix [opti
 
   --from <dir>          local storage root to copy
   --to s3://bucket/p    destination bucket and key prefix
-  --endpoint <url>      S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, else AWS)
+  --endpoint <url>      S3-compatible endpoint (default: AWS_ENDPOINT_URL_S3, then
+                        AWS_ENDPOINT_URL, else AWS)
   --region <region>     region (default: AWS_REGION, AWS_DEFAULT_REGION, else us-east-1)
   --concurrency <n>     files copied at once (default 4)
   --journal <path>      journal of verified copies (default <from>/${JOURNAL_NAME})
