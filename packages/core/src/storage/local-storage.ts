@@ -47,6 +47,11 @@ export class LocalStorage implements Storage {
     return toFileStat(real, stats);
   }
 
+  /**
+   * Resolves and checks the real path again (a lookup is never reused: the tree may have changed
+   * since `stat`), opens it without following a last-component link, and streams exactly the bytes
+   * the descriptor's size allows.
+   */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
     const real = await this.#resolveExisting(validateKey(key), await this.#rootPath());
