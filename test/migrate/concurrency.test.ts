@@ -38,7 +38,7 @@ describe('sendoff migrate: concurrency', function () {
   });
 
   for (const concurrency of [1, 2, 3]) {
-    it(`--concurrency ${concurrency}: at most ${concurrency} uploads in flight, and ${concurrency} reached`, async () => {
+    it(`--concurrency ${concurrency}: never more than ${concurrency} in flight, and ${concurrency} reached`, async () => {
       const result = await runCli(['migrate', '--from', source, '--to', `s3://${BUCKET}/c`, '--concurrency', String(concurrency), '--json'], { env: s3Env(proxy.endpoint) });
       expect(result.code, result.stderr).to.equal(0);
       const report = parseReport(result);
