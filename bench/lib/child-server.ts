@@ -5,8 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { waitForAnnouncement } from './wait-for-announcement.js';
 
 /** The repository root: where `tsx` and the workspace packages resolve from. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -35,7 +35,7 @@ export interface StartOptions {
 export async function startChildServer(options: StartOptions): Promise<ChildServer> {
   const child = spawnScript(options.script, options.args);
   try {
-    const port = await waitForPort(child, options.startTimeoutMs ?? 30_000);
+    const port = await waitForAnnouncement(child, { read: portFrom, what: 'port', timeoutMs: options.startTimeoutMs ?? 30_000 });
     return {
       name: options.name,
       pid: child.pid!,
@@ -52,43 +52,25 @@ export async function startChildServer(options: StartOptions): Promise<ChildServ
   }
 }
 
-/**
- * Runs a TypeScript script in a new Node process from the repository root (tsx, `sendoff-source`
- * condition, NODE_ENV=production), stdout piped to the caller and stderr shared with this process.
- */
-export function spawnScript(script: string | URL, args: readonly string[] = []): ChildProcess {
-  const path = script instanceof URL ? fileURLToPath(script) : script;
-  return spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', path, ...args], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
+export interface SpawnScriptOptions {
+  /** Where the process runs (and tsx looks for its tsconfig); the repository root by default. */
+  cwd?: string;
+  /** The whole environment of the process; by default this one's, with NODE_ENV=production. */
+  env?: NodeJS.ProcessEnv;
+  /** stderr shared with this process (default) or piped to the caller. */
+  stderr?: 'inherit' | 'pipe';
 }
 
-function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error(`no port after ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null) => fail(new Error(`exited with code ${code}`));
-    child.once('exit', onExit);
-    child.once('error', fail);
-    lines.on('line', (line) => {
-      const port = portFrom(line);
-      if (port === undefined) return;
-      cleanUp();
-      resolve(port);
-    });
-    function fail(error: Error): void {
-      cleanUp();
-      reject(error);
-    }
-    function cleanUp(): void {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.off('error', fail);
-      lines.removeAllListeners('line');
-      child.stdout!.resume();
-    }
+/**
+ * Runs a TypeScript script in a new Node process (tsx, `sendoff-source` condition), from the
+ * repository root with NODE_ENV=production unless told otherwise, stdout piped to the caller.
+ */
+export function spawnScript(script: string | URL, args: readonly string[] = [], options: SpawnScriptOptions = {}): ChildProcess {
+  const path = script instanceof URL ? fileURLToPath(script) : script;
+  return spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', path, ...args], {
+    cwd: options.cwd ?? repoRoot,
+    stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
+    env: options.env ?? { ...process.env, NODE_ENV: 'production' },
   });
 }
 

@@ -3,13 +3,14 @@
  * under the app's own tsconfig (its legacy decorators), PORT=0, a fresh data directory (seeded on
  * start), a chosen profile. Resolves once the app prints the URL it listens on.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { stopChild } from '../lib/child-server.js';
+import { hasExited, spawnScript, stopChild } from '../lib/child-server.js';
+import { waitForAnnouncement } from '../lib/wait-for-announcement.js';
 
 const APP_DIR = fileURLToPath(new URL('../../examples/koa-app/', import.meta.url));
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/;
@@ -35,9 +36,9 @@ export interface AppProcessOptions {
 
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sendoff-bench-app-'));
-  const child = spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawnScript('src/main.ts', [], {
     cwd: APP_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stderr: 'pipe',
     env: {
       ...inheritedEnv(),
       NODE_ENV: 'production',
@@ -55,13 +56,13 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    const url = await waitForUrl(child, options.startTimeoutMs ?? 60_000);
+    const url = await waitForAnnouncement(child, { read: urlFrom, what: 'URL', timeoutMs: options.startTimeoutMs ?? 60_000 });
     return {
       label: options.label,
       pid: child.pid!,
       url,
       get exited() {
-        return child.exitCode !== null || child.signalCode !== null;
+        return hasExited(child);
       },
       stop,
     };
@@ -85,29 +86,6 @@ function tail(child: ChildProcess, keep = 20): () => string[] {
   return () => [...lines];
 }
 
-function waitForUrl(child: ChildProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    const timer = setTimeout(() => fail(new Error(`no URL after ${timeoutMs} ms`)), timeoutMs);
-    const onExit = (code: number | null) => fail(new Error(`exited with code ${code}`));
-    child.once('exit', onExit);
-    child.once('error', fail);
-    lines.on('line', (line) => {
-      const url = LISTENING.exec(line)?.[1];
-      if (url === undefined) return;
-      cleanUp();
-      resolve(url);
-    });
-    function fail(error: Error): void {
-      cleanUp();
-      reject(error);
-    }
-    function cleanUp(): void {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      child.off('error', fail);
-      lines.removeAllListeners('line');
-      lines.on('line', () => undefined);
-    }
-  });
+function urlFrom(line: string): string | undefined {
+  return LISTENING.exec(line)?.[1];
 }
