@@ -1,8 +1,8 @@
 /** The `## Direct stream` section of bench/RESULTS.md, from one run's results. */
-import { cpus, release, totalmem, type as osType } from 'node:os';
 import { failuresOf, megabytesPerSecond } from '../lib/downloader.js';
 import { rateFailuresOf } from '../lib/request-rate.js';
-import { formatMiB, formatNumber, formatRatio, median, ratio } from '../lib/stats.js';
+import { runContext } from '../lib/run-context.js';
+import { formatMiB, formatNumber, formatRatio, median, ratio, sum } from '../lib/stats.js';
 import type { ContenderResults, DirectStreamResults } from './index.js';
 
 export const SECTION_HEADING = 'Direct stream';
@@ -41,17 +41,8 @@ function figuresOf(result: ContenderResults): Figures {
 }
 
 function context(run: DirectStreamResults, command: string): string[] {
-  const cores = cpus();
   return [
-    `Run ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(run.durationMs / 60_000).toFixed(1)} min, with:`,
-    '',
-    '```sh',
-    command,
-    '```',
-    '',
-    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}.`,
-    'The machine is shared and was running other test suites at the same time: absolute figures are noisy;',
-    'the ratios of this one interleaved run are what counts.',
+    ...runContext(run, command),
     '',
     'Each server runs in its own Node process (TypeScript loaded through tsx) on 127.0.0.1; the load',
     'generator (autocannon for small files, a Node client that reads every body to the end for the large',
@@ -151,8 +142,4 @@ function pairedRow(ours: ContenderResults, other: ContenderResults): string {
     `| ${ours.contender.name}/${other.contender.name} | ${rate.map(formatRatio).join(', ')} (median ${formatRatio(median(rate))}) | ` +
     `${throughput.map(formatRatio).join(', ')} (median ${formatRatio(median(throughput))}) |`
   );
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatRatio, median, percentile, ratio, rotate } from './stats.js';
+import { formatRatio, median, percentile, ratio, rotate, sum } from './stats.js';
 
 describe('bench stats', () => {
   it('takes the middle value of an odd count, whatever the order', () => {
@@ -36,5 +36,10 @@ describe('bench stats', () => {
     expect(rotate(['a', 'b', 'c'], 0)).to.deep.equal(['a', 'b', 'c']);
     expect(rotate(['a', 'b', 'c'], 1)).to.deep.equal(['b', 'c', 'a']);
     expect(rotate(['a', 'b', 'c'], 4)).to.deep.equal(['b', 'c', 'a']);
+  });
+
+  it('adds the values up, 0 for none', () => {
+    expect(sum([1, 2, 3.5])).to.equal(6.5);
+    expect(sum([])).to.equal(0);
   });
 });

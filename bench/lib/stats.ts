@@ -48,3 +48,8 @@ export function formatRatio(value: number): string {
 export function formatMiB(bytes: number): string {
   return Number.isFinite(bytes) ? `${(bytes / 2 ** 20).toFixed(1)} MiB` : 'n/a';
 }
+
+/** The sum of `values` (0 when empty). */
+export function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

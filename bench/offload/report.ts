@@ -1,8 +1,8 @@
 /** The `## Offload (nginx X-Accel)` section of bench/RESULTS.md and the latency chart, from one run. */
-import { cpus, release, totalmem, type as osType } from 'node:os';
 import { failuresOf, megabytesPerSecond, type DownloadReport } from '../lib/downloader.js';
 import { rateFailuresOf } from '../lib/request-rate.js';
-import { formatMiB, formatNumber, formatRatio, median, percentile, ratio } from '../lib/stats.js';
+import { runContext } from '../lib/run-context.js';
+import { formatMiB, formatNumber, formatRatio, median, percentile, ratio, sum } from '../lib/stats.js';
 import { formatMs, latencyChartSvg, type LatencyGroup } from './chart.js';
 import type { OffloadResults } from './index.js';
 import { latencyFailuresOf } from './latency.js';
@@ -54,17 +54,8 @@ function pooled(rounds: readonly LatencyRound[]): { p50: number; p99: number } {
 }
 
 function context(run: OffloadResults, command: string): string[] {
-  const cores = cpus();
   return [
-    `Run ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(run.durationMs / 60_000).toFixed(1)} min, with:`,
-    '',
-    '```sh',
-    command,
-    '```',
-    '',
-    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}, ${run.nginxVersion}.`,
-    `The machine is shared and noisy (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end,`,
-    `on ${cores.length} cores): absolute figures move from run to run; the ratios of this one interleaved run are what counts.`,
+    ...runContext(run, command, [run.nginxVersion]),
     '',
     'Set-up: the app (Koa + `@sendoff/koa` `deliver()` over a `LocalStorage`, policy "xAccel in production,',
     'else directStream") runs in its own Node process; nginx runs the config `generateServerConfig` writes',
@@ -265,8 +256,4 @@ function failureSection(run: OffloadResults): string[] {
 
 function downloadRow(label: string, reports: readonly DownloadReport[]): string {
   return `| ${label} | ${sum(reports.map((r) => r.completed))} downloads completed, ${sum(reports.map((r) => r.unfinished))} unfinished | ${sum(reports.map(failuresOf))} |`;
-}
-
-function sum(values: readonly number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

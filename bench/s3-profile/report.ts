@@ -1,6 +1,6 @@
 /** The `## S3 profile vs dev` section of bench/RESULTS.md, from one run. */
-import { cpus, release, totalmem, type as osType } from 'node:os';
-import { formatMiB, formatNumber, formatRatio, median, ratio } from '../lib/stats.js';
+import { runContext } from '../lib/run-context.js';
+import { formatNumber, formatRatio, median, ratio, sum } from '../lib/stats.js';
 import { TARGETS, type Round, type S3ProfileResults } from './index.js';
 import { FILE_BYTES, FILE_NAME } from './download-route.js';
 
@@ -32,8 +32,8 @@ export function figuresOf(run: S3ProfileResults): TargetFigures[] {
       maxRate: rates.length > 0 ? Math.max(...rates) : Number.NaN,
       ratioToDev: ratio(median(rates), devRate),
       cpuMicrosPerRequest: median(rounds.map(cpuMicrosOf).filter(Number.isFinite)),
-      requests: rounds.reduce((sum, round) => sum + round.total, 0),
-      failures: rounds.reduce((sum, round) => sum + round.failures, 0),
+      requests: sum(rounds.map((round) => round.total)),
+      failures: sum(rounds.map((round) => round.failures)),
     };
   });
 }
@@ -52,18 +52,9 @@ function cpuMicrosOf(round: Round): number {
 }
 
 function context(run: S3ProfileResults, command: string): string[] {
-  const cores = cpus();
   const s = run.settings;
   return [
-    `Run ${run.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${(run.durationMs / 60_000).toFixed(1)} min, with:`,
-    '',
-    '```sh',
-    command,
-    '```',
-    '',
-    `Machine: ${cores.length} × ${cores[0]?.model.trim() ?? 'unknown CPU'}, ${formatMiB(totalmem())} RAM, ${osType()} ${release()}, Node ${process.version}.`,
-    `The machine is shared and noisy (1-minute load average ${run.loadAverage.start.toFixed(1)} at the start, ${run.loadAverage.end.toFixed(1)} at the end,`,
-    `on ${cores.length} cores): absolute figures move from run to run; the ratios of this one interleaved run are what counts.`,
+    ...runContext(run, command),
     '',
     `What is measured: \`GET /api/files/:id/download\` of the example app (examples/koa-app) for the seeded`,
     `"${FILE_NAME}" (${FILE_BYTES.length} bytes), signed in as alice (Bearer token: the session check, the SQLite`,
@@ -106,7 +97,7 @@ function reading(figures: readonly TargetFigures[]): string[] {
 }
 
 function failures(figures: readonly TargetFigures[]): string[] {
-  const total = figures.reduce((sum, f) => sum + f.failures, 0);
+  const total = sum(figures.map((f) => f.failures));
   if (total === 0) return ['Failures: none (every answer had the expected status and body length).'];
   return [
     `Failures: ${formatNumber(total)} answers with another status, a wrong body length, a connection error or a time-out:`,
