@@ -1,14 +1,13 @@
-import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { directStream, formatHttpDate, notFound, validateKey, type DeliveryStrategy, type Key, type OpenOptions, type Storage } from '@sendoff/core';
-import { createPlanServer } from '@sendoff/core/testing';
-import { createS3Client } from '../src/create-s3-client.js';
+import { createPlanServer, rawResponse } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
-import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, unreachableS3Client, type LocalS3 } from './s3rver-fixture.js';
 
 /** An S3Storage that remembers the streams it handed out. */
 class WatchedStorage extends S3Storage {
@@ -18,14 +17,6 @@ class WatchedStorage extends S3Storage {
     this.opened.push(stream);
     return stream;
   }
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface PlanServer {
@@ -57,7 +48,7 @@ describe('directStream (proxy mode) over S3Storage and s3rver', () => {
   let s3: LocalS3;
   let storage: WatchedStorage;
   let server: PlanServer;
-  let unreachable: ReturnType<typeof createS3Client>;
+  let unreachable: S3Client;
   const getObjectRanges: (string | undefined)[] = [];
   const text = Buffer.from('0123456789abcdefghijklmnopqrstuvwxyz');
   const big = randomBytes(16 * 1024 * 1024);
@@ -72,7 +63,7 @@ describe('directStream (proxy mode) over S3Storage and s3rver', () => {
     storage = new WatchedStorage({ client: s3.client, bucket: s3.bucket });
     await storage.put(validateKey('docs/alphabet.txt'), text, { contentType: 'text/plain' });
     await storage.put(validateKey('big/blob.bin'), big);
-    unreachable = createS3Client({ endpoint: `http://127.0.0.1:${await closedPort()}`, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts: 1 });
+    unreachable = await unreachableS3Client(1);
     const down = new S3Storage({ client: unreachable, bucket: s3.bucket });
     server = await startPlanServer({ up: storage, down }, directStream());
   });
@@ -129,16 +120,16 @@ describe('directStream (proxy mode) over S3Storage and s3rver', () => {
   it('answers conditional requests from stat alone: 304 on If-None-Match / If-Modified-Since, 412 on If-Match', async () => {
     // A raw client: fetch adds Cache-Control: no-cache to conditional requests.
     const stat = await storage.stat(validateKey('docs/alphabet.txt'));
-    const notModified = await rawGet(url('/up/docs/alphabet.txt'), { 'If-None-Match': stat.etag });
+    const notModified = await rawResponse(url('/up/docs/alphabet.txt'), 'GET', { 'If-None-Match': stat.etag });
     expect(notModified.status).to.equal(304);
     expect(notModified.headers.etag).to.equal(stat.etag);
     expect(notModified.body.length).to.equal(0);
-    const notModifiedSince = await rawGet(url('/up/docs/alphabet.txt'), { 'If-Modified-Since': formatHttpDate(stat.mtime) });
+    const notModifiedSince = await rawResponse(url('/up/docs/alphabet.txt'), 'GET', { 'If-Modified-Since': formatHttpDate(stat.mtime) });
     expect(notModifiedSince.status).to.equal(304);
-    const failed = await rawGet(url('/up/docs/alphabet.txt'), { 'If-Match': '"something-else"' });
+    const failed = await rawResponse(url('/up/docs/alphabet.txt'), 'GET', { 'If-Match': '"something-else"' });
     expect(failed.status).to.equal(412);
     expect(getObjectRanges).to.deep.equal([]);
-    const modified = await rawGet(url('/up/docs/alphabet.txt'), { 'If-None-Match': '"older"' });
+    const modified = await rawResponse(url('/up/docs/alphabet.txt'), 'GET', { 'If-None-Match': '"older"' });
     expect(modified.status).to.equal(200);
     expect(modified.body).to.deep.equal(text);
   });
@@ -198,25 +189,6 @@ describe('directStream (proxy mode) over S3Storage and s3rver', () => {
     expect(await after.text()).to.equal(text.toString());
   });
 });
-
-interface RawResponse {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-function rawGet(target: string, headers: Record<string, string>): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(target, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** Polls `probe` until it returns a value (the test's own timeout bounds the wait). */
 async function waitFor<T>(probe: () => T | undefined): Promise<T> {

@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { SendoffError, validateKey } from '@sendoff/core';
-import { createS3Client } from '../src/create-s3-client.js';
 import { S3Storage } from '../src/s3-storage.js';
-import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, unreachableS3Client, type LocalS3 } from './s3rver-fixture.js';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -15,15 +13,6 @@ async function collect(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks);
-}
-
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** A Readable of `bytes` in uneven chunks, so the upload cannot rely on one buffer. */
@@ -160,11 +149,10 @@ describe('S3Storage against s3rver', () => {
 
 describe('S3Storage with S3 out of reach', () => {
   let storage: S3Storage;
-  let client: ReturnType<typeof createS3Client>;
+  let client: S3Client;
 
   before(async () => {
-    const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    client = createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts: 2 });
+    client = await unreachableS3Client(2);
     storage = new S3Storage({ client, bucket: 'sendoff-test' });
   });
   after(() => client.destroy());

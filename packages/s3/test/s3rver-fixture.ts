@@ -1,11 +1,14 @@
 /**
  * A local S3 API server (s3rver) for one test file: 127.0.0.1, an ephemeral port, a fresh temp
- * directory, one bucket; stopped and removed by `stop()`.
+ * directory, one bucket; stopped and removed by `stop()`. And its opposite, a client of an S3
+ * endpoint nothing answers.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { createS3Client } from '../src/create-s3-client.js';
 import { startLocalS3Server } from '../src/local/index.js';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -32,4 +35,18 @@ export async function startLocalS3(bucket = 'sendoff-test'): Promise<LocalS3> {
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** A client of an endpoint on 127.0.0.1 where nothing listens (a port bound, then released); destroy it after use. */
+export async function unreachableS3Client(maxAttempts: number): Promise<S3Client> {
+  const endpoint = `http://127.0.0.1:${await closedPort()}`;
+  return createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts });
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
