@@ -22,8 +22,27 @@ const OVERLONG_ESCAPE = /%c[01]%|%e0%[89][0-9a-f]%|%f0%8[0-9a-f]%/i;
 // Unpaired UTF-16 surrogates cannot be encoded as UTF-8.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * The common key in one precompiled test: `/`-separated segments of 1 to 255 printable ASCII
+ * characters other than `%`, `\` and `:`, none of them `.` or `..`. Such a key passes every check
+ * below unchanged (ASCII is its own NFC and NFKC form, one byte per character, and without `%` or
+ * `:` there is nothing to decode and no drive prefix); anything else takes the full path.
+ */
+const PLAIN_KEY = /^(?!\.\.?(?:\/|$))[\x20-\x24\x26-\x2e\x30-\x39\x3b-\x5b\x5d-\x7e]{1,255}(?:\/(?!\.\.?(?:\/|$))[\x20-\x24\x26-\x2e\x30-\x39\x3b-\x5b\x5d-\x7e]{1,255})*$/;
+
 /** Validates and normalises `input`; throws a 400 `INVALID_KEY` error when it is not a key. */
 export function validateKey(input: unknown): Key {
+  if (isPlainKey(input)) return input as Key;
+  return validateKeyFully(input);
+}
+
+/** Whether `input` is a key of the common, plain ASCII form (see `PLAIN_KEY`). */
+function isPlainKey(input: unknown): boolean {
+  return typeof input === 'string' && input.length <= MAX_KEY_BYTES && PLAIN_KEY.test(input);
+}
+
+/** Every check, for any input: what `validateKey` does when the input is not a plain key. */
+export function validateKeyFully(input: unknown): Key {
   if (typeof input !== 'string') throw invalidKey('not a string');
   if (LONE_SURROGATE.test(input)) throw invalidKey('not valid Unicode');
   const key = input.normalize('NFC');
