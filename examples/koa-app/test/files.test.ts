@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
-import { expectError, fileNamed, listFiles, multipart, request, signIn, startTestApp, upload, type TestApp } from './support.js';
+import { expectError, fileNamed, listFiles, multipart, request, startAppWithUsers, upload, type TestApp } from './support.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
 
@@ -38,9 +38,7 @@ describe('example app: files', () => {
   let bob: string;
 
   before(async () => {
-    t = await startTestApp({ uploadLimitBytes: UPLOAD_LIMIT });
-    alice = await signIn(t.url, 'alice');
-    bob = await signIn(t.url, 'bob');
+    ({ t, alice, bob } = await startAppWithUsers({ uploadLimitBytes: UPLOAD_LIMIT }));
   });
   after(async () => {
     await t.stop();

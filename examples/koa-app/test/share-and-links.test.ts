@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { createAppLinkSigner } from '../src/auth/link-signer.js';
-import { expectError, fileNamed, listFiles, request, sendJson, signIn, startTestApp, upload, TEST_SECRET, type TestApp } from './support.js';
+import { expectError, fileNamed, listFiles, request, sendJson, startAppWithUsers, upload, TEST_SECRET, type TestApp } from './support.js';
 
 describe('example app: sharing', () => {
   let t: TestApp;
@@ -9,9 +9,7 @@ describe('example app: sharing', () => {
   let bob: string;
 
   before(async () => {
-    t = await startTestApp();
-    alice = await signIn(t.url, 'alice');
-    bob = await signIn(t.url, 'bob');
+    ({ t, alice, bob } = await startAppWithUsers());
   });
   after(async () => {
     await t.stop();
@@ -61,9 +59,7 @@ describe('example app: signed links', () => {
   let bob: string;
 
   before(async () => {
-    t = await startTestApp();
-    alice = await signIn(t.url, 'alice');
-    bob = await signIn(t.url, 'bob');
+    ({ t, alice, bob } = await startAppWithUsers());
   });
   after(async () => {
     await t.stop();

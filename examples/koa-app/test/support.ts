@@ -87,6 +87,24 @@ export async function signIn(base: string, user: string, password = user): Promi
   return res.json<{ token: string }>().token;
 }
 
+export interface AppWithUsers {
+  t: TestApp;
+  /** alice's and bob's session tokens. */
+  alice: string;
+  bob: string;
+}
+
+/** A test app (as `startTestApp` starts it) with the two seeded users signed in. */
+export async function startAppWithUsers(options: Partial<StartAppOptions> = {}): Promise<AppWithUsers> {
+  const t = await startTestApp(options);
+  try {
+    return { t, alice: await signIn(t.url, 'alice'), bob: await signIn(t.url, 'bob') };
+  } catch (error) {
+    await t.stop();
+    throw error;
+  }
+}
+
 export interface Part {
   field: string;
   /** Sent as `filename*=UTF-8''…` (RFC 5987), so any name survives; `rawName` sends filename="…" as UTF-8 bytes. */
