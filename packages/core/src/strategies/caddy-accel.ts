@@ -31,11 +31,11 @@ export function caddyAccel(options: CaddyAccelOptions): CaddyAccelStrategy {
   const name = options.name ?? 'caddyAccel';
   const root = new LocalRoot(options.root, name);
 
-  const headerValue = (file: ResolvedFile): string | undefined => {
-    const segments = root.segmentsOf(file);
-    if (segments === undefined || segments.some((segment) => UNEXPRESSIBLE.test(segment))) return undefined;
+  // canServe and plan of one request ask for the same file: the value is computed once.
+  const headerValue = root.derive((segments): string | undefined => {
+    if (segments.some((segment) => UNEXPRESSIBLE.test(segment))) return undefined;
     return rawUtf8Header(`/${segments.join('/')}`);
-  };
+  });
 
   return {
     name,

@@ -43,15 +43,56 @@ export class LocalRoot {
     if (location.kind !== 'local') return undefined;
     const root = this.real();
     if (root === undefined) return undefined;
-    const rel = relative(root, location.path);
-    if (rel === '' || isAbsolute(rel)) return undefined;
-    const segments = rel.split(sep);
-    if (segments.some((segment) => segment === '..' || segment === '.' || segment === '')) return undefined;
-    return segments;
+    return directSegmentsBelow(root, location.path) ?? segmentsBelow(root, location.path);
+  }
+
+  /**
+   * `compute` of the file's segments below the root (undefined when the file is not under it),
+   * remembering the answer for the last path asked: a strategy's `canServe` and `plan` ask about the
+   * same file in one request. The answer depends on the path alone once the real root is known.
+   */
+  derive<T>(compute: (segments: readonly string[]) => T | undefined): (file: ResolvedFile) => T | undefined {
+    let lastPath: string | undefined;
+    let lastValue: T | undefined;
+    return (file) => {
+      const location = file.location;
+      if (location.kind === 'local' && location.path === lastPath) return lastValue;
+      const segments = this.segmentsOf(file);
+      const value = segments === undefined ? undefined : compute(segments);
+      if (location.kind === 'local' && this.#real !== undefined) {
+        lastPath = location.path;
+        lastValue = value;
+      }
+      return value;
+    };
   }
 
   /** The configured root's own segments (for servers that want an absolute path). */
   ownSegments(): string[] {
     return this.configured.split(sep).filter((segment) => segment !== '');
   }
+}
+
+/**
+ * The segments of a normalised path that starts with the root and a separator: a prefix test and a
+ * split. Undefined when that does not apply (another prefix, or a `.`, `..` or empty segment that
+ * `segmentsBelow` must judge after normalising).
+ */
+function directSegmentsBelow(root: string, file: string): string[] | undefined {
+  const base = root.endsWith(sep) ? root : root + sep;
+  if (!file.startsWith(base)) return undefined;
+  const segments = file.slice(base.length).split(sep);
+  return segments.every(isPlainSegment) ? segments : undefined;
+}
+
+/** The segments of `file` relative to `root`, or undefined when it is not strictly under it. */
+function segmentsBelow(root: string, file: string): string[] | undefined {
+  const rel = relative(root, file);
+  if (rel === '' || isAbsolute(rel)) return undefined;
+  const segments = rel.split(sep);
+  return segments.every(isPlainSegment) ? segments : undefined;
+}
+
+function isPlainSegment(segment: string): boolean {
+  return segment !== '' && segment !== '.' && segment !== '..';
 }

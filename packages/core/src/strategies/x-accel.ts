@@ -58,10 +58,12 @@ export function xAccel(options: XAccelOptions): XAccelStrategy {
   const droppedHeaders = (headers: Record<string, string>): string[] =>
     Object.keys(headers).filter((header) => !survivesHandoff('nginx', header, keepHeaders));
 
+  // canServe and plan of one request ask for the same file: the value is computed once.
+  const valueOf = root.derive((segments) => prefix + encodePath(segments).slice(1));
   const headerValue = (file: ResolvedFile): string => {
-    const segments = root.segmentsOf(file);
-    if (segments === undefined) throw notExpressible(name, 'the file is not a local file under the strategy root');
-    return prefix + encodePath(segments).slice(1);
+    const value = valueOf(file);
+    if (value === undefined) throw notExpressible(name, 'the file is not a local file under the strategy root');
+    return value;
   };
 
   return {
@@ -74,11 +76,14 @@ export function xAccel(options: XAccelOptions): XAccelStrategy {
     survivingHeaders: [...HEADER_SURVIVAL.nginx.names, ...keepHeaders.map((h) => h.toLowerCase())],
     droppedHeaders,
     headerValue,
-    canServe: (file) => root.contains(file),
+    canServe: (file) => valueOf(file) !== undefined,
     async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
+      const value = headerValue(file);
       const headers = offloadHeaders(opts);
       droppedHeaders(headers).forEach(report);
-      return { strategy: name, status: 200, headers: { ...headers, ...accel, 'X-Accel-Redirect': headerValue(file) }, body: 'empty' };
+      Object.assign(headers, accel);
+      headers['X-Accel-Redirect'] = value;
+      return { strategy: name, status: 200, headers, body: 'empty' };
     },
   };
 }

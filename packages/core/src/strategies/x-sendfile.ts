@@ -33,12 +33,11 @@ export function xSendfile(options: XSendfileOptions): XSendfileStrategy {
   const root = new LocalRoot(options.root, name);
   const extra = rateHeaders(options, name);
 
-  const headerValue = (file: ResolvedFile): string | undefined => {
-    const segments = root.segmentsOf(file);
-    if (segments === undefined) return undefined;
+  // canServe and plan of one request ask for the same file: the value is computed once.
+  const headerValue = root.derive((segments): string | undefined => {
     const all = [...root.ownSegments(), ...segments];
     return server === 'apache' ? rawUtf8Header(`/${all.join('/')}`) : encodePath(all);
-  };
+  });
 
   return {
     name,
