@@ -86,4 +86,17 @@ describe('downloader', () => {
     expect(response.headers['content-type']).to.equal('application/octet-stream');
     expect(response.body.equals(BODY)).to.equal(true);
   });
+
+  it('fetches a whole body with the path and query sent exactly as written, encoded dots and all', async () => {
+    const url = await serve((req, res) => {
+      res.setHeader('X-Seen-Path', req.url ?? '');
+      res.setHeader('X-Seen-Test', String(req.headers['x-test']));
+      res.end('ok');
+    });
+    const response = await fetchWhole(`${url}/%2e%2e/../x%00?q=%2e`, { 'X-Test': 'yes' });
+    expect(response.status).to.equal(200);
+    expect(response.headers['x-seen-path']).to.equal('/file/%2e%2e/../x%00?q=%2e');
+    expect(response.headers['x-seen-test']).to.equal('yes');
+    expect(response.body.toString()).to.equal('ok');
+  });
 });

@@ -116,10 +116,14 @@ export interface WholeResponse {
   body: Buffer;
 }
 
-/** One GET, body fully buffered (for correctness checks, not for load). */
+/**
+ * One GET, body fully buffered (for correctness checks, not for load). The path and query go out
+ * exactly as written: a URL object would resolve `%2e%2e` segments a check wants to send.
+ */
 export function fetchWhole(url: string, headers: Record<string, string> = {}): Promise<WholeResponse> {
+  const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const request = get(url, { headers, agent: false }, (response) => {
+    const request = get({ host: hostname, port, path: verbatimPath(url), headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
@@ -127,4 +131,9 @@ export function fetchWhole(url: string, headers: Record<string, string> = {}): P
     });
     request.on('error', reject);
   });
+}
+
+function verbatimPath(url: string): string {
+  const path = /^[a-z]+:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? '';
+  return path.startsWith('/') ? path : `/${path}`;
 }

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
-import { request, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import type { RunningServer } from '@sendoff/core';
 import { startChildServer, type ChildServer } from '../lib/child-server.js';
@@ -9,21 +8,6 @@ import { createOffloadFixtures, type OffloadFixtures } from './fixtures.js';
 import { startNginxFront, withStaticLocation } from './nginx-front.js';
 import { BARE_ACCEL_TARGET, INTERNAL_PREFIX, ROUTES, STATIC_PREFIX, pathOf } from './routes.js';
 import { verifyPaths } from './verify.js';
-
-/** A GET that sends `path` exactly as written (a URL object would resolve `%2e%2e` before sending). */
-function getRaw(origin: string, path: string): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  const { hostname, port } = new URL(origin);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.once('error', reject);
-    });
-    req.once('error', reject);
-    req.end();
-  });
-}
 
 const APP_SCRIPT = new URL('./servers/offload-app.ts', import.meta.url);
 const SIZE = 3 * 2 ** 20 + 7;
@@ -135,7 +119,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   ] as const) {
     it(`answers ${what} with ${status}, no delivery header and no internal path`, async () => {
       for (const origin of [app.origin, nginx.url]) {
-        const response = await getRaw(origin, path);
+        const response = await fetchWhole(`${origin}${path}`);
         expect(response.status, origin).to.equal(status);
         expect(response.headers['x-accel-redirect'], origin).to.equal(undefined);
         expect(response.body.toString('latin1'), origin).not.to.include(fixtures.root);
