@@ -22,6 +22,8 @@ const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (f
 const SMALL_CHUNK = 64 * 1024;
 const LARGE_CHUNK = 256 * 1024;
 const LARGE_BODY = 1024 * 1024;
+/** Found files kept for their `open` (HEAD and 304 requests never open theirs). */
+const MAX_FOUND = 1024;
 
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
@@ -34,6 +36,8 @@ export class LocalStorage implements Storage {
   #realRoot: Promise<string> | undefined;
   /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
   readonly #lookups = new Map<Key, Promise<Lookup>>();
+  /** Files found by lookups and not opened since, by key: the next `open` tries this path first. */
+  readonly #found = new Map<Key, Pick<Lookup, 'real' | 'stats'>>();
 
   constructor(options: LocalStorageOptions) {
     if (typeof options?.root !== 'string' || options.root.length === 0) {
@@ -48,16 +52,15 @@ export class LocalStorage implements Storage {
   }
 
   /**
-   * Resolves and checks the real path again (a lookup is never reused: the tree may have changed
-   * since `stat`), opens it without following a last-component link, and streams exactly the bytes
-   * the descriptor's size allows.
+   * Opens the file without following a last-component link and streams exactly the bytes the
+   * descriptor's size allows. The file is the one a lookup of this key just found and checked when
+   * the descriptor proves it (same device and inode); otherwise the real path is resolved and
+   * checked again, as the tree may have changed since.
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
-    const real = await this.#resolveExisting(validateKey(key), await this.#rootPath());
-    const fd = await openForReading(real).catch((error: unknown) => Promise.reject(readError(error)));
+    const { fd, stats } = await this.#openFile(validateKey(key));
     try {
-      const stats = await statOf(fd);
       if (!stats.isFile()) throw notFound();
       if (options.range) checkRange(options.range, stats.size);
       const stream = readStream(fd, options.range ?? wholeFile(stats.size));
@@ -102,8 +105,39 @@ export class LocalStorage implements Storage {
     const forget = () => {
       this.#lookups.delete(valid);
     };
-    lookup.then(forget, forget);
+    lookup.then((found) => {
+      forget();
+      this.#remember(found);
+    }, () => {
+      forget();
+      this.#found.delete(valid);
+    });
     return lookup;
+  }
+
+  /** An open descriptor of the file for a valid `key`, and its stats. */
+  async #openFile(key: Key): Promise<OpenFile> {
+    const found = this.#found.get(key);
+    if (found) {
+      this.#found.delete(key);
+      const opened = await openIfSameFile(found.real, found.stats);
+      if (opened) return opened;
+    }
+    const real = await this.#resolveExisting(key, await this.#rootPath());
+    const fd = await openForReading(real).catch((error: unknown) => Promise.reject(readError(error)));
+    try {
+      return { fd, stats: await statOf(fd) };
+    } catch (error) {
+      fs.close(fd, () => undefined);
+      throw readError(error);
+    }
+  }
+
+  /** Keeps a found file for one `open` of its key; the oldest goes when too many were never opened. */
+  #remember({ key, real, stats }: Lookup): void {
+    this.#found.delete(key);
+    if (this.#found.size >= MAX_FOUND) this.#found.delete(this.#found.keys().next().value as Key);
+    this.#found.set(key, { real, stats });
   }
 
   async #findFile(key: Key): Promise<Lookup> {
@@ -157,6 +191,35 @@ interface Lookup {
   real: string;
   stats: Stats;
   key: Key;
+}
+
+/** An open descriptor and its stats. */
+interface OpenFile {
+  fd: number;
+  stats: Stats;
+}
+
+/**
+ * Opens `real` (a path checked to be under the root) without following a last-component link and
+ * keeps the descriptor only if it is the checked file: same device and inode as `checked`. If a
+ * component was swapped since (a directory for a link, another file in its place), the descriptor
+ * is some other file and is closed; so is it on any failure. `undefined` then: resolve again.
+ */
+async function openIfSameFile(real: string, checked: Stats): Promise<OpenFile | undefined> {
+  let fd: number;
+  try {
+    fd = await openForReading(real);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = await statOf(fd);
+    if (stats.dev === checked.dev && stats.ino === checked.ino) return { fd, stats };
+  } catch {
+    // closed below; the caller resolves again and reports what it finds
+  }
+  fs.close(fd, () => undefined);
+  return undefined;
 }
 
 /** Whether `candidate` (a real path) is strictly under `root` (a real path). */
