@@ -52,12 +52,23 @@ describe('LocalStorage open after a lookup', () => {
     expect(realpaths.length).to.equal(before);
   });
 
-  it('uses a lookup for one open only: the next open resolves again', async () => {
-    await storage.stat(k('docs/hello.txt'));
-    await text(await storage.open(k('docs/hello.txt')));
+  it('keeps the checked file for every open that follows, concurrent requests sharing one lookup', async () => {
+    await Promise.all([storage.stat(k('docs/hello.txt')), storage.stat(k('docs/hello.txt'))]);
     const before = realpaths.length;
-    expect(await text(await storage.open(k('docs/hello.txt'), { range: { start: 7, end: 11 } }))).to.equal('world');
-    expect(realpaths.length).to.equal(before + 1);
+    const bodies = await Promise.all([storage.open(k('docs/hello.txt')), storage.open(k('docs/hello.txt'), { range: { start: 7, end: 11 } })].map(async (opening) => text(await opening)));
+    expect(bodies).to.deep.equal(['hello, world', 'world']);
+    expect(realpaths.length).to.equal(before);
+  });
+
+  it('forgets the checked file when a later lookup of the key finds it outside the root', async () => {
+    await storage.stat(k('docs/hello.txt'));
+    // The same file (same inode) now lies outside, reached through a linked directory.
+    await fsp.rename(path.join(root, 'docs'), path.join(outside, 'docs'));
+    await fsp.symlink(path.join(outside, 'docs'), path.join(root, 'docs'));
+    expect((await rejection(storage.stat(k('docs/hello.txt')))).code).to.equal('NOT_FOUND');
+    const error = await rejection(storage.open(k('docs/hello.txt')));
+    expect([error.code, error.status]).to.deep.equal(['NOT_FOUND', 404]);
+    expect(error.message).to.not.include(base);
   });
 
   it('answers NOT_FOUND, without the path, when the file became a link out of the root since the lookup', async () => {

@@ -22,7 +22,7 @@ const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (f
 const SMALL_CHUNK = 64 * 1024;
 const LARGE_CHUNK = 256 * 1024;
 const LARGE_BODY = 1024 * 1024;
-/** Found files kept for their `open` (HEAD and 304 requests never open theirs). */
+/** Keys whose found file is kept for `open`. */
 const MAX_FOUND = 1024;
 
 export interface LocalStorageOptions {
@@ -36,7 +36,7 @@ export class LocalStorage implements Storage {
   #realRoot: Promise<string> | undefined;
   /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
   readonly #lookups = new Map<Key, Promise<Lookup>>();
-  /** Files found by lookups and not opened since, by key: the next `open` tries this path first. */
+  /** The latest file a lookup found, by key: `open` tries it first. */
   readonly #found = new Map<Key, Pick<Lookup, 'real' | 'stats'>>();
 
   constructor(options: LocalStorageOptions) {
@@ -53,8 +53,8 @@ export class LocalStorage implements Storage {
 
   /**
    * Opens the file without following a last-component link and streams exactly the bytes the
-   * descriptor's size allows. The file is the one a lookup of this key just found and checked when
-   * the descriptor proves it (same device and inode); otherwise the real path is resolved and
+   * descriptor's size allows. The file is the one the latest lookup of this key found and checked
+   * when the descriptor proves it (same device and inode); otherwise the real path is resolved and
    * checked again, as the tree may have changed since.
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
@@ -119,7 +119,6 @@ export class LocalStorage implements Storage {
   async #openFile(key: Key): Promise<OpenFile> {
     const found = this.#found.get(key);
     if (found) {
-      this.#found.delete(key);
       const opened = await openIfSameFile(found.real, found.stats);
       if (opened) return opened;
     }
@@ -133,7 +132,11 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /** Keeps a found file for one `open` of its key; the oldest goes when too many were never opened. */
+  /**
+   * Keeps the latest found file of `key` for its opens (concurrent requests for one key share one
+   * lookup, so several opens may follow it). A later lookup replaces it, a failed one drops it; the
+   * oldest goes when too many keys are kept (HEAD and 304 requests never open theirs).
+   */
   #remember({ key, real, stats }: Lookup): void {
     this.#found.delete(key);
     if (this.#found.size >= MAX_FOUND) this.#found.delete(this.#found.keys().next().value as Key);
