@@ -6,9 +6,9 @@
  */
 import { expect } from 'chai';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BUCKET, LocalS3, chownTree, exists, journalKeys, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+import { findFreePort } from '@sendoff/core';
 
 /** Root reads everything: the unreadable-file test runs the CLI as an ordinary user then. */
 const OTHER_UID = process.getuid?.() === 0 ? 65534 : undefined;
@@ -65,7 +65,7 @@ describe('sendoff migrate: bad input', function () {
   });
 
   it('an endpoint nobody listens on: exit 2', async () => {
-    const port = await closedPort();
+    const port = await findFreePort();
     await usageError(['--from', source, '--to', `s3://${BUCKET}/x`, '--endpoint', `http://127.0.0.1:${port}`], s3Env(s3.endpoint), /^sendoff migrate: cannot reach bucket migration-test at http:\/\/127\.0\.0\.1:\d+: .*ECONNREFUSED/);
   });
 
@@ -142,10 +142,3 @@ describe('sendoff migrate: bad input', function () {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -4,10 +4,11 @@
  * every file still lands byte-equal.
  */
 import { expect } from 'chai';
-import { rm } from 'node:fs/promises';
+
 import { join } from 'node:path';
-import { CorruptingProxy } from './corrupting-proxy.js';
-import { BUCKET, LocalS3, bytesFor, fileDigest, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+import type { CorruptingProxy } from './corrupting-proxy.js';
+import { startProxiedStore, stopProxiedStore } from './proxied-store.js';
+import { BUCKET, LocalS3, bytesFor, fileDigest, parseReport, runCli, s3Env } from './harness.js';
 
 /** Twelve files, small ones sent whole and larger ones (above 1 MiB) streamed. */
 const FILES: Record<string, Buffer> = Object.fromEntries(
@@ -22,20 +23,11 @@ describe('sendoff migrate: concurrency', function () {
   let source: string;
 
   beforeEach(async () => {
-    s3 = await LocalS3.start();
-    await s3.createBucket(BUCKET);
-    proxy = new CorruptingProxy(s3.endpoint);
-    await proxy.start();
+    ({ s3, proxy, source } = await startProxiedStore('concurrency', FILES));
     proxy.holdUploadsMs = 150;
-    source = await makeTempDir('concurrency');
-    await writeTree(source, FILES);
   });
 
-  afterEach(async () => {
-    await proxy.stop();
-    await s3.stop();
-    await rm(source, { recursive: true, force: true });
-  });
+  afterEach(() => stopProxiedStore({ s3, proxy, source }));
 
   for (const concurrency of [1, 2, 3]) {
     it(`--concurrency ${concurrency}: never more than ${concurrency} in flight, and ${concurrency} reached`, async () => {

@@ -5,20 +5,12 @@
  */
 import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BUCKET, LocalS3, fileDigest, makeTempDir, parseReport, runCli, writeTree } from './harness.js';
+import { findFreePort } from '@sendoff/core';
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 
-/** A port nothing listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('sendoff migrate: endpoint from the environment', function () {
   this.timeout(120_000);
@@ -33,7 +25,7 @@ describe('sendoff migrate: endpoint from the environment', function () {
     source = await makeTempDir('endpoint');
     journals = await makeTempDir('endpoint-journals');
     await writeTree(source, { 'e/one.txt': 'one\n' });
-    nowhere = `http://127.0.0.1:${await closedPort()}`;
+    nowhere = `http://127.0.0.1:${await findFreePort()}`;
   });
 
   after(async () => {

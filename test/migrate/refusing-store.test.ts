@@ -6,10 +6,11 @@
  */
 import { expect } from 'chai';
 import { createHash } from 'node:crypto';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptingProxy } from './corrupting-proxy.js';
-import { BUCKET, LocalS3, bytesFor, exists, journalKeys, listTree, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+import type { CorruptingProxy } from './corrupting-proxy.js';
+import { startProxiedStore, stopProxiedStore } from './proxied-store.js';
+import { BUCKET, LocalS3, bytesFor, exists, journalKeys, listTree, parseReport, runCli, s3Env } from './harness.js';
 
 const FILES: Record<string, Buffer> = Object.fromEntries(
   Array.from({ length: 8 }, (_, i) => [`r/doc-${i}.bin`, bytesFor(500 + i, 3000 + 211 * i)]),
@@ -29,19 +30,10 @@ describe('sendoff migrate: a store that starts refusing mid-run', function () {
   let source: string;
 
   before(async () => {
-    s3 = await LocalS3.start();
-    await s3.createBucket(BUCKET);
-    proxy = new CorruptingProxy(s3.endpoint);
-    await proxy.start();
-    source = await makeTempDir('refused');
-    await writeTree(source, FILES);
+    ({ s3, proxy, source } = await startProxiedStore('refused', FILES));
   });
 
-  after(async () => {
-    await proxy.stop();
-    await s3.stop();
-    await rm(source, { recursive: true, force: true });
-  });
+  after(() => stopProxiedStore({ s3, proxy, source }));
 
   it('stops with exit 2, journals and deletes only the verified copies, and a rerun finishes', async () => {
     const journal = join(source, '.sendoff-migrate.journal');

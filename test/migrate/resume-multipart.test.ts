@@ -5,12 +5,13 @@
  * every file, and a third run uploads nothing.
  */
 import { expect } from 'chai';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { SINGLE_PART_LIMIT } from '../../packages/cli/src/commands/migrate/s3-upload-target.js';
-import { CorruptingProxy, type WriteEvent } from './corrupting-proxy.js';
-import { BUCKET, LocalS3, bytesFor, fileDigest, journalKeys, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+import type { CorruptingProxy, WriteEvent } from './corrupting-proxy.js';
+import { startProxiedStore, stopProxiedStore } from './proxied-store.js';
+import { BUCKET, LocalS3, bytesFor, fileDigest, journalKeys, parseReport, runCli, s3Env } from './harness.js';
 
 const LARGE_SIZE = 20 * 1024 * 1024 + 5;
 const LARGE = 'm/large.bin';
@@ -29,19 +30,10 @@ describe('sendoff migrate: kill -9 during a multipart upload', function () {
   let source: string;
 
   before(async () => {
-    s3 = await LocalS3.start();
-    await s3.createBucket(BUCKET);
-    proxy = new CorruptingProxy(s3.endpoint);
-    await proxy.start();
-    source = await makeTempDir('resume-mp');
-    await writeTree(source, FILES);
+    ({ s3, proxy, source } = await startProxiedStore('resume-mp', FILES));
   });
 
-  after(async () => {
-    await proxy.stop();
-    await s3.stop();
-    await rm(source, { recursive: true, force: true });
-  });
+  after(() => stopProxiedStore({ s3, proxy, source }));
 
   it('resumes a large file killed between its parts: byte-equal, journal complete, nothing uploaded twice after', async () => {
     expect(LARGE_SIZE, 'the large file must go up in several parts').to.be.above(2 * SINGLE_PART_LIMIT);

@@ -5,10 +5,11 @@
  * store after a finished migration is found by `--verify` and copied again.
  */
 import { expect } from 'chai';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CorruptingProxy } from './corrupting-proxy.js';
-import { BUCKET, LocalS3, bytesFor, exists, fileDigest, journalKeys, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
+import type { CorruptingProxy } from './corrupting-proxy.js';
+import { startProxiedStore, stopProxiedStore } from './proxied-store.js';
+import { BUCKET, LocalS3, bytesFor, exists, fileDigest, journalKeys, parseReport, runCli, s3Env } from './harness.js';
 
 describe('sendoff migrate: verification', function () {
   this.timeout(120_000);
@@ -22,19 +23,10 @@ describe('sendoff migrate: verification', function () {
   };
 
   beforeEach(async () => {
-    s3 = await LocalS3.start();
-    await s3.createBucket(BUCKET);
-    proxy = new CorruptingProxy(s3.endpoint);
-    await proxy.start();
-    source = await makeTempDir('verify');
-    await writeTree(source, files);
+    ({ s3, proxy, source } = await startProxiedStore('verify', files));
   });
 
-  afterEach(async () => {
-    await proxy.stop();
-    await s3.stop();
-    await rm(source, { recursive: true, force: true });
-  });
+  afterEach(() => stopProxiedStore({ s3, proxy, source }));
 
   const migrate = (...extra: string[]) =>
     runCli(['migrate', '--from', source, '--to', `s3://${BUCKET}/v`, '--json', ...extra], { env: s3Env(proxy.endpoint) });

@@ -4,12 +4,12 @@
  * endpoint nothing answers.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../src/create-s3-client.js';
 import { startLocalS3Server } from '../src/local/index.js';
+import { findFreePort } from '@sendoff/core';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const REGION = 'us-east-1';
@@ -39,14 +39,7 @@ export async function startLocalS3(bucket = 'sendoff-test'): Promise<LocalS3> {
 
 /** A client of an endpoint on 127.0.0.1 where nothing listens (a port bound, then released); destroy it after use. */
 export async function unreachableS3Client(maxAttempts: number): Promise<S3Client> {
-  const endpoint = `http://127.0.0.1:${await closedPort()}`;
+  const endpoint = `http://127.0.0.1:${await findFreePort()}`;
   return createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: S3RVER_CREDENTIALS, maxAttempts });
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

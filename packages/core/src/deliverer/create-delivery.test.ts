@@ -10,6 +10,7 @@ import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
 import { createDelivery } from './create-delivery.js';
 import type { DeliverOptions, DeliveryConfig } from './types.js';
+import { failureOf } from '../../test/failure-of.js';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
 
@@ -26,16 +27,6 @@ function recording(name: string) {
     },
   };
   return { strategy, seen };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(SendoffError);
-    return error as SendoffError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('createDelivery', () => {

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import type { FileLocation, FileStat, Key, LocationKind, OpenOptions, PutMeta, Storage } from '../contracts.js';
 import { SendoffError, notFound } from '../errors/index.js';
 import { FallbackStorage } from './fallback-storage.js';
+import { failureOf } from '../../test/failure-of.js';
 
 const k = (value: string) => value as Key;
 
@@ -50,16 +51,6 @@ class MemoryStorage implements Storage {
     if (!body) throw notFound();
     return body;
   }
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(SendoffError);
-    return error as SendoffError;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('FallbackStorage', () => {

@@ -8,18 +8,9 @@ import { expect } from 'chai';
 import type { Key } from '../contracts.js';
 import { SendoffError } from '../errors/index.js';
 import { LocalStorage } from './local-storage.js';
+import { failureOf } from '../../test/failure-of.js';
 
 const k = (value: string) => value as Key;
-
-async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).to.be.instanceOf(SendoffError);
-    return error as SendoffError;
-  }
-  throw new Error('expected a rejection');
-}
 
 describe('LocalStorage', () => {
   let base: string;
