@@ -9,14 +9,19 @@ import { SendoffError } from '@sendoff/core';
 
 /** The first byte the server says it sent, from a `Content-Range: bytes a-b/size` answer. */
 export function contentRangeStart(contentRange: string | undefined): number | undefined {
-  const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? '');
-  return match === null ? undefined : Number(match[1]);
+  return sentRangeOf(contentRange)?.start;
 }
 
 /** Whether the server sent exactly the range that was asked for. */
 export function isExactRange(contentRange: string | undefined, range: ByteRange): boolean {
+  const sent = sentRangeOf(contentRange);
+  return sent !== undefined && sent.start === range.start && sent.end === range.end;
+}
+
+/** The bytes a `Content-Range: bytes a-b/size` answer says were sent. */
+function sentRangeOf(contentRange: string | undefined): ByteRange | undefined {
   const match = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange?.trim() ?? '');
-  return match !== null && Number(match[1]) === range.start && Number(match[2]) === range.end;
+  return match === null ? undefined : { start: Number(match[1]), end: Number(match[2]) };
 }
 
 /**
