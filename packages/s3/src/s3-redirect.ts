@@ -76,19 +76,25 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
   const signer = new ObjectUrlSigner(client, options.publicBaseUrl);
   const now = options.now ?? Date.now;
 
-  const presign = async (method: 'GET' | 'HEAD', location: S3Location, resolved: ResolvedDeliveryOptions, nowMs: number) => {
-    const credentials = await client.config.credentials();
-    const window = signingWindowFor(settings, nowMs, credentials.expiration?.getTime());
-    const url = await signer.sign({
-      credentials,
-      method,
-      bucket: location.bucket,
-      objectKey: location.objectKey,
-      query: responseOverrides(resolved),
-      signingDate: window.signingDate,
-      expiresInSeconds: window.expiresInSeconds,
-    });
-    return { url, window };
+  /** The presigned URL of `file` and its signing window; every failure leaves as a SendoffError. */
+  const presign = async (method: 'GET' | 'HEAD', file: ResolvedFile, resolved: ResolvedDeliveryOptions) => {
+    try {
+      const location = s3LocationOf(file, name);
+      const credentials = await client.config.credentials();
+      const window = signingWindowFor(settings, now(), credentials.expiration?.getTime());
+      const url = await signer.sign({
+        credentials,
+        method,
+        bucket: location.bucket,
+        objectKey: location.objectKey,
+        query: responseOverrides(resolved),
+        signingDate: window.signingDate,
+        expiresInSeconds: window.expiresInSeconds,
+      });
+      return { url, window };
+    } catch (error) {
+      throw toSendoffError(error);
+    }
   };
 
   return {
@@ -99,14 +105,14 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
     signingBucketSeconds: settings.signingBucketSeconds,
     canServe: (file) => file.location.kind === 's3' && (options.bucket === undefined || file.location.bucket === options.bucket),
     async presignedUrl(method, file, resolved) {
-      return (await presignOrThrow(() => presign(method, s3LocationOf(file, name), resolved, now()))).url;
+      return (await presign(method, file, resolved)).url;
     },
     async plan(request: DeliveryRequest, file: ResolvedFile, resolved: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
       if (!isReadMethod(request.method)) {
         return { strategy: name, status: 405, headers: { Allow: ALLOWED_METHODS, 'Content-Length': '0' }, body: 'empty' };
       }
       const method = isHeadMethod(request.method) ? 'HEAD' : 'GET';
-      const { url, window } = await presignOrThrow(() => presign(method, s3LocationOf(file, name), resolved, now()));
+      const { url, window } = await presign(method, file, resolved);
       return {
         strategy: name,
         status,
@@ -165,12 +171,4 @@ function responseOverrides(resolved: ResolvedDeliveryOptions): Record<string, st
     if (parameter !== undefined) query[parameter] = value;
   }
   return query;
-}
-
-async function presignOrThrow<T>(sign: () => Promise<T>): Promise<T> {
-  try {
-    return await sign();
-  } catch (error) {
-    throw toSendoffError(error);
-  }
 }
