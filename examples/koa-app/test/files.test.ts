@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
-import { expectError, fileNamed, listFiles, multipart, request, startAppWithUsers, upload, type TestApp } from './support.js';
+import { expectError, fileNamed, listFiles, multipart, request, useAppWithUsers, upload } from './support.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
 
@@ -33,21 +33,12 @@ async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
 }
 
 describe('example app: files', () => {
-  let t: TestApp;
-  let alice: string;
-  let bob: string;
-
-  before(async () => {
-    ({ t, alice, bob } = await startAppWithUsers({ uploadLimitBytes: UPLOAD_LIMIT }));
-  });
-  after(async () => {
-    await t.stop();
-  });
+  const app = useAppWithUsers({ uploadLimitBytes: UPLOAD_LIMIT });
 
   describe('GET /api/files', () => {
     it('lists what each user may read: own files and files shared with them', async () => {
-      const aliceNames = (await listFiles(t.url, alice)).map((file) => file.name);
-      const bobNames = (await listFiles(t.url, bob)).map((file) => file.name);
+      const aliceNames = (await listFiles(app.t.url, app.alice)).map((file) => file.name);
+      const bobNames = (await listFiles(app.t.url, app.bob)).map((file) => file.name);
       const seeded = (user: string) => SEED_FILES.filter((f) => f.owner === user || f.sharedWith.includes(user)).map((f) => f.name);
       expect(aliceNames).to.have.members(seeded('alice'));
       expect(bobNames).to.have.members(seeded('bob'));
@@ -56,7 +47,7 @@ describe('example app: files', () => {
     });
 
     it('describes each file with exactly id, name, size and contentType', async () => {
-      const files = await listFiles(t.url, alice);
+      const files = await listFiles(app.t.url, app.alice);
       for (const file of files) expect(Object.keys(file).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
       const big = files.find((file) => file.name === BIG_FILE_NAME);
       expect(big?.size).to.equal(BIG_FILE_SIZE);
@@ -67,9 +58,9 @@ describe('example app: files', () => {
   describe('downloads', () => {
     it('delivers a seeded file with its bytes, type, length and a disposition that parses back to its name', async () => {
       for (const name of ['Résumé – naïve.pdf', '100% done #1?.txt', 'quote"and\\backslash.txt', 'plus+sign.txt', '🎉 party.txt', 'hello world.txt']) {
-        const file = await fileNamed(t.url, alice, name);
+        const file = await fileNamed(app.t.url, app.alice, name);
         const seed = SEED_FILES.find((f) => f.name === name)!;
-        const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice });
+        const res = await request(`${app.t.url}/api/files/${file.id}/download`, { token: app.alice });
         expect(res.status, name).to.equal(200);
         expect(res.body.equals(seed.body() as Buffer), name).to.equal(true);
         expect(res.headers['content-type'], name).to.equal(seed.contentType);
@@ -81,12 +72,12 @@ describe('example app: files', () => {
     });
 
     it('delivers inline with ?disposition=inline and refuses any other value with 400', async () => {
-      const file = await fileNamed(t.url, alice, 'Résumé – naïve.pdf');
-      const inline = await request(`${t.url}/api/files/${file.id}/download?disposition=inline`, { token: alice });
+      const file = await fileNamed(app.t.url, app.alice, 'Résumé – naïve.pdf');
+      const inline = await request(`${app.t.url}/api/files/${file.id}/download?disposition=inline`, { token: app.alice });
       expect(inline.status).to.equal(200);
       expect(dispositionOf(inline.headers['content-disposition'])).to.deep.equal({ type: 'inline', filename: 'Résumé – naïve.pdf' });
       for (const query of ['disposition=evil', 'disposition=inline&disposition=inline', 'disposition=', 'disposition=INLINE%0d%0aX-Injected:1']) {
-        const res = await request(`${t.url}/api/files/${file.id}/download?${query}`, { token: alice });
+        const res = await request(`${app.t.url}/api/files/${file.id}/download?${query}`, { token: app.alice });
         expectError(res, 400, 'BAD_REQUEST');
         expect(res.headers['content-disposition']).to.equal(undefined);
         expect(res.headers['x-injected']).to.equal(undefined);
@@ -94,10 +85,10 @@ describe('example app: files', () => {
     });
 
     it('answers 404 with the same body for an unknown id and for another user\'s file', async () => {
-      const bobsOwn = await fileNamed(t.url, bob, 'bob private notes.txt');
-      const other = await request(`${t.url}/api/files/${bobsOwn.id}/download`, { token: alice });
-      const unknown = await request(`${t.url}/api/files/00000000-0000-0000-0000-000000000000/download`, { token: alice });
-      const hostile = await request(`${t.url}/api/files/..%2F..%2Fetc%2Fpasswd/download`, { token: alice });
+      const bobsOwn = await fileNamed(app.t.url, app.bob, 'bob private notes.txt');
+      const other = await request(`${app.t.url}/api/files/${bobsOwn.id}/download`, { token: app.alice });
+      const unknown = await request(`${app.t.url}/api/files/00000000-0000-0000-0000-000000000000/download`, { token: app.alice });
+      const hostile = await request(`${app.t.url}/api/files/..%2F..%2Fetc%2Fpasswd/download`, { token: app.alice });
       for (const res of [other, unknown, hostile]) {
         expectError(res, 404, 'NOT_FOUND');
         expect(res.headers['content-disposition']).to.equal(undefined);
@@ -107,45 +98,45 @@ describe('example app: files', () => {
     });
 
     it('needs a token: 401 without one', async () => {
-      const file = await fileNamed(t.url, alice, 'hello world.txt');
-      expectError(await request(`${t.url}/api/files/${file.id}/download`), 401, 'UNAUTHORIZED');
+      const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
+      expectError(await request(`${app.t.url}/api/files/${file.id}/download`), 401, 'UNAUTHORIZED');
     });
 
     it('answers Range, suffix Range, an unsatisfiable Range (JSON 416) and a failed If-Match (JSON 412)', async () => {
-      const file = await fileNamed(t.url, alice, 'hello world.txt');
-      const url = `${t.url}/api/files/${file.id}/download`;
-      const part = await request(url, { token: alice, headers: { Range: 'bytes=0-4' } });
+      const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
+      const url = `${app.t.url}/api/files/${file.id}/download`;
+      const part = await request(url, { token: app.alice, headers: { Range: 'bytes=0-4' } });
       expect(part.status).to.equal(206);
       expect(part.body.toString()).to.equal('Hello');
       expect(part.headers['content-range']).to.equal('bytes 0-4/14');
       expect(part.headers['content-length']).to.equal('5');
-      const suffix = await request(url, { token: alice, headers: { Range: 'bytes=-7' } });
+      const suffix = await request(url, { token: app.alice, headers: { Range: 'bytes=-7' } });
       expect(suffix.status).to.equal(206);
       expect(suffix.body.toString()).to.equal('world!\n');
-      const beyond = await request(url, { token: alice, headers: { Range: 'bytes=14-' } });
+      const beyond = await request(url, { token: app.alice, headers: { Range: 'bytes=14-' } });
       expectError(beyond, 416, 'RANGE_NOT_SATISFIABLE');
       expect(beyond.headers['content-range']).to.equal('bytes */14');
-      const mismatch = await request(url, { token: alice, headers: { 'If-Match': '"not-the-etag"' } });
+      const mismatch = await request(url, { token: app.alice, headers: { 'If-Match': '"not-the-etag"' } });
       expectError(mismatch, 412, 'PRECONDITION_FAILED');
     });
 
     it('answers 304 to If-None-Match with the current ETag', async () => {
-      const file = await fileNamed(t.url, alice, 'hello world.txt');
-      const url = `${t.url}/api/files/${file.id}/download`;
-      const first = await request(url, { token: alice });
+      const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
+      const url = `${app.t.url}/api/files/${file.id}/download`;
+      const first = await request(url, { token: app.alice });
       const etag = String(first.headers['etag']);
       expect(etag).to.match(/^"/);
-      const again = await request(url, { token: alice, headers: { 'If-None-Match': etag } });
+      const again = await request(url, { token: app.alice, headers: { 'If-None-Match': etag } });
       expect(again.status).to.equal(304);
       expect(again.body.length).to.equal(0);
       expect(again.headers['etag']).to.equal(etag);
-      const modified = await request(url, { token: alice, headers: { 'If-Modified-Since': String(first.headers['last-modified']) } });
+      const modified = await request(url, { token: app.alice, headers: { 'If-Modified-Since': String(first.headers['last-modified']) } });
       expect(modified.status).to.equal(304);
     });
 
     it('answers HEAD with the headers of a GET and no body', async () => {
-      const file = await fileNamed(t.url, alice, '🎉 party.txt');
-      const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice, method: 'HEAD' });
+      const file = await fileNamed(app.t.url, app.alice, '🎉 party.txt');
+      const res = await request(`${app.t.url}/api/files/${file.id}/download`, { token: app.alice, method: 'HEAD' });
       expect(res.status).to.equal(200);
       expect(res.body.length).to.equal(0);
       expect(res.headers['content-length']).to.equal(String(Buffer.byteLength('🎉 let us celebrate\n')));
@@ -154,8 +145,8 @@ describe('example app: files', () => {
     });
 
     it('delivers the 20 MiB seed file byte for byte', async () => {
-      const file = await fileNamed(t.url, alice, BIG_FILE_NAME);
-      const res = await request(`${t.url}/api/files/${file.id}/download`, { token: alice });
+      const file = await fileNamed(app.t.url, app.alice, BIG_FILE_NAME);
+      const res = await request(`${app.t.url}/api/files/${file.id}/download`, { token: app.alice });
       expect(res.status).to.equal(200);
       expect(res.headers['content-length']).to.equal(String(BIG_FILE_SIZE));
       expect(res.body.length).to.equal(BIG_FILE_SIZE);
@@ -180,16 +171,16 @@ describe('example app: files', () => {
     for (const name of hostileNames) {
       it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} as given and delivers the same bytes with a safe disposition`, async () => {
         const bytes = Buffer.from(`content of ${JSON.stringify(name)}\n`, 'utf8');
-        const res = await upload(t.url, alice, { filename: name, contentType: 'text/plain', bytes });
+        const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes });
         expect(res.status).to.equal(201);
         const created = res.json<{ id: string; name: string; size: number; contentType: string }>();
         expect(created).to.deep.include({ name, size: bytes.length, contentType: 'text/plain' });
         expect(Object.keys(created).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
 
-        const listed = (await listFiles(t.url, alice)).find((file) => file.id === created.id);
+        const listed = (await listFiles(app.t.url, app.alice)).find((file) => file.id === created.id);
         expect(listed?.name).to.equal(name);
 
-        const download = await request(`${t.url}/api/files/${created.id}/download`, { token: alice });
+        const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
         expect(download.status).to.equal(200);
         expect(download.body.equals(bytes)).to.equal(true);
         expect(download.headers['x-injected']).to.equal(undefined);
@@ -204,7 +195,7 @@ describe('example app: files', () => {
     it('keeps a browser-style raw UTF-8 filename', async () => {
       const bytes = Buffer.from('raw utf-8 name\n');
       const { body, contentType } = multipart([{ field: 'file', rawName: 'Résumé 🎉.txt', contentType: 'text/plain', bytes }]);
-      const res = await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': contentType }, body });
+      const res = await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': contentType }, body });
       expect(res.status).to.equal(201);
       expect(res.json<{ name: string }>().name).to.equal('Résumé 🎉.txt');
     });
@@ -216,44 +207,44 @@ describe('example app: files', () => {
         { field: 'other', filename: 'ignored.bin', bytes: Buffer.from('ignored') },
         { field: 'file', filename: 'data.bin', contentType: 'Image/PNG', bytes },
       ]);
-      const res = await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': contentType }, body });
+      const res = await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': contentType }, body });
       expect(res.status).to.equal(201);
       const created = res.json<{ id: string; name: string; contentType: string }>();
       expect(created.name).to.equal('data.bin');
       expect(created.contentType).to.equal('image/png');
-      const download = await request(`${t.url}/api/files/${created.id}/download`, { token: alice });
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
       expect(download.body.equals(bytes)).to.equal(true);
     });
 
     it('answers 400 when the file field is missing or the body is not multipart', async () => {
       const noFile = multipart([{ field: 'comment', bytes: Buffer.from('no file here') }]);
-      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': noFile.contentType }, body: noFile.body }), 400, 'BAD_REQUEST');
+      expectError(await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': noFile.contentType }, body: noFile.body }), 400, 'BAD_REQUEST');
       const wrongField = multipart([{ field: 'upload', filename: 'a.txt', bytes: Buffer.from('a') }]);
-      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': wrongField.contentType }, body: wrongField.body }), 400, 'BAD_REQUEST');
-      expectError(await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': 'application/json' }, body: '{}' }), 400, 'BAD_REQUEST');
+      expectError(await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': wrongField.contentType }, body: wrongField.body }), 400, 'BAD_REQUEST');
+      expectError(await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': 'application/json' }, body: '{}' }), 400, 'BAD_REQUEST');
       const truncated = multipart([{ field: 'file', filename: 'a.txt', bytes: Buffer.from('abc') }]);
       expectError(
-        await request(`${t.url}/api/files`, { method: 'POST', token: alice, headers: { 'Content-Type': truncated.contentType }, body: truncated.body.subarray(0, truncated.body.length - 20) }),
+        await request(`${app.t.url}/api/files`, { method: 'POST', token: app.alice, headers: { 'Content-Type': truncated.contentType }, body: truncated.body.subarray(0, truncated.body.length - 20) }),
         400,
         'BAD_REQUEST',
       );
     });
 
     it('answers 413 beyond the upload limit and keeps nothing, in the database or on disk', async () => {
-      const before = await listFiles(t.url, alice);
-      const storedBefore = await storedFiles(t.dataDir);
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
       for (const size of [UPLOAD_LIMIT + 1, UPLOAD_LIMIT * 4]) {
-        const res = await upload(t.url, alice, { filename: 'too big.bin', bytes: Buffer.alloc(size, 7) });
+        const res = await upload(app.t.url, app.alice, { filename: 'too big.bin', bytes: Buffer.alloc(size, 7) });
         expectError(res, 413, 'PAYLOAD_TOO_LARGE');
       }
-      expect(await listFiles(t.url, alice)).to.deep.equal(before);
-      expect(await storedFiles(t.dataDir)).to.deep.equal(storedBefore);
-      const exact = await upload(t.url, alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+      const exact = await upload(app.t.url, app.alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
       expect(exact.status).to.equal(201);
     });
 
     it('answers 401 to an upload without a token', async () => {
-      const res = await upload(t.url, '', { filename: 'a.txt', bytes: Buffer.from('a') });
+      const res = await upload(app.t.url, '', { filename: 'a.txt', bytes: Buffer.from('a') });
       expectError(res, 401, 'UNAUTHORIZED');
     });
   });

@@ -95,7 +95,7 @@ export interface AppWithUsers {
 }
 
 /** A test app (as `startTestApp` starts it) with the two seeded users signed in. */
-export async function startAppWithUsers(options: Partial<StartAppOptions> = {}): Promise<AppWithUsers> {
+async function startAppWithUsers(options: Partial<StartAppOptions> = {}): Promise<AppWithUsers> {
   const t = await startTestApp(options);
   try {
     return { t, alice: await signIn(t.url, 'alice'), bob: await signIn(t.url, 'bob') };
@@ -103,6 +103,21 @@ export async function startAppWithUsers(options: Partial<StartAppOptions> = {}):
     await t.stop();
     throw error;
   }
+}
+
+/**
+ * For a suite: starts the app with alice and bob signed in before its tests and stops it after them.
+ * The returned object is filled in by the `before` hook, so read its fields inside the tests.
+ */
+export function useAppWithUsers(options: Partial<StartAppOptions> = {}): AppWithUsers {
+  const app = {} as AppWithUsers;
+  before(async () => {
+    Object.assign(app, await startAppWithUsers(options));
+  });
+  after(async () => {
+    await app.t?.stop();
+  });
+  return app;
 }
 
 export interface Part {
