@@ -4,11 +4,10 @@
  * into the path raw (no percent-decoding), so it carries the root-relative path as raw UTF-8; a
  * `?` would split off a query, so such names cannot be expressed and the policy must fall back.
  */
-import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
+import type { ResolvedFile } from '../contracts.js';
 import { rawUtf8Header } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
-import { notExpressible } from './not-expressible.js';
-import { offloadHeaders } from './offload-headers.js';
+import { offloadStrategy, type OffloadStrategyBase } from './offload-strategy.js';
 
 export interface CaddyAccelOptions {
   /** Absolute directory the Caddyfile's `root` names. */
@@ -16,9 +15,7 @@ export interface CaddyAccelOptions {
   name?: string;
 }
 
-export interface CaddyAccelStrategy extends DeliveryStrategy {
-  readonly server: 'caddy';
-  readonly root: string;
+export interface CaddyAccelStrategy extends OffloadStrategyBase<'caddy'> {
   /** The header value for a file, or undefined when Caddy cannot be told about it. */
   headerValue(file: ResolvedFile): string | undefined;
 }
@@ -37,17 +34,13 @@ export function caddyAccel(options: CaddyAccelOptions): CaddyAccelStrategy {
     return rawUtf8Header(`/${segments.join('/')}`);
   });
 
-  return {
+  const strategy = offloadStrategy({
     name,
     server: 'caddy',
-    locationKinds: ['local'],
-    root: root.configured,
-    headerValue,
-    canServe: (file) => headerValue(file) !== undefined,
-    async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
-      const value = headerValue(file);
-      if (value === undefined) throw notExpressible(name, 'Caddy cannot be told about this file (outside the root, or a name with "?" or a control character)');
-      return { strategy: name, status: 200, headers: { ...offloadHeaders(opts), 'X-Accel-Redirect': value }, body: 'empty' };
-    },
-  };
+    root,
+    header: 'X-Accel-Redirect',
+    valueOf: headerValue,
+    refusal: 'Caddy cannot be told about this file (outside the root, or a name with "?" or a control character)',
+  });
+  return { ...strategy, headerValue };
 }

@@ -3,13 +3,13 @@
  * nginx serves the file from an `internal` location aliased to `root` and answers Range and
  * conditional requests itself. nginx decodes the header once, so each segment is percent-encoded.
  */
-import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
+import type { ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
 import { survivesHandoff, HEADER_SURVIVAL } from '../servers/header-survival.js';
 import { encodePath } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
 import { notExpressible } from './not-expressible.js';
-import { offloadHeaders } from './offload-headers.js';
+import { offloadStrategy, type OffloadStrategyBase } from './offload-strategy.js';
 
 export interface XAccelOptions {
   /** Absolute directory the internal location is aliased to. */
@@ -31,10 +31,7 @@ export interface XAccelOptions {
   name?: string;
 }
 
-export interface XAccelStrategy extends DeliveryStrategy {
-  readonly server: 'nginx';
-  /** The root as the nginx config names it. */
-  readonly root: string;
+export interface XAccelStrategy extends OffloadStrategyBase<'nginx'> {
   readonly prefix: string;
   readonly keepHeaders: readonly string[];
   /** Lower-case names of the app headers that reach the client. */
@@ -60,31 +57,32 @@ export function xAccel(options: XAccelOptions): XAccelStrategy {
 
   // canServe and plan of one request ask for the same file: the value is computed once.
   const valueOf = root.derive((segments) => prefix + encodePath(segments).slice(1));
+  const refusal = 'the file is not a local file under the strategy root';
   const headerValue = (file: ResolvedFile): string => {
     const value = valueOf(file);
-    if (value === undefined) throw notExpressible(name, 'the file is not a local file under the strategy root');
+    if (value === undefined) throw notExpressible(name, refusal);
     return value;
   };
 
-  return {
+  const strategy = offloadStrategy({
     name,
     server: 'nginx',
-    locationKinds: ['local'],
-    root: root.configured,
+    root,
+    header: 'X-Accel-Redirect',
+    valueOf,
+    refusal,
+    extraHeaders: (_file, appHeaders) => {
+      droppedHeaders(appHeaders).forEach(report);
+      return accel;
+    },
+  });
+  return {
+    ...strategy,
     prefix,
     keepHeaders,
     survivingHeaders: [...HEADER_SURVIVAL.nginx.names, ...keepHeaders.map((h) => h.toLowerCase())],
     droppedHeaders,
     headerValue,
-    canServe: (file) => valueOf(file) !== undefined,
-    async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
-      const value = headerValue(file);
-      const headers = offloadHeaders(opts);
-      droppedHeaders(headers).forEach(report);
-      Object.assign(headers, accel);
-      headers['X-Accel-Redirect'] = value;
-      return { strategy: name, status: 200, headers, body: 'empty' };
-    },
   };
 }
 

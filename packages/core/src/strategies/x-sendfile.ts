@@ -4,12 +4,11 @@
  * UTF-8, sent as latin1 chars) and needs the app's ETag, else every file gets `ETag: "0"`;
  * lighttpd percent-decodes it (so each segment is encoded) and checks it against its docroot.
  */
-import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
+import type { ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
 import { encodePath, rawUtf8Header } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
-import { notExpressible } from './not-expressible.js';
-import { offloadHeaders } from './offload-headers.js';
+import { offloadStrategy, type OffloadStrategyBase } from './offload-strategy.js';
 
 export interface XSendfileOptions {
   server: 'apache' | 'lighttpd';
@@ -20,9 +19,7 @@ export interface XSendfileOptions {
   name?: string;
 }
 
-export interface XSendfileStrategy extends DeliveryStrategy {
-  readonly server: 'apache' | 'lighttpd';
-  readonly root: string;
+export interface XSendfileStrategy extends OffloadStrategyBase<'apache' | 'lighttpd'> {
   /** The `X-Sendfile` value for a file, or undefined when the server cannot be told about it. */
   headerValue(file: ResolvedFile): string | undefined;
 }
@@ -39,20 +36,16 @@ export function xSendfile(options: XSendfileOptions): XSendfileStrategy {
     return server === 'apache' ? rawUtf8Header(`/${all.join('/')}`) : encodePath(all);
   });
 
-  return {
+  const strategy = offloadStrategy({
     name,
     server,
-    locationKinds: ['local'],
-    root: root.configured,
-    headerValue,
-    canServe: (file) => headerValue(file) !== undefined,
-    async plan(_request: DeliveryRequest, file: ResolvedFile, opts: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
-      const value = headerValue(file);
-      if (value === undefined) throw notExpressible(name, `${server} cannot be told about this file (outside the root, or a control character in its path)`);
-      const validators = server === 'apache' ? apacheValidators(file) : {};
-      return { strategy: name, status: 200, headers: { ...offloadHeaders(opts), ...validators, ...extra, 'X-Sendfile': value }, body: 'empty' };
-    },
-  };
+    root,
+    header: 'X-Sendfile',
+    valueOf: headerValue,
+    refusal: `${server} cannot be told about this file (outside the root, or a control character in its path)`,
+    extraHeaders: (file) => (server === 'apache' ? { ...apacheValidators(file), ...extra } : extra),
+  });
+  return { ...strategy, headerValue };
 }
 
 function checkServer(server: unknown, owner: string): 'apache' | 'lighttpd' {
