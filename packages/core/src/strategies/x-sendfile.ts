@@ -6,6 +6,8 @@
  */
 import type { ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
+import { etagOf } from '../http/etag.js';
+import { formatHttpDate } from '../http/http-date.js';
 import { encodePath, rawUtf8Header } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
 import { offloadStrategy, type OffloadStrategyBase } from './offload-strategy.js';
@@ -62,7 +64,7 @@ function rateHeaders(options: XSendfileOptions, owner: string): Record<string, s
   return { 'X-LIGHTTPD-KBytes-per-second': String(options.kbytesPerSecond) };
 }
 
-/** Apache would otherwise answer `ETag: "0"` for every file behind the proxy. */
+/** Apache would otherwise answer `ETag: "0"` for every file behind the proxy: the tags directStream sends. */
 function apacheValidators(file: ResolvedFile): Record<string, string> {
-  return { ETag: file.stat.etag, 'Last-Modified': file.stat.mtime.toUTCString() };
+  return { ETag: etagOf(file.stat), 'Last-Modified': formatHttpDate(file.stat.mtime) };
 }
