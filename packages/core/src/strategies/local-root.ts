@@ -32,11 +32,6 @@ export class LocalRoot {
     return this.#real;
   }
 
-  /** Whether the file is a local file strictly under this root. */
-  contains(file: ResolvedFile): boolean {
-    return this.segmentsOf(file) !== undefined;
-  }
-
   /** The file's path below the root as segments, or undefined when it is not under the root. */
   segmentsOf(file: ResolvedFile): string[] | undefined {
     const location = file.location;
