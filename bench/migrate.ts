@@ -69,7 +69,7 @@ interface Finished {
  * Deterministic sizes between 4 KiB and 8 MiB, skewed small as real upload trees are: 85% from
  * 4 to 256 KiB, 15% from 256 KiB to 8 MiB, log-uniform within each band (seeded xorshift).
  */
-export function fileSizes(count: number, seed = 42): number[] {
+function fileSizes(count: number, seed = 42): number[] {
   let state = seed >>> 0 || 1;
   const next = (): number => {
     state ^= state << 13;

@@ -15,7 +15,7 @@ export interface RssSummary {
 }
 
 /** Reads the current VmRSS of `pid` in bytes; undefined when /proc is unavailable or the process is gone. */
-export async function readRss(pid: number): Promise<number | undefined> {
+async function readRss(pid: number): Promise<number | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);

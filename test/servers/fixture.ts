@@ -12,7 +12,7 @@ export interface FixtureFile {
 }
 
 /** Bytes that differ at every offset, so a wrong range can never look right. */
-export function bytesOf(seed: string, size: number): Buffer {
+function bytesOf(seed: string, size: number): Buffer {
   const out = Buffer.alloc(size);
   for (let i = 0; i < size; i++) out[i] = (i * 31 + seed.charCodeAt(i % seed.length)) & 0xff;
   return out;

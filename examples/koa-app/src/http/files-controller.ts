@@ -17,7 +17,7 @@ import { parseBody } from './parse-body.js';
 const ShareBody = z.object({ user: z.string().min(1).max(200) });
 
 /** What clients see of a file. */
-export function publicView(file: FileRecord): { id: string; name: string; size: number; contentType: string } {
+function publicView(file: FileRecord): { id: string; name: string; size: number; contentType: string } {
   return { id: file.id, name: file.name, size: file.size, contentType: file.contentType };
 }
 

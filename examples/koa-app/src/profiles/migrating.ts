@@ -20,7 +20,7 @@ import { openS3Bucket, type S3Bucket } from './s3-bucket.js';
 import { webServerProfiles } from './web-servers.js';
 
 /** The MIGRATING_LOCAL_DELIVERY value that streams local files through Node. */
-export const DIRECT_LOCAL_DELIVERY = 'direct';
+const DIRECT_LOCAL_DELIVERY = 'direct';
 
 export const migrating: Profile = {
   name: 'migrating',
@@ -35,7 +35,7 @@ export const migrating: Profile = {
 };
 
 /** The profile whose deployment serves the local files. */
-export function localProfileFor(env: ProfileContext['env']): Profile {
+function localProfileFor(env: ProfileContext['env']): Profile {
   const wanted = env['MIGRATING_LOCAL_DELIVERY'];
   if (wanted === undefined || wanted === '' || wanted === DIRECT_LOCAL_DELIVERY) return dev;
   const server = Object.hasOwn(webServerProfiles, wanted) ? webServerProfiles[wanted] : undefined;
