@@ -5,7 +5,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isSendoffError } from '@sendoff/core';
-import { EXIT_USAGE, UsageError, processIo, type Command, type CommandIo } from './io.js';
+import { EXIT_FAILED, EXIT_USAGE, UsageError, processIo, type Command, type CommandIo } from './io.js';
 
 /** A subcommand, loaded only when it runs (so `config` never loads the S3 SDK `migrate` needs). */
 export interface CommandEntry {
@@ -54,12 +54,8 @@ export async function run(argv: readonly string[], io: CommandIo = processIo): P
 }
 
 function reportError(name: string, error: unknown, io: CommandIo): number {
-  if (isUsageError(error)) {
-    io.err(`sendoff ${name}: ${(error as Error).message}\n`);
-    return EXIT_USAGE;
-  }
   io.err(`sendoff ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-  return 1;
+  return isUsageError(error) ? EXIT_USAGE : EXIT_FAILED;
 }
 
 /**

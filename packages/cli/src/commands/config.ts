@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateServerConfig, isSendoffError, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { generateServerConfig, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
 import { parseAddress } from '../address.js';
 import { loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
 import { UsageError, type Command, type CommandIo } from '../io.js';
@@ -51,25 +51,21 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
   const deployment = await loadDeployment(values.config);
   const strategy = pickStrategy(server, strategiesOf(deployment), values.strategy);
   const settings = deployment.server ?? {};
-  try {
-    const generated = generateServerConfig({
-      server,
-      listen: parseAddress(values.listen ?? settings.listen ?? DEFAULT_LISTEN, '--listen'),
-      upstream: parseAddress(values.upstream ?? settings.upstream ?? DEFAULT_UPSTREAM, '--upstream'),
-      strategy,
-      runtimeDir: resolve(values['runtime-dir'] ?? settings.runtimeDir ?? DEFAULT_RUNTIME_DIR),
-      keepHeaders: values['keep-header'],
-      user: values.user,
-      group: values.group,
-    });
-    io.out(generated.text);
-    io.err(`# create its directories first: mkdir -p ${generated.directories.map(quoteArg).join(' ')}\n`);
-    io.err(`# run it in the foreground with: ${generated.command.binary} ${generated.command.args.map(quoteArg).join(' ')}\n`);
-    return 0;
-  } catch (error) {
-    if (isSendoffError(error) && error.code === 'CONFIG_INVALID') throw new UsageError(error.message);
-    throw error;
-  }
+  // A configuration generateServerConfig refuses (CONFIG_INVALID) is a usage error for the dispatcher.
+  const generated = generateServerConfig({
+    server,
+    listen: parseAddress(values.listen ?? settings.listen ?? DEFAULT_LISTEN, '--listen'),
+    upstream: parseAddress(values.upstream ?? settings.upstream ?? DEFAULT_UPSTREAM, '--upstream'),
+    strategy,
+    runtimeDir: resolve(values['runtime-dir'] ?? settings.runtimeDir ?? DEFAULT_RUNTIME_DIR),
+    keepHeaders: values['keep-header'],
+    user: values.user,
+    group: values.group,
+  });
+  io.out(generated.text);
+  io.err(`# create its directories first: mkdir -p ${generated.directories.map(quoteArg).join(' ')}\n`);
+  io.err(`# run it in the foreground with: ${generated.command.binary} ${generated.command.args.map(quoteArg).join(' ')}\n`);
+  return 0;
 }
 
 function serverKindOf(positionals: string[]): ServerKind {
