@@ -81,8 +81,8 @@ export async function copyAndVerify(file: SourceFile, target: UploadTarget, opti
 
 async function copyOnce(file: SourceFile, target: UploadTarget, options: CopyOptions): Promise<Omit<VerifiedCopy, 'attempts'>> {
   const { onBytes } = options;
-  const handle = await open(file.path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw new CopyFailure('unreadable', `cannot read the file: ${error.code ?? error.message}`, { cause: error });
+  const handle = await open(file.path, 'r').catch((error: unknown) => {
+    throw new CopyFailure('unreadable', `cannot read the file: ${errorCode(error)}`, { cause: error });
   });
   let sent: Sent;
   let snapshot: Stats;
@@ -150,14 +150,13 @@ async function sendStreamed(handle: FileHandle, size: number, file: SourceFile, 
 }
 
 function asCopyFailure(error: unknown): CopyFailure {
-  if (error instanceof CopyFailure) return error;
   const unreadable = findUnreadable(error);
   if (unreadable !== undefined) return unreadable;
   if (isFatal(error)) return new CopyFailure('fatal', describeError(error), { cause: error });
   return new CopyFailure('store', describeError(error), { cause: error });
 }
 
-/** A local read error surfaced through the upload (the SDK may wrap it). */
+/** A CopyFailure itself, or a local read error surfaced through the upload (the SDK may wrap it). */
 function findUnreadable(error: unknown): CopyFailure | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
