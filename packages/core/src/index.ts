@@ -42,4 +42,5 @@ export type { RunServerOptions, RunningServer } from './servers/run-server.js';
 export * from './storage/index.js';
 export * from './policy/index.js';
 export * from './deliverer/index.js';
+export * from './inline/index.js';
 export * from './links/index.js';

@@ -9,10 +9,12 @@ import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
 import { createDelivery } from './create-delivery.js';
-import type { DeliverOptions, DeliveryConfig } from './types.js';
+import type { DeliverOptions, DeliveryConfig, DeliveryResult } from './types.js';
 import { failureOf } from '../../test/failure-of.js';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
+const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };
+const SANDBOX = "default-src 'none'; sandbox";
 
 /** A strategy that records what it was asked to plan. */
 function recording(name: string) {
@@ -42,6 +44,8 @@ describe('createDelivery', () => {
     await fsp.writeFile(path.join(root, 'notes.md'), '# notes');
     await fsp.writeFile(path.join(root, 'blob'), 'raw bytes');
     await fsp.writeFile(path.join(root, 'big.bin'), Buffer.alloc(64 * 1024, 1));
+    await fsp.writeFile(path.join(root, 'invoice.html'), '<script>alert(document.cookie)</script>');
+    await fsp.writeFile(path.join(root, 'photo.png'), '\x89PNG tiny');
     storage = new LocalStorage({ root });
   });
 
@@ -112,22 +116,22 @@ describe('createDelivery', () => {
       {
         title: 'file name from the last key segment, attachment, the storage content type',
         options: { key: 'invoices/2026/Rechnung 42.pdf' },
-        expected: { filename: 'Rechnung 42.pdf', disposition: 'attachment', contentType: 'application/pdf', headers: {} },
+        expected: { filename: 'Rechnung 42.pdf', disposition: 'attachment', contentType: 'application/pdf', headers: NOSNIFF },
       },
       {
         title: 'a lookup by the given file name when the storage has no type',
         options: { key: 'blob', filename: 'report.csv' },
-        expected: { filename: 'report.csv', disposition: 'attachment', contentType: 'text/csv; charset=utf-8', headers: {} },
+        expected: { filename: 'report.csv', disposition: 'attachment', contentType: 'text/csv; charset=utf-8', headers: NOSNIFF },
       },
       {
         title: 'application/octet-stream when nothing is known',
         options: { key: 'blob' },
-        expected: { filename: 'blob', disposition: 'attachment', contentType: 'application/octet-stream', headers: {} },
+        expected: { filename: 'blob', disposition: 'attachment', contentType: 'application/octet-stream', headers: NOSNIFF },
       },
       {
         title: 'the options as given',
         options: { key: 'notes.md', filename: 'Notizen.txt', disposition: 'inline', contentType: 'text/plain', headers: { 'Cache-Control': 'private, max-age=60' } },
-        expected: { filename: 'Notizen.txt', disposition: 'inline', contentType: 'text/plain', headers: { 'Cache-Control': 'private, max-age=60' } },
+        expected: { filename: 'Notizen.txt', disposition: 'inline', contentType: 'text/plain', headers: { 'Cache-Control': 'private, max-age=60', ...NOSNIFF } },
       },
     ];
     for (const { title, options, expected } of cases) {
@@ -222,6 +226,59 @@ describe('createDelivery', () => {
     }
   });
 
+  describe('inline policy', () => {
+    const header = (plan: DeliveryResult, name: string) => Object.entries(plan.headers).find(([key]) => key.toLowerCase() === name)?.[1];
+
+    it('hands the strategy an HTML file asked inline as an attachment, with nosniff and a sandbox CSP', async () => {
+      const { strategy, seen } = recording('probe');
+      await deliverer({ strategies: [strategy], policy: { rules: [], fallback: 'probe' } })
+        .deliver(GET, { key: 'invoice.html', disposition: 'inline', headers: { 'Content-Security-Policy': "script-src 'self'" } });
+      expect(seen[0]?.options).to.deep.equal({
+        filename: 'invoice.html',
+        disposition: 'attachment',
+        contentType: 'text/html; charset=utf-8',
+        headers: { 'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': SANDBOX },
+      });
+    });
+
+    for (const [title, rules] of [['directStream', [{ use: 'directStream' }]], ['xAccel', []]] as const) {
+      it(`puts the headers on the ${title} plan`, async () => {
+        const plan = await deliverer({ policy: { rules: [...rules], fallback: 'xAccel' } }).deliver(GET, { key: 'invoice.html', disposition: 'inline' });
+        expect(plan.strategy).to.equal(title);
+        expect(header(plan, 'content-disposition')).to.equal('attachment; filename="invoice.html"');
+        expect(header(plan, 'x-content-type-options')).to.equal('nosniff');
+        expect(header(plan, 'content-security-policy')).to.equal(SANDBOX);
+      });
+    }
+
+    it('keeps an allowed type inline, with nosniff', async () => {
+      const plan = await deliverer({ policy: { rules: [{ use: 'directStream' }], fallback: 'xAccel' } }).deliver(GET, { key: 'photo.png', disposition: 'inline' });
+      expect(header(plan, 'content-disposition')).to.equal('inline; filename="photo.png"');
+      expect(header(plan, 'content-type')).to.equal('image/png');
+      expect(header(plan, 'x-content-type-options')).to.equal('nosniff');
+      expect(header(plan, 'content-security-policy')).to.equal(undefined);
+    });
+
+    it('follows the configured allow-list', async () => {
+      const { strategy, seen } = recording('probe');
+      const delivery = deliverer({ strategies: [strategy], policy: { rules: [], fallback: 'probe' }, inline: { allow: ['text/markdown'] } });
+      await delivery.deliver(GET, { key: 'notes.md', disposition: 'inline' });
+      await delivery.deliver(GET, { key: 'photo.png', disposition: 'inline' });
+      expect(seen.map(({ options }) => options.disposition)).to.deep.equal(['inline', 'attachment']);
+    });
+
+    it('explain says when inline was refused, and why', async () => {
+      const refused = await deliverer().explain(GET, { key: 'invoice.html', disposition: 'inline' });
+      expect(refused.disposition).to.equal('attachment');
+      expect(refused.inlineRefused).to.equal('inline refused: text/html is active content (it can run script); served as attachment');
+      expect(refused.text.split('\n').at(-1)).to.equal('inline refused: text/html is active content (it can run script); served as attachment');
+      const allowed = await deliverer().explain(GET, { key: 'photo.png', disposition: 'inline' });
+      expect(allowed.disposition).to.equal('inline');
+      expect(allowed.inlineRefused).to.equal(undefined);
+      expect(allowed.text).to.not.include('inline refused');
+    });
+  });
+
   describe('start-up validation', () => {
     it('fails fast on an invalid policy', () => {
       expect(() => deliverer({ policy: { rules: [{ use: 'nginx' }], fallback: 'xAccel' } }))
@@ -235,6 +292,12 @@ describe('createDelivery', () => {
         SendoffError,
         'fallback: strategy "s3Only" cannot serve location local, which the storage produces',
       );
+    });
+
+    it('fails fast on an invalid inline policy', () => {
+      expect(() => deliverer({ inline: { allow: ['image/png', 'text/html'] } }))
+        .to.throw(SendoffError, 'delivery config: inline.allow: "text/html" is active content (it can run script) and is never served inline')
+        .with.property('code', 'CONFIG_INVALID');
     });
 
     it('fails fast without a storage', () => {

@@ -1,9 +1,11 @@
 /**
  * The Deliverer ties storage, policy and strategies together: validate the key, resolve the file,
- * choose, plan. The policy is validated here, so a bad deployment fails at start-up.
+ * apply the inline policy, choose, plan. The policies are validated here, so a bad deployment
+ * fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
+import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/index.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
@@ -16,6 +18,7 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   const environment = config.environment ?? process.env.NODE_ENV ?? 'development';
   if (typeof environment !== 'string' || environment === '') throw configInvalid('delivery config: environment must be a non-empty string');
   const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
+  const inline = createInlinePolicy(config.inline);
   const counter = new InFlightCounter();
 
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
@@ -23,9 +26,10 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     const key = validateKey(checked.key);
     const [stat, location] = await Promise.all([storage.stat(key), storage.locate(key)]);
     const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, openOptions) };
-    const resolved = resolveDeliveryOptions(checked, key, stat);
+    const safe = inline.apply(resolveDeliveryOptions(checked, key, stat));
+    const resolved = safe.options;
     const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: resolved.contentType };
-    return { key, file, resolved, ctx };
+    return { key, file, resolved, safe, ctx };
   }
 
   return {
@@ -42,8 +46,8 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
       return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
     },
     async explain(request, options) {
-      const { key, file, resolved, ctx } = await resolve(request, options);
-      return describe(policy, ctx, key, file, resolved.contentType);
+      const { key, file, safe, ctx } = await resolve(request, options);
+      return describe(policy, ctx, key, file, safe);
     },
   };
 }
@@ -65,7 +69,11 @@ function countStreams(plan: DeliveryPlan, counter: InFlightCounter): DeliveryPla
   return { ...plan, open: async () => counter.track(await open()) };
 }
 
-function describe(policy: Policy, ctx: PolicyContext, key: Key, file: ResolvedFile, contentType: string): DeliveryExplanation {
+function describe(policy: Policy, ctx: PolicyContext, key: Key, file: ResolvedFile, safe: InlineDecision): DeliveryExplanation {
   const location = file.location.kind === 'local' ? 'local' : `s3://${file.location.bucket}`;
-  return { ...policy.explain(ctx), key, location, size: file.stat.size, contentType };
+  const explanation = policy.explain(ctx);
+  const { contentType, disposition } = safe.options;
+  const facts = { key, location, size: file.stat.size, contentType, disposition };
+  if (safe.refused === undefined) return { ...explanation, ...facts };
+  return { ...explanation, ...facts, inlineRefused: safe.refused, text: `${explanation.text}\n${safe.refused}` };
 }

@@ -1,4 +1,5 @@
 import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, Disposition, Storage } from '../contracts.js';
+import type { InlinePolicyConfig } from '../inline/inline-policy.js';
 import type { DecisionSummary, Explanation, PolicyConfig } from '../policy/types.js';
 
 export interface DeliveryConfig {
@@ -7,6 +8,11 @@ export interface DeliveryConfig {
   storage: Storage;
   strategies: DeliveryStrategy[];
   policy: PolicyConfig;
+  /**
+   * Which types may be shown inline, and the CSP of active content (see docs/security.md).
+   * Default: `DEFAULT_INLINE_TYPES`, `DEFAULT_ACTIVE_CONTENT_POLICY`.
+   */
+  inline?: InlinePolicyConfig;
 }
 
 export interface DeliverOptions {
@@ -14,11 +20,14 @@ export interface DeliverOptions {
   key: string;
   /** The download name; default: the last segment of the key. */
   filename?: string;
-  /** Default `attachment`. */
+  /** Default `attachment`. `inline` only for a type the inline policy allows, else `attachment`. */
   disposition?: Disposition;
   /** Default: the storage's content type, else a lookup by file name, else `application/octet-stream`. */
   contentType?: string;
-  /** Extra response headers (e.g. `Cache-Control`). */
+  /**
+   * Extra response headers (e.g. `Cache-Control`). The Deliverer always sets
+   * `X-Content-Type-Options: nosniff`, and for active content its own `Content-Security-Policy`.
+   */
   headers?: Record<string, string>;
 }
 
@@ -31,6 +40,10 @@ export interface DeliveryExplanation extends Explanation {
   location: string;
   size: number;
   contentType: string;
+  /** The disposition the download will carry, after the inline policy. */
+  disposition: Disposition;
+  /** Why an `inline` request will be served as an attachment, when it will (also the last line of `text`). */
+  inlineRefused?: string;
 }
 
 export interface Deliverer {

@@ -36,7 +36,13 @@ describe('generateServerConfig', () => {
     it('re-adds the kept headers once each, from the upstream response', () => {
       expect(config.text).to.include('add_header X-Request-Id $upstream_http_x_request_id;');
       expect(config.text).to.include('add_header X-Trace $upstream_http_x_trace;');
-      expect(config.text.match(/add_header/g)).to.have.length(2);
+      expect(config.text.match(/add_header/g)).to.have.length(4);
+    });
+
+    it('always re-adds the download safety headers, even for a strategy without keepHeaders', () => {
+      const plain = generateServerConfig(input({ server: 'nginx', strategy: xAccel({ root: ROOT, prefix: '/_protected/' }) })).text;
+      expect(plain).to.match(/internal;\n\s+alias "[^"]+";\n\s+add_header X-Content-Type-Options \$upstream_http_x_content_type_options;\n\s+add_header Content-Security-Policy \$upstream_http_content_security_policy;\n/);
+      expect(plain.match(/add_header/g)).to.have.length(2);
     });
 
     it('keeps pid, logs and temp paths under the runtime dir, and names the worker user', () => {

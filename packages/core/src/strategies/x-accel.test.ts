@@ -93,6 +93,13 @@ describe('xAccel', () => {
     await rm(later, { recursive: true });
   });
 
+  it('keeps the download safety headers by default, and the ones it is given after them', () => {
+    expect(xAccel({ root: dir.root, prefix: '/p/' }).keepHeaders).to.deep.equal(['X-Content-Type-Options', 'Content-Security-Policy']);
+    const strategy = xAccel({ root: dir.root, prefix: '/p/', keepHeaders: ['X-Request-Id', 'x-content-type-options'] });
+    expect(strategy.keepHeaders).to.deep.equal(['X-Content-Type-Options', 'Content-Security-Policy', 'X-Request-Id']);
+    expect(strategy.droppedHeaders({ 'X-Content-Type-Options': 'nosniff', 'content-security-policy': 'sandbox', 'X-Other': '1' })).to.deep.equal(['X-Other']);
+  });
+
   it('knows which app headers nginx drops and reports each once', async () => {
     const reported: string[] = [];
     const strategy = xAccel({ root: dir.root, prefix: '/p/', keepHeaders: ['X-Request-Id'], onDroppedHeader: (name) => reported.push(name) });

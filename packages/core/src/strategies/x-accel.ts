@@ -5,6 +5,7 @@
  */
 import type { ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
+import { SAFETY_HEADERS } from '../inline/defaults.js';
 import { survivesHandoff, HEADER_SURVIVAL } from '../servers/header-survival.js';
 import { encodePath } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
@@ -24,7 +25,10 @@ export interface XAccelOptions {
   expires?: number | Date;
   /** `X-Accel-Charset`. */
   charset?: string;
-  /** Extra app headers the generated config re-adds in the internal location. */
+  /**
+   * Extra app headers the generated config re-adds in the internal location. The download safety
+   * headers (`X-Content-Type-Options`, `Content-Security-Policy`) are always kept.
+   */
   keepHeaders?: string[];
   /** Called once per header name the app sets that nginx would drop. Default: a process warning. */
   onDroppedHeader?: (name: string) => void;
@@ -48,7 +52,7 @@ export function xAccel(options: XAccelOptions): XAccelStrategy {
   const name = options.name ?? 'xAccel';
   const root = new LocalRoot(options.root, name);
   const prefix = checkPrefix(options.prefix, name);
-  const keepHeaders = checkHeaderNames(options.keepHeaders ?? [], name);
+  const keepHeaders = withSafetyHeaders(checkHeaderNames(options.keepHeaders ?? [], name));
   const accel = accelHeaders(options, name);
   const report = reporter(options.onDroppedHeader, name);
 
@@ -101,6 +105,13 @@ function checkHeaderNames(names: string[], owner: string): string[] {
     if (!/^[A-Za-z0-9-]+$/.test(header)) throw configInvalid(`${owner}: invalid header name ${JSON.stringify(header)}`);
   }
   return [...names];
+}
+
+/** The safety headers first, then the app's own, each name once (case-insensitive). */
+function withSafetyHeaders(names: string[]): string[] {
+  const kept = new Map<string, string>();
+  for (const header of [...SAFETY_HEADERS, ...names]) if (!kept.has(header.toLowerCase())) kept.set(header.toLowerCase(), header);
+  return [...kept.values()];
 }
 
 function accelHeaders(options: XAccelOptions, owner: string): Record<string, string> {
