@@ -1,22 +1,21 @@
 /**
  * The Node application behind the real web servers in the integration tests: a Koa app that
- * resolves `/files/<percent-encoded key>?name=&disposition=` through a LocalStorage, lets a policy
- * choose (the offload strategy when it can serve the file, else directStream) and applies the
- * plan with the Koa adapter.
+ * delivers `/files/<percent-encoded key>?name=&disposition=` through a Deliverer over a
+ * LocalStorage (the offload strategy when it can serve the file, else directStream; the inline
+ * policy as configured) with the Koa adapter.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
-import { applyPlan, toDeliveryRequest } from '@sendoff/koa';
+import { deliver } from '@sendoff/koa';
 import {
   LocalStorage,
   SendoffError,
-  createPolicy,
+  createDelivery,
   directStream,
-  validateKey,
+  type DeliveryConfig,
   type DeliveryStrategy,
   type Disposition,
-  type ResolvedFile,
 } from '@sendoff/core';
 
 export interface Backend {
@@ -32,32 +31,34 @@ export interface BackendOptions {
   strategy: DeliveryStrategy;
   /** Extra headers the app puts on every download. */
   headers?: Record<string, string>;
+  /** The Deliverer's inline policy (default: sendoff's). */
+  inline?: DeliveryConfig['inline'];
 }
 
 const FILES = '/files/';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
-  const storage = new LocalStorage({ root: options.root });
   const decisions: Backend['decisions'] = [];
   const direct = directStream();
-  const policy = createPolicy({ rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name }, [options.strategy, direct], ['local'], 'test');
+  const deliverer = createDelivery({
+    environment: 'test',
+    storage: new LocalStorage({ root: options.root }),
+    strategies: [options.strategy, direct],
+    policy: { rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name },
+    ...(options.inline === undefined ? {} : { inline: options.inline }),
+  });
   const app = new Koa();
   app.silent = true;
   app.use(async (ctx) => {
     if (!ctx.path.startsWith(FILES)) throw new SendoffError('NOT_FOUND', 'not found');
-    const key = validateKey(decodePath(ctx.path.slice(FILES.length)));
-    const stat = await storage.stat(key);
-    const file: ResolvedFile = { key, stat, location: await storage.locate(key), open: (o) => storage.open(key, o) };
-    const request = toDeliveryRequest(ctx);
-    const { strategy, rule } = policy.choose({ environment: 'test', request, file, inFlight: 0 });
-    decisions.push({ rule, strategy: strategy.name });
-    const plan = await strategy.plan(request, file, {
+    const key = decodePath(ctx.path.slice(FILES.length));
+    const { decision } = await deliver(ctx, deliverer, {
+      key,
       filename: String(ctx.query.name ?? key.split('/').pop()),
       disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
-      contentType: stat.contentType ?? 'application/octet-stream',
       headers: options.headers ?? {},
     });
-    await applyPlan(ctx, plan);
+    decisions.push({ rule: decision.rule, strategy: decision.strategy });
   });
   const server = await listen(app);
   return {

@@ -38,7 +38,11 @@ export interface Fixture {
   remove(): Promise<void>;
 }
 
-export async function createFixture(keys: readonly string[] = HARD_KEYS): Promise<Fixture> {
+/**
+ * The keys get bytes that differ at every offset; a `FixtureFile` keeps its own body (a hostile
+ * HTML page, say).
+ */
+export async function createFixture(keys: readonly (string | FixtureFile)[] = HARD_KEYS): Promise<Fixture> {
   const base = await mkdtemp(join(tmpdir(), 'sendoff-data-'));
   await chmod(base, 0o755);
   const root = join(base, 'root');
@@ -48,10 +52,11 @@ export async function createFixture(keys: readonly string[] = HARD_KEYS): Promis
   await writeFile(join(base, 'root-secret', 'secret.txt'), 'outside the root\n', { mode: 0o644 });
   await writeFile(join(base, 'outside.txt'), 'outside the root\n', { mode: 0o644 });
   const files: FixtureFile[] = [];
-  for (const [index, key] of keys.entries()) {
+  for (const [index, entry] of keys.entries()) {
+    const key = typeof entry === 'string' ? entry : entry.key;
     const path = join(root, key);
     await mkdir(dirname(path), { recursive: true, mode: 0o755 });
-    const body = bytesOf(key, 1000 + index * 137);
+    const body = typeof entry === 'string' ? bytesOf(key, 1000 + index * 137) : entry.body;
     await writeFile(path, body, { mode: 0o644 });
     files.push({ key, body });
   }
