@@ -3,6 +3,8 @@
  * reach the browser through the signed `response-content-disposition` / `response-content-type`
  * overrides; S3 itself then answers Range and conditional requests. HEAD gets a HEAD-signed URL
  * (the method is part of the signature). The redirect's Cache-Control never outlives the URL.
+ * S3 cannot send the CSP or nosniff headers a download of active content needs, so such a file
+ * leaves as an attachment of type `application/octet-stream`, which no browser renders.
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type {
@@ -13,7 +15,7 @@ import type {
   ResolvedFile,
   S3Location,
 } from '@sendoff/core';
-import { ALLOWED_METHODS, configInvalid, contentDisposition, isHeadMethod, isReadMethod } from '@sendoff/core';
+import { ALLOWED_METHODS, configInvalid, contentDisposition, isActiveContentType, isHeadMethod, isReadMethod } from '@sendoff/core';
 import { createS3Client } from './create-s3-client.js';
 import { ObjectUrlSigner } from './object-url-signer.js';
 import { cacheControlFor, checkLifetimeSettings, signingWindowFor, type LifetimeSettings } from './redirect-lifetime.js';
@@ -160,11 +162,15 @@ function s3LocationOf(file: ResolvedFile, name: string): S3Location {
   return file.location;
 }
 
-/** The signed query overrides: name and type, plus the app headers S3 can reproduce. */
+/** What active content is served as: a type no browser renders. */
+const BINARY_TYPE = 'application/octet-stream';
+
+/** The signed query overrides: name and type (never renderable for active content), plus the app headers S3 can reproduce. */
 function responseOverrides(resolved: ResolvedDeliveryOptions): Record<string, string> {
+  const active = isActiveContentType(resolved.contentType);
   const query: Record<string, string> = {
-    'response-content-disposition': contentDisposition(resolved.filename, resolved.disposition),
-    'response-content-type': resolved.contentType,
+    'response-content-disposition': contentDisposition(resolved.filename, active ? 'attachment' : resolved.disposition),
+    'response-content-type': active ? BINARY_TYPE : resolved.contentType,
   };
   for (const [header, value] of Object.entries(resolved.headers)) {
     const parameter = OVERRIDABLE[header.toLowerCase()];

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import contentDispositionParser from 'content-disposition';
 import type { DeliveryPlan, ResolvedFile } from '@sendoff/core';
-import { SendoffError, contentDisposition, validateKey } from '@sendoff/core';
+import { SendoffError, contentDisposition, createDelivery, validateKey } from '@sendoff/core';
 import { createS3Client } from '../src/create-s3-client.js';
 import { S3Storage } from '../src/s3-storage.js';
 import { s3Redirect } from '../src/s3-redirect.js';
@@ -110,6 +110,51 @@ describe('s3Redirect against s3rver', () => {
     expect(response.status).to.equal(200);
     expect(response.headers.get('cache-control')).to.equal('private, max-age=60');
     await response.arrayBuffer();
+  });
+
+  describe('active content (S3 cannot send a CSP or nosniff)', () => {
+    const page = Buffer.from('<!doctype html><script>alert(document.cookie)</script>\n');
+    const drawing = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>\n');
+    const png = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(32, 3)]);
+
+    before(async () => {
+      await storage.put(validateKey('shared/invoice.html'), page, { contentType: 'text/html' });
+      await storage.put(validateKey('shared/drawing.svg'), drawing, { contentType: 'image/svg+xml' });
+      await storage.put(validateKey('shared/photo.png'), png, { contentType: 'image/png' });
+    });
+
+    /** Follows the plan's redirect and returns what the browser would get. */
+    async function follow(plan: DeliveryPlan) {
+      const url = redirectOf(plan);
+      expect(verifyPresignedUrl(url, { secretAccessKey: SECRET, method: 'GET' })).to.include({ valid: true });
+      const response = await fetch(url);
+      expect(response.status).to.equal(200);
+      return { body: Buffer.from(await response.arrayBuffer()), type: response.headers.get('content-type'), disposition: response.headers.get('content-disposition') };
+    }
+
+    it('signs an attachment of application/octet-stream for HTML asked inline, whatever the options say', async () => {
+      const strategy = s3Redirect({ client: s3.client });
+      const file = await resolveFile(storage, validateKey('shared/invoice.html'));
+      const options = downloadOptions({ filename: 'invoice.html', disposition: 'inline', contentType: 'text/html; charset=utf-8' });
+      const got = await follow(await strategy.plan(GET, file, options));
+      expect(got.body.equals(page)).to.equal(true);
+      expect(got.type).to.equal('application/octet-stream');
+      expect(got.disposition).to.equal(contentDisposition('invoice.html', 'attachment'));
+    });
+
+    it('through a Deliverer: invoice.html and drawing.svg asked inline arrive as octet-stream attachments, a PNG stays inline', async () => {
+      const delivery = createDelivery({ environment: 'test', storage, strategies: [s3Redirect({ client: s3.client })], policy: { rules: [], fallback: 's3Redirect' } });
+      for (const [key, body] of [['shared/invoice.html', page], ['shared/drawing.svg', drawing]] as const) {
+        const got = await follow(await delivery.deliver(GET, { key, disposition: 'inline' }));
+        expect(got.body.equals(body), key).to.equal(true);
+        expect(got.type, key).to.equal('application/octet-stream');
+        expect(got.disposition, key).to.equal(contentDisposition(key.split('/')[1] as string, 'attachment'));
+      }
+      const photo = await follow(await delivery.deliver(GET, { key: 'shared/photo.png', disposition: 'inline' }));
+      expect(photo.body.equals(png)).to.equal(true);
+      expect(photo.type).to.equal('image/png');
+      expect(photo.disposition).to.equal(contentDisposition('photo.png', 'inline'));
+    });
   });
 
   it('a 1-second URL is refused by s3rver once expired, and its redirect is never cached', async function () {
