@@ -5,7 +5,20 @@ import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
-import { expectError, fileNamed, listFiles, multipart, request, useAppWithUsers, upload } from './support.js';
+import {
+  ACTIVE_UPLOADS,
+  IMAGE_UPLOAD,
+  SANDBOX_CSP,
+  expectError,
+  fileNamed,
+  listFiles,
+  multipart,
+  request,
+  sendJson,
+  uploadedId,
+  useAppWithUsers,
+  upload,
+} from './support.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
 
@@ -67,8 +80,33 @@ describe('example app: files', () => {
         expect(res.headers['content-length'], name).to.equal(String(res.body.length));
         expect(dispositionOf(res.headers['content-disposition']), name).to.deep.equal({ type: 'attachment', filename: safeName(name) });
         expect(res.headers['x-content-type-options']).to.equal('nosniff');
-        expect(res.headers['content-security-policy']).to.include('sandbox');
+        expect(res.headers['content-security-policy']).to.equal(undefined);
       }
+    });
+
+    for (const part of ACTIVE_UPLOADS) {
+      it(`serves a shared ${part.filename} opened inline as an attachment, with nosniff and the sandbox CSP`, async () => {
+        const id = await uploadedId(app.t.url, app.alice, part);
+        expect((await sendJson(`${app.t.url}/api/files/${id}/share`, { user: 'bob' }, { token: app.alice })).status).to.equal(204);
+        const res = await request(`${app.t.url}/api/files/${id}/download?disposition=inline`, { token: app.bob });
+        expect(res.status).to.equal(200);
+        expect(res.body.equals(part.bytes)).to.equal(true);
+        expect(res.headers['content-type']).to.equal(part.contentType);
+        expect(dispositionOf(res.headers['content-disposition'])).to.deep.equal({ type: 'attachment', filename: part.filename });
+        expect(res.headers['x-content-type-options']).to.equal('nosniff');
+        expect(res.headers['content-security-policy']).to.equal(SANDBOX_CSP);
+      });
+    }
+
+    it('keeps an uploaded image inline when asked, with nosniff', async () => {
+      const id = await uploadedId(app.t.url, app.alice, IMAGE_UPLOAD);
+      const res = await request(`${app.t.url}/api/files/${id}/download?disposition=inline`, { token: app.alice });
+      expect(res.status).to.equal(200);
+      expect(res.body.equals(IMAGE_UPLOAD.bytes)).to.equal(true);
+      expect(res.headers['content-type']).to.equal('image/png');
+      expect(dispositionOf(res.headers['content-disposition'])).to.deep.equal({ type: 'inline', filename: 'photo.png' });
+      expect(res.headers['x-content-type-options']).to.equal('nosniff');
+      expect(res.headers['content-security-policy']).to.equal(undefined);
     });
 
     it('delivers inline with ?disposition=inline and refuses any other value with 400', async () => {

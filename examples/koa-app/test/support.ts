@@ -153,6 +153,25 @@ export async function upload(base: string, token: string, part: Omit<Part, 'fiel
   return request(`${base}/api/files`, { method: 'POST', token, headers: { 'Content-Type': contentType }, body });
 }
 
+/** The id of the file a user uploads. */
+export async function uploadedId(base: string, token: string, part: Omit<Part, 'field'>): Promise<string> {
+  const uploaded = await upload(base, token, part);
+  expect(uploaded.status).to.equal(201);
+  return uploaded.json<{ id: string }>().id;
+}
+
+/** Uploads a hostile user could share: each runs script with the app's origin if a browser renders it. */
+export const ACTIVE_UPLOADS: ReadonlyArray<Omit<Part, 'field'> & { filename: string; contentType: string }> = [
+  { filename: 'invoice.html', contentType: 'text/html', bytes: Buffer.from('<!doctype html><script>fetch("/api/files").then((r) => r.text()).then(alert)</script>\n') },
+  { filename: 'drawing.svg', contentType: 'image/svg+xml', bytes: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>\n') },
+];
+
+/** An upload of a type that may be shown inline. */
+export const IMAGE_UPLOAD = { filename: 'photo.png', contentType: 'image/png', bytes: Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), Buffer.alloc(48, 9)]) };
+
+/** The Content-Security-Policy downloads of active content carry. */
+export const SANDBOX_CSP = "default-src 'none'; sandbox";
+
 export interface ListedFile {
   id: string;
   name: string;

@@ -2,15 +2,11 @@ import type { DeliverOptions, Disposition } from '@sendoff/core';
 import type { FileRecord } from '../db/file-repository.js';
 
 /**
- * Uploaded files are other users' content: never let a browser sniff them into HTML or run them
- * with the app's origin, even when shown inline.
+ * What the Deliverer gets for one of the app's files. Uploaded files are other users' content: the
+ * Deliverer's inline policy keeps them from running with the app's origin (nosniff on every
+ * download; active types such as HTML or SVG only as sandboxed attachments, even when asked
+ * inline), so the app asks for the disposition the user chose and nothing more.
  */
-const DOWNLOAD_HEADERS: Readonly<Record<string, string>> = {
-  'X-Content-Type-Options': 'nosniff',
-  'Content-Security-Policy': "default-src 'none'; sandbox",
-};
-
-/** What the Deliverer gets for one of the app's files. */
 export function downloadOptions(file: FileRecord, disposition: Disposition): DeliverOptions {
-  return { key: file.key, filename: file.name, disposition, contentType: file.contentType, headers: { ...DOWNLOAD_HEADERS } };
+  return { key: file.key, filename: file.name, disposition, contentType: file.contentType };
 }

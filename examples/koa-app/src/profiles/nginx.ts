@@ -2,9 +2,9 @@ import { xAccel } from '@sendoff/core';
 import { offloadProfile } from './offload-profile.js';
 
 /**
- * nginx in front: X-Accel-Redirect to an internal location aliased to the files root. nginx drops
- * the app's security headers after the handoff unless the internal location re-adds them.
+ * nginx in front: X-Accel-Redirect to an internal location aliased to the files root. The
+ * generated config re-adds the download safety headers there (nginx would drop them otherwise).
  */
 export const nginx = offloadProfile('nginx', 'local files delivered by nginx (X-Accel-Redirect), directStream fallback', (root) =>
-  xAccel({ root, prefix: '/_protected/', keepHeaders: ['X-Content-Type-Options', 'Content-Security-Policy'] }),
+  xAccel({ root, prefix: '/_protected/' }),
 );

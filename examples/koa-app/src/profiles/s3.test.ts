@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { expectError, fileNamed, request, sendJson, signIn, startTestApp, upload, type TestApp } from '../../test/support.js';
+import { ACTIVE_UPLOADS, SANDBOX_CSP, expectError, fileNamed, request, sendJson, signIn, startTestApp, upload, uploadedId, type TestApp } from '../../test/support.js';
 
 const HELLO = Buffer.from('Hello, world!\n');
 
@@ -32,6 +32,26 @@ describe('example app: s3 profile (local s3rver)', () => {
         expect(final.headers['content-type']).to.match(/^text\/plain/);
         expect(final.headers['content-disposition']).to.equal('attachment; filename="note from S3.txt"');
       });
+
+      for (const part of ACTIVE_UPLOADS) {
+        it(`serves an uploaded ${part.filename} opened inline as an attachment the browser cannot render`, async () => {
+          const token = await signIn(t.url, 'alice');
+          const id = await uploadedId(t.url, token, part);
+          const res = await request(`${t.url}/api/files/${id}/download?disposition=inline`, { token });
+          const final = delivery === 'redirect' ? await followRedirect(res) : res;
+          expect(final.status).to.equal(200);
+          expect(final.body).to.deep.equal(part.bytes);
+          expect(final.headers['content-disposition']).to.equal(`attachment; filename="${part.filename}"`);
+          if (delivery === 'redirect') {
+            // S3 can send neither a CSP nor nosniff: the bucket serves it as bytes no browser renders.
+            expect(final.headers['content-type']).to.equal('application/octet-stream');
+          } else {
+            expect(final.headers['content-type']).to.equal(part.contentType);
+            expect(final.headers['x-content-type-options']).to.equal('nosniff');
+            expect(final.headers['content-security-policy']).to.equal(SANDBOX_CSP);
+          }
+        });
+      }
 
       if (delivery === 'redirect') {
         it('answers HEAD with a redirect to a HEAD-signed URL that answers HEAD with the length', async () => {

@@ -13,7 +13,19 @@ import { runDoctor } from '@sendoff/cli';
 import type { DeliveryDecision } from '../files/observe-deliveries.js';
 import { SEED_FILES } from '../seed/seed-data.js';
 import { startApp, type RunningApp } from '../start-app.js';
-import { fileNamed, request, sendJson, signIn, TEST_SECRET, upload, type RawResponse } from '../../test/support.js';
+import {
+  ACTIVE_UPLOADS,
+  IMAGE_UPLOAD,
+  SANDBOX_CSP,
+  fileNamed,
+  request,
+  sendJson,
+  signIn,
+  TEST_SECRET,
+  upload,
+  uploadedId,
+  type RawResponse,
+} from '../../test/support.js';
 import { webServerProfiles } from './web-servers.js';
 
 const DELIVERY_HEADERS = ['x-accel-redirect', 'x-sendfile', 'x-lighttpd-send-file', 'x-sendfile2', 'x-accel-limit-rate', 'x-lighttpd-kbytes-per-second'];
@@ -88,9 +100,9 @@ describe('example app: web-server profiles (real servers)', function () {
         expect(response.headers['content-type']).to.equal('application/pdf');
         expect(response.headers['content-length']).to.equal(String(seededBytes(PDF).length));
         expectNoDeliveryHeader(response);
-        // The app's download headers survive the handoff (nginx only through keepHeaders).
+        // The Deliverer's nosniff survives the handoff (nginx re-adds it in the internal location).
         expect(response.headers['x-content-type-options']).to.equal('nosniff');
-        expect(response.headers['content-security-policy']).to.equal("default-src 'none'; sandbox");
+        expect(response.headers['content-security-policy']).to.equal(undefined);
         expect(response.body.equals(seededBytes(PDF))).to.equal(true);
         expectOffloaded(1);
         expect(decisions[0]?.method).to.equal('GET');
@@ -162,6 +174,33 @@ describe('example app: web-server profiles (real servers)', function () {
         expect(response.headers['content-length']).to.equal(String(bytes.length));
         expect(response.body.equals(bytes)).to.equal(true);
         expectNoDeliveryHeader(response);
+        expectOffloaded(1);
+      });
+
+      for (const part of ACTIVE_UPLOADS) {
+        it(`serves an uploaded ${part.filename} opened inline through ${name} as an attachment, with nosniff and the sandbox CSP`, async () => {
+          const id = await uploadedId(current().url, alice, part);
+          const response = await request(`${current().url}/api/files/${id}/download?disposition=inline`, { token: alice });
+          expect(response.status).to.equal(200);
+          expect(response.headers['server']).to.match(SERVER_HEADER[name]!);
+          expect(response.body.equals(part.bytes)).to.equal(true);
+          expect(response.headers['content-type']).to.equal(part.contentType);
+          expect(response.headers['content-disposition']).to.equal(`attachment; filename="${part.filename}"`);
+          expect(response.headers['x-content-type-options']).to.equal('nosniff');
+          expect(response.headers['content-security-policy']).to.equal(SANDBOX_CSP);
+          expectNoDeliveryHeader(response);
+          expectOffloaded(1);
+        });
+      }
+
+      it(`keeps an uploaded image inline through ${name}, with nosniff`, async () => {
+        const id = await uploadedId(current().url, alice, IMAGE_UPLOAD);
+        const response = await request(`${current().url}/api/files/${id}/download?disposition=inline`, { token: alice });
+        expect(response.status).to.equal(200);
+        expect(response.body.equals(IMAGE_UPLOAD.bytes)).to.equal(true);
+        expect(response.headers['content-disposition']).to.equal('inline; filename="photo.png"');
+        expect(response.headers['x-content-type-options']).to.equal('nosniff');
+        expect(response.headers).to.not.have.property('content-security-policy');
         expectOffloaded(1);
       });
 
