@@ -21,6 +21,14 @@ describe('sendoff config (real CLI process)', () => {
     expect(result.stderr).to.contain("nginx -p /run/sendoff-test -e /run/sendoff-test/error.log -c /run/sendoff-test/nginx.conf -g 'daemon off;'");
   });
 
+  it('nginx: the internal location re-adds the download safety headers, then any --keep-header', async () => {
+    const result = await runCli(['config', 'nginx', ...ARGS, '--keep-header', 'X-Request-Id'], ENV);
+    expect(result.code).to.equal(0);
+    expect(result.stdout).to.match(
+      /alias "\/srv\/app\/files\/";\n\s+add_header X-Content-Type-Options \$upstream_http_x_content_type_options;\n\s+add_header Content-Security-Policy \$upstream_http_content_security_policy;\n\s+add_header X-Request-Id \$upstream_http_x_request_id;\n\s+\}/,
+    );
+  });
+
   it('apache: mod_xsendfile on, the root whitelisted by its absolute path', async () => {
     const result = await runCli(['config', 'apache', ...ARGS], ENV);
     expect(result.code).to.equal(0);

@@ -33,5 +33,8 @@ export const DEFAULT_INLINE_TYPES: readonly string[] = Object.freeze([
 /** The Content-Security-Policy of active content: nothing loads, and the document gets a unique origin with no script. */
 export const DEFAULT_ACTIVE_CONTENT_POLICY = "default-src 'none'; sandbox";
 
+export const NOSNIFF_HEADER = 'X-Content-Type-Options';
+export const CSP_HEADER = 'Content-Security-Policy';
+
 /** The response headers the inline policy adds; a web server must pass them to the client. */
-export const SAFETY_HEADERS: readonly string[] = Object.freeze(['X-Content-Type-Options', 'Content-Security-Policy']);
+export const DOWNLOAD_SAFETY_HEADERS: readonly string[] = Object.freeze([NOSNIFF_HEADER, CSP_HEADER]);

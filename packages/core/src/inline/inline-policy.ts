@@ -11,7 +11,7 @@ import type { ResolvedDeliveryOptions } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
 import { isBareMediaType, mediaTypeEssence } from '../http/media-type.js';
 import { isActiveContentType } from './active-content.js';
-import { DEFAULT_ACTIVE_CONTENT_POLICY, DEFAULT_INLINE_TYPES } from './defaults.js';
+import { CSP_HEADER as CSP, DEFAULT_ACTIVE_CONTENT_POLICY, DEFAULT_INLINE_TYPES, NOSNIFF_HEADER as NOSNIFF } from './defaults.js';
 
 export interface InlinePolicyConfig {
   /**
@@ -37,8 +37,6 @@ export interface InlinePolicy {
   apply(options: ResolvedDeliveryOptions): InlineDecision;
 }
 
-const NOSNIFF = 'X-Content-Type-Options';
-const CSP = 'Content-Security-Policy';
 const ASCII_VALUE = /^[\u0020-\u007e]*$/;
 const SANDBOX_RULE = 'must hold a sandbox directive without allow-scripts or allow-same-origin';
 const BARE_TYPE_RULE = 'must be a media type without parameters, such as image/png';

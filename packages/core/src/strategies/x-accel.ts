@@ -5,7 +5,7 @@
  */
 import type { ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
-import { SAFETY_HEADERS } from '../inline/defaults.js';
+import { DOWNLOAD_SAFETY_HEADERS } from '../inline/defaults.js';
 import { survivesHandoff, HEADER_SURVIVAL } from '../servers/header-survival.js';
 import { encodePath } from './encode-path.js';
 import { LocalRoot } from './local-root.js';
@@ -110,7 +110,7 @@ function checkHeaderNames(names: string[], owner: string): string[] {
 /** The safety headers first, then the app's own, each name once (case-insensitive). */
 function withSafetyHeaders(names: string[]): string[] {
   const kept = new Map<string, string>();
-  for (const header of [...SAFETY_HEADERS, ...names]) if (!kept.has(header.toLowerCase())) kept.set(header.toLowerCase(), header);
+  for (const header of [...DOWNLOAD_SAFETY_HEADERS, ...names]) if (!kept.has(header.toLowerCase())) kept.set(header.toLowerCase(), header);
   return [...kept.values()];
 }
 
