@@ -27,9 +27,8 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     const [stat, location] = await Promise.all([storage.stat(key), storage.locate(key)]);
     const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, openOptions) };
     const safe = inline.apply(resolveDeliveryOptions(checked, key, stat));
-    const resolved = safe.options;
-    const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: resolved.contentType };
-    return { key, file, resolved, safe, ctx };
+    const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: safe.options.contentType };
+    return { key, file, safe, ctx };
   }
 
   return {
@@ -39,9 +38,9 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
       return counter.current;
     },
     async deliver(request, options) {
-      const { file, resolved, ctx } = await resolve(request, options);
+      const { file, safe, ctx } = await resolve(request, options);
       const decision = policy.choose(ctx);
-      const plan = await decision.strategy.plan(request, file, resolved);
+      const plan = await decision.strategy.plan(request, file, safe.options);
       const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
       return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
     },
