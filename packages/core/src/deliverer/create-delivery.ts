@@ -1,6 +1,7 @@
 /**
  * The Deliverer ties storage, policy and strategies together: validate the key, resolve the file,
- * choose, plan. The policy is validated here, so a bad deployment fails at start-up.
+ * choose, plan. The policy, and the offload roots against the storage's, are validated here, so a
+ * bad deployment fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
@@ -8,6 +9,7 @@ import { validateKey } from '../keys/index.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
 import type { Policy, PolicyContext } from '../policy/types.js';
+import { checkLocalRoots } from './check-local-roots.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
 import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryExplanation, DeliveryResult } from './types.js';
 
@@ -16,6 +18,7 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   const environment = config.environment ?? process.env.NODE_ENV ?? 'development';
   if (typeof environment !== 'string' || environment === '') throw configInvalid('delivery config: environment must be a non-empty string');
   const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
+  checkLocalRoots(storage, config.strategies, config.policy, environment);
   const counter = new InFlightCounter();
 
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
