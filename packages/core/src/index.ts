@@ -24,6 +24,13 @@ export { startWebServer, findWebServerBinary, findFreePort } from './servers/sup
 export type { WebServerKind, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
 export { installProbe, PROBE_PATH, PROBE_KEY, RESERVED_KEY_PREFIX, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
 export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';
+export { inspectProbeResponse, isProbeBytes, checkOffloadInUse } from './probe/inspect-probe.js';
+export type { ProbeCheck, ProbeInspection, ProbeDigest } from './probe/inspect-probe.js';
+export { frontKindOf } from './probe/diagnose.js';
+export type { FrontKind } from './probe/diagnose.js';
+export { httpGet, headerOf } from './probe/http-get.js';
+export type { RawResponse } from './probe/http-get.js';
+export { appUrlOf } from './probe/app-url.js';
 export { xAccel } from './strategies/x-accel.js';
 export type { XAccelOptions, XAccelStrategy } from './strategies/x-accel.js';
 export { caddyAccel } from './strategies/caddy-accel.js';
