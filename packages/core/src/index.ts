@@ -46,6 +46,8 @@ export { directStream } from './strategies/direct-stream.js';
 export type { DirectStreamOptions } from './strategies/direct-stream.js';
 export { runServer, ROOT_WORKER_USER } from './servers/run-server.js';
 export type { RunServerOptions, RunningServer } from './servers/run-server.js';
+export { verifyFrontServer } from './servers/verify-front-server.js';
+export type { VerifyFrontServerOptions } from './servers/verify-front-server.js';
 export * from './storage/index.js';
 export * from './policy/index.js';
 export * from './deliverer/index.js';
