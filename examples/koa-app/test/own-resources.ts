@@ -6,7 +6,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
 export interface OwnResources {
-  /** Pids of this process's direct children (web-server masters, tool helpers), sorted. */
+  /** Pids of this process's direct children (web-server masters, the TypeScript loader's esbuild service), sorted. */
   children: number[];
   /** Ports of the TCP sockets this process listens on, sorted. */
   listening: number[];
