@@ -13,10 +13,7 @@ async function main(): Promise<void> {
     profile: process.env['SENDOFF_PROFILE'] || undefined,
     env: process.env,
   });
-  console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
-  for (const note of app.notes) console.log(note);
-  if (app.seeded) console.log('seeded a fresh data directory with demo files');
-  console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);
+  // Before saying it listens: a signal that comes right after must stop the front server too.
   const stop = (): void => {
     app.close().then(
       () => process.exit(0),
@@ -25,6 +22,10 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
+  for (const note of app.notes) console.log(note);
+  if (app.seeded) console.log('seeded a fresh data directory with demo files');
+  console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);
 }
 
 function portFrom(raw: string | undefined): number {

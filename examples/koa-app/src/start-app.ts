@@ -53,7 +53,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
-  const { config, front, close: closeProfile, notes = [] } = await profile.createDelivery({ dataDir, env });
+  const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({ dataDir, env });
   const settings: AppSettings = {
     dataDir,
     uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
@@ -64,20 +64,24 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     publicUrl: '',
   };
   const db = openDatabase(dataDir);
+  let listening: Server | undefined;
   try {
     const container = buildContainer(config, settings, db, options.onDelivery);
     const seeded = await seedIfFresh(container);
     // The probe's expectation names the strategy the Deliverer picks for it, so `sendoff doctor`
     // can tell a web server that really offloads from one that only proxies what the app streams.
     const deliverer = container.get(TYPES.Deliverer);
-    const probe = await installProbe(container.get(TYPES.Storage), {
+    const probe = await installProbe(probeTarget?.storage ?? container.get(TYPES.Storage), {
+      key: probeTarget?.key,
       strategyFor: async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy,
     });
     // With a front server in front, the public port is the front server's; the app takes a free one.
     const appPort = front ? 0 : options.port;
     const server = await listen(createKoaApp(container, probe, options.log).callback(), appPort, options.host ?? '127.0.0.1');
+    listening = server;
     const appUrl = urlOf(server);
-    const publicUrl = front ? (await front.start((server.address() as AddressInfo).port)).publicUrl : appUrl;
+    // The front server must deliver the probe file through the real path, or the start is refused.
+    const publicUrl = front ? (await front.start((server.address() as AddressInfo).port, probe)).publicUrl : appUrl;
     settings.publicUrl = publicUrl.replace(/\/+$/, '');
     return {
       url: settings.publicUrl,
@@ -93,6 +97,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       },
     };
   } catch (error) {
+    // Stop what this start got to start: a refused start leaves no server or port behind.
+    await front?.stop();
+    if (listening) await closeServer(listening);
     db.close();
     await closeProfile?.();
     throw error;

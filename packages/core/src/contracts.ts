@@ -59,6 +59,12 @@ export interface PutMeta {
 export interface Storage {
   /** The location kinds this storage can produce (a FallbackStorage may produce several). */
   readonly locationKinds: readonly LocationKind[];
+  /**
+   * The absolute directories the storage keeps its local files under, when it has any (a
+   * FallbackStorage lists its storages'). `createDelivery` checks the roots of the offload
+   * strategies against them at start-up; a storage without it is not checked.
+   */
+  readonly localRoots?: readonly string[];
   stat(key: Key): Promise<FileStat>;
   open(key: Key, options?: OpenOptions): Promise<Readable>;
   locate(key: Key): Promise<FileLocation>;
@@ -114,6 +120,12 @@ export interface DeliveryStrategy {
   readonly name: string;
   /** The location kinds this strategy can ever serve (checked at start-up). */
   readonly locationKinds: readonly LocationKind[];
+  /**
+   * For a strategy that hands local files to a web server: the directory it serves them from, as
+   * the server's config names it. Only files under it can be served (checked at start-up against
+   * the storage's `localRoots`).
+   */
+  readonly root?: string;
   /** Whether it can serve this particular file (e.g. a name the server cannot express). */
   canServe(file: ResolvedFile): boolean;
   plan(request: DeliveryRequest, file: ResolvedFile, options: ResolvedDeliveryOptions): Promise<DeliveryPlan>;

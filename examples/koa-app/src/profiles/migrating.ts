@@ -9,11 +9,12 @@
  *   in its own profile), or `direct` (the default: streamed by Node, as in the `dev` profile).
  *
  * Uploads go to the bucket (the FallbackStorage's first storage): a new file never has to be
- * copied, and after the cut-over to the `s3` profile it is already where it belongs.
+ * copied, and after the cut-over to the `s3` profile it is already where it belongs. With a web
+ * server in front, its start-up check uses a probe file on local disk (see LOCAL_PROBE_KEY).
  *
  * The bucket settings are the `s3` profile's (see s3-bucket.ts).
  */
-import { FallbackStorage } from '@sendoff/core';
+import { FallbackStorage, RESERVED_KEY_PREFIX } from '@sendoff/core';
 import { dev } from './dev.js';
 import type { Profile, ProfileContext, ProfileDeployment } from './profile.js';
 import { openS3Bucket, type S3Bucket } from './s3-bucket.js';
@@ -21,6 +22,14 @@ import { webServerProfiles } from './web-servers.js';
 
 /** The MIGRATING_LOCAL_DELIVERY value that streams local files through Node. */
 const DIRECT_LOCAL_DELIVERY = 'direct';
+
+/**
+ * With a web server in front, the probe file it is checked with goes to local disk, under a key
+ * no start ever writes to the bucket (reads try the bucket first, and the `s3` profile and
+ * `migrating` with direct delivery store `_sendoff/probe.bin` there): so it is served by the web
+ * server, whatever the bucket holds.
+ */
+const LOCAL_PROBE_KEY = `${RESERVED_KEY_PREFIX}local-probe.bin`;
 
 export const migrating: Profile = {
   name: 'migrating',
@@ -64,7 +73,7 @@ function withBucketFirst(bucket: S3Bucket, local: ProfileDeployment): ProfileDep
       },
     },
     notes: [...(local.notes ?? []), ...bucket.notes],
-    ...(local.front ? { front: local.front } : {}),
+    ...(local.front ? { front: local.front, probe: { storage: config.storage, key: LOCAL_PROBE_KEY } } : {}),
     ...(close ? { close } : {}),
   };
 }

@@ -6,7 +6,8 @@
  *
  * The front server listens on 127.0.0.1:`PORT` and proxies to the app's own port; a free port is
  * used when PORT is unset, 0, or already the app's own port. Its runtime directory is a temp dir
- * removed on stop.
+ * removed on stop. Once up, it must deliver the app's probe file, or the start is refused: the
+ * server's workers (www-data when started as root) must be able to enter DATA_DIR.
  */
 import path from 'node:path';
 import {
@@ -15,6 +16,7 @@ import {
   findFreePort,
   findWebServerBinary,
   runServer,
+  verifyFrontServer,
   type OffloadStrategy,
   type RunningServer,
   type ServerKind,
@@ -49,10 +51,12 @@ export function offloadProfile(server: ServerKind, description: string, strategy
 function frontServer(server: ServerKind, strategy: OffloadStrategy, env: Readonly<Record<string, string | undefined>>): FrontServer {
   let running: RunningServer | undefined;
   return {
-    async start(appPort) {
+    async start(appPort, probe) {
       const wanted = publicPortFrom(env['PORT']);
       const port = wanted !== undefined && wanted !== appPort ? wanted : await findFreePort(HOST);
       running = await runServer({ server, strategy, upstream: { host: HOST, port: appPort }, listen: { host: HOST, port } });
+      // A server that cannot deliver (e.g. its workers' user cannot enter DATA_DIR) refuses the start.
+      await verifyFrontServer({ url: running.url, probe, strategy, user: running.user });
       return { publicUrl: running.url };
     },
     async stop() {

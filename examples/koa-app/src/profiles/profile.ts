@@ -1,4 +1,4 @@
-import type { DeliveryConfig } from '@sendoff/core';
+import type { DeliveryConfig, Probe, Storage } from '@sendoff/core';
 
 /** What a profile may look at when it builds a deployment. */
 export interface ProfileContext {
@@ -10,8 +10,12 @@ export interface ProfileContext {
 
 /** A web server started in front of the app (nginx, Apache, Caddy…), when the profile needs one. */
 export interface FrontServer {
-  /** Starts it, proxying to the app on 127.0.0.1:`appPort`; resolves to the URL clients use. */
-  start(appPort: number): Promise<{ publicUrl: string }>;
+  /**
+   * Starts it, proxying to the app on 127.0.0.1:`appPort`, and checks it delivers the app's probe
+   * file (`verifyFrontServer`); resolves to the URL clients use, or rejects with the cause and the
+   * fix (the caller then stops it).
+   */
+  start(appPort: number, probe: Probe): Promise<{ publicUrl: string }>;
   stop(): Promise<void>;
 }
 
@@ -31,6 +35,11 @@ export interface ProfileDeployment {
   config: DeliveryConfig;
   /** A web server in front of the app: it takes the public port, the app a free one. */
   front?: FrontServer;
+  /**
+   * Where the probe file goes when not into `config.storage` under the default key: the front
+   * server must be checked with a file it is the one to serve.
+   */
+  probe?: { storage: Storage; key: string };
   /** Releases what the profile started besides a front server (e.g. a local S3 server). */
   close?(): Promise<void>;
   /** Lines to tell the person starting the app (e.g. that a local S3 server was started). */

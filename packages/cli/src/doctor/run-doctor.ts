@@ -6,10 +6,20 @@
  * internal location closed, Range and conditional requests answered; and, when the app names the
  * strategy it delivers the probe with, that a web server in front is not bypassed by directStream.
  */
-import { createHash } from 'node:crypto';
-import { PROBE_EXPECT_PARAM, PROBE_PATH, type ProbeExpectation } from '@sendoff/core';
-import { DELIVERY_HEADERS, frontKindOf, isStreamedByApp, whyBodyDiffers, whyBodyEmpty, whyHeaderLeaked, whyNotOffloaded, whyStatus, type FrontKind } from './diagnose.js';
-import { headerOf, httpGet, type RawResponse } from './http-get.js';
+import {
+  PROBE_EXPECT_PARAM,
+  PROBE_PATH,
+  appUrlOf,
+  checkOffloadInUse,
+  headerOf,
+  httpGet,
+  inspectProbeResponse,
+  isProbeBytes,
+  type FrontKind,
+  type ProbeCheck,
+  type ProbeExpectation,
+  type RawResponse,
+} from '@sendoff/core';
 
 export interface DoctorOptions {
   /** The deployment's public URL (the web server in front of the app). */
@@ -22,11 +32,7 @@ export interface DoctorOptions {
   timeoutMs?: number;
 }
 
-export interface DoctorCheck {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
+export type DoctorCheck = ProbeCheck;
 
 export interface DoctorReport {
   url: string;
@@ -60,23 +66,24 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   checks.push(expected.check);
   if (expected.expectation === undefined) return report('');
 
-  const probe = await attempt(() => httpGet(urlOf(base, probePath), {}, timeoutMs));
+  const probe = await attempt(() => httpGet(appUrlOf(base, probePath), {}, timeoutMs));
   if (probe instanceof Error) {
     checks.push(fail('status 200', `GET ${probePath} failed: ${probe.message}`));
     return report('');
   }
-  const server = headerOf(probe, 'server');
-  const ctx: Context = { base, probePath, internalPrefix, timeoutMs, expectation: expected.expectation, front: frontKindOf(server) };
-  checks.push(checkStatus(probe, ctx), checkNoDeliveryHeader(probe, ctx), checkBody(probe, ctx));
+  const { server, front, checks: delivery } = inspectProbeResponse(probe, expected.expectation, internalPrefix);
+  const ctx: Context = { base, probePath, internalPrefix, timeoutMs, expectation: expected.expectation, front };
+  checks.push(...delivery);
   checks.push(await checkInternalHidden(ctx), await checkRange(ctx), await checkConditional(probe, ctx));
-  const offload = checkOffloadInUse(ctx);
-  if (offload !== undefined) checks.push(offload);
+  const { strategy } = ctx.expectation;
+  // Only when the app names its strategy for the probe (installProbe's `strategyFor`).
+  if (strategy !== undefined) checks.push(checkOffloadInUse(strategy, front));
   return report(server);
 }
 
 async function fetchExpectation(base: URL, probePath: string, timeoutMs: number): Promise<{ check: DoctorCheck; expectation?: ProbeExpectation }> {
   const name = 'probe expectation';
-  const url = urlOf(base, probePath);
+  const url = appUrlOf(base, probePath);
   url.searchParams.set(PROBE_EXPECT_PARAM, '1');
   const response = await attempt(() => httpGet(url, { accept: 'application/json' }, timeoutMs));
   if (response instanceof Error) return { check: fail(name, `cannot reach ${url.origin}: ${response.message}`) };
@@ -101,32 +108,12 @@ function parseExpectation(body: Buffer): ProbeExpectation | undefined {
   }
 }
 
-function checkStatus(probe: RawResponse, ctx: Context): DoctorCheck {
-  const name = 'status 200';
-  return probe.status === 200 ? pass(name, '200') : fail(name, whyStatus(probe.status, ctx.front, ctx.internalPrefix));
-}
-
-function checkNoDeliveryHeader(probe: RawResponse, ctx: Context): DoctorCheck {
-  const name = 'no delivery header';
-  const leaked = DELIVERY_HEADERS.filter((header) => probe.headers[header] !== undefined);
-  if (leaked.length === 0) return pass(name, `none of ${DELIVERY_HEADERS.join(', ')}`);
-  return fail(name, leaked.map((header) => whyHeaderLeaked(header, ctx.front, ctx.internalPrefix)).join('; '));
-}
-
-function checkBody(probe: RawResponse, ctx: Context): DoctorCheck {
-  const name = 'body is the probe file';
-  const { size } = ctx.expectation;
-  if (probe.body.length === 0) return fail(name, whyBodyEmpty(ctx.front, ctx.internalPrefix));
-  if (!isProbeBytes(probe.body, ctx)) return fail(name, whyBodyDiffers(probe.body.length, size));
-  return pass(name, `${size} bytes, sha256 matches`);
-}
-
 async function checkInternalHidden(ctx: Context): Promise<DoctorCheck> {
   const name = 'internal location hidden';
   const path = `${ctx.internalPrefix.replace(/\/+$/, '')}/${ctx.expectation.key.split('/').map(encodeURIComponent).join('/')}`;
   const response = await attempt(() => httpGet(new URL(path, ctx.base.origin), {}, ctx.timeoutMs));
   if (response instanceof Error) return fail(name, `GET ${path} failed: ${response.message}`);
-  if (response.status === 200 || isProbeBytes(response.body, ctx)) {
+  if (response.status === 200 || isProbeBytes(response.body, ctx.expectation)) {
     return fail(name, `GET ${path} answered ${response.status} with the file: the location ${ctx.internalPrefix} is not \`internal\``);
   }
   return pass(name, `GET ${path} answered ${response.status}`);
@@ -134,7 +121,7 @@ async function checkInternalHidden(ctx: Context): Promise<DoctorCheck> {
 
 async function checkRange(ctx: Context): Promise<DoctorCheck> {
   const name = 'range bytes=0-0';
-  const response = await attempt(() => httpGet(urlOf(ctx.base, ctx.probePath), { range: 'bytes=0-0' }, ctx.timeoutMs));
+  const response = await attempt(() => httpGet(appUrlOf(ctx.base, ctx.probePath), { range: 'bytes=0-0' }, ctx.timeoutMs));
   if (response instanceof Error) return fail(name, `request failed: ${response.message}`);
   if (response.status !== 206) return fail(name, `got ${response.status}, expected 206: the server in front does not answer Range on the offloaded file`);
   const contentRange = headerOf(response, 'content-range');
@@ -150,37 +137,11 @@ async function checkConditional(probe: RawResponse, ctx: Context): Promise<Docto
   if (etag === '' && lastModified === '') return fail(name, 'the probe response carries neither ETag nor Last-Modified, so no client can revalidate');
   const header = etag !== '' ? 'if-none-match' : 'if-modified-since';
   const condition: Record<string, string> = { [header]: etag !== '' ? etag : lastModified };
-  const response = await attempt(() => httpGet(urlOf(ctx.base, ctx.probePath), condition, ctx.timeoutMs));
+  const response = await attempt(() => httpGet(appUrlOf(ctx.base, ctx.probePath), condition, ctx.timeoutMs));
   if (response instanceof Error) return fail(name, `request failed: ${response.message}`);
   if (response.status !== 304) return fail(name, `${header} with the returned validator answered ${response.status}, expected 304`);
   if (response.body.length !== 0) return fail(name, `304 with a ${response.body.length}-byte body`);
   return pass(name, `304 on ${header}`);
-}
-
-/** Only when the app names its strategy for the probe (installProbe's `strategyFor`). */
-function checkOffloadInUse(ctx: Context): DoctorCheck | undefined {
-  const { strategy } = ctx.expectation;
-  if (strategy === undefined) return undefined;
-  const name = 'offload in use';
-  if (isStreamedByApp(strategy) && ctx.front !== 'unknown') return fail(name, whyNotOffloaded(strategy, ctx.front));
-  if (isStreamedByApp(strategy)) return pass(name, `${strategy}: no nginx, Apache, lighttpd or Caddy recognised in front, the app streams the file`);
-  return pass(name, `the app hands the probe to the web server (${strategy})`);
-}
-
-function isProbeBytes(body: Buffer, ctx: Context): boolean {
-  return body.length === ctx.expectation.size && sha256Of(body) === ctx.expectation.sha256;
-}
-
-/** The public URL joined with an app path (a base path in the public URL is kept). */
-function urlOf(base: URL, path: string): URL {
-  const url = new URL(base.href);
-  url.pathname = `${base.pathname.replace(/\/+$/, '')}${path.startsWith('/') ? path : `/${path}`}`;
-  url.search = '';
-  return url;
-}
-
-function sha256Of(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 async function attempt<T>(fn: () => Promise<T>): Promise<T | Error> {

@@ -1,7 +1,7 @@
 /**
  * The Deliverer ties storage, policy and strategies together: validate the key, resolve the file,
- * apply the inline policy, choose, plan. The policies are validated here, so a bad deployment
- * fails at start-up.
+ * apply the inline policy, choose, plan. The policies, and the offload roots against the
+ * storage's, are validated here, so a bad deployment fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
 import { configInvalid } from '../errors/index.js';
@@ -10,6 +10,7 @@ import { validateKey } from '../keys/index.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
 import type { Policy, PolicyContext } from '../policy/types.js';
+import { checkLocalRoots } from './check-local-roots.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
 import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryExplanation, DeliveryResult } from './types.js';
 
@@ -18,6 +19,7 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   const environment = config.environment ?? process.env.NODE_ENV ?? 'development';
   if (typeof environment !== 'string' || environment === '') throw configInvalid('delivery config: environment must be a non-empty string');
   const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
+  checkLocalRoots(storage, config.strategies, config.policy, environment);
   const inline = createInlinePolicy(config.inline);
   const counter = new InFlightCounter();
 

@@ -3,9 +3,10 @@
  * runtime directory and supervises it: what a "front server" in front of a Node app needs in
  * development and in tests. Production deployments print the config (`sendoff config`) instead.
  */
-import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Accounts } from './accounts.js';
 import type { HostPort, OffloadStrategy, ServerConfig } from './config-input.js';
 import type { ServerKind } from './header-survival.js';
 import { generateServerConfig } from './index.js';
@@ -39,6 +40,11 @@ export interface RunningServer {
   /** The generated config (before `editConfig`). */
   config: ServerConfig;
   runtimeDir: string;
+  /**
+   * The user its workers read files as when it switched to one (started as root); undefined when
+   * it reads them as the user that started it (always for Caddy, which never switches users).
+   */
+  user: string | undefined;
   /** What the server printed so far. */
   output(): string;
   /** Stops the server (and removes a runtime directory it created). */
@@ -77,6 +83,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       listen,
       config,
       runtimeDir,
+      user: workerUserOf(options.server, user),
       output: running.output,
       async stop() {
         await running.stop();
@@ -90,17 +97,14 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
 }
 
 async function giveToUser(dirs: string[], user: string): Promise<void> {
-  const ids = await idsOf(user);
+  const ids = (await Accounts.read()).user(user);
   if (ids === undefined) return;
   for (const dir of new Set(dirs)) await chown(dir, ids.uid, ids.gid);
 }
 
-/** uid and gid of `user` from the passwd file (undefined when it has no entry). */
-async function idsOf(user: string): Promise<{ uid: number; gid: number } | undefined> {
-  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
-  const entry = passwd.split('\n').map((line) => line.split(':')).find((fields) => fields[0] === user);
-  if (entry === undefined) return undefined;
-  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+/** The user the workers switch to: only a server started as root switches, and Caddy never does. */
+function workerUserOf(server: ServerKind, user: string | undefined): string | undefined {
+  return isRoot() && server !== 'caddy' ? user : undefined;
 }
 
 function isRoot(): boolean {

@@ -13,6 +13,8 @@ import { SendoffError, configInvalid, notFound } from '../errors/index.js';
 
 export class FallbackStorage implements Storage {
   readonly locationKinds: readonly LocationKind[];
+  /** The local roots of its storages, in order. */
+  readonly localRoots: readonly string[];
   readonly storages: readonly Storage[];
   readonly #lookups = new Map<Key, Promise<{ storage: Storage; stat: FileStat }>>();
 
@@ -22,6 +24,7 @@ export class FallbackStorage implements Storage {
     }
     this.storages = [...storages];
     this.locationKinds = [...new Set(storages.flatMap((storage) => storage.locationKinds))];
+    this.localRoots = [...new Set(storages.flatMap((storage) => storage.localRoots ?? []))];
   }
 
   async stat(key: Key): Promise<FileStat> {

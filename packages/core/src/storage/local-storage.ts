@@ -33,6 +33,8 @@ export interface LocalStorageOptions {
 export class LocalStorage implements Storage {
   readonly locationKinds = ['local'] as const;
   readonly root: string;
+  /** `[root]`: where the offload strategies in front of this storage must serve from. */
+  readonly localRoots: readonly string[];
   #realRoot: Promise<string> | undefined;
   /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
   readonly #lookups = new Map<Key, Promise<Lookup>>();
@@ -44,6 +46,7 @@ export class LocalStorage implements Storage {
       throw configInvalid('LocalStorage needs a non-empty `root` directory');
     }
     this.root = path.resolve(options.root);
+    this.localRoots = [this.root];
   }
 
   async stat(key: Key): Promise<FileStat> {

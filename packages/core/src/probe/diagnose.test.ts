@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { frontKindOf, isStreamedByApp, whyHeaderLeaked, whyNotOffloaded, whyStatus } from './diagnose.js';
 
-describe('doctor diagnosis', () => {
+describe('probe diagnosis', () => {
   it('recognises the server from its Server header', () => {
     expect(frontKindOf('nginx')).to.equal('nginx');
     expect(frontKindOf('nginx/1.22.1')).to.equal('nginx');

@@ -1,6 +1,7 @@
 /**
- * Names the likely misconfiguration behind a failed doctor check, from the web server the
- * response came from (its `Server` header) and the symptom.
+ * Names the likely misconfiguration behind a failed probe check (the start-up check and
+ * `sendoff doctor`), from the web server the response came from (its `Server` header) and the
+ * symptom.
  */
 export type FrontKind = 'nginx' | 'apache' | 'lighttpd' | 'caddy' | 'unknown';
 
