@@ -20,6 +20,11 @@ function safeName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_');
 }
 
+/** The name the app stores: control characters (C0, DEL, C1: CR and LF among them) removed. */
+function storedName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
+
 /** Every file under the storage root, relative paths sorted. */
 async function storedFiles(dataDir: string): Promise<string[]> {
   const entries = await fsp.readdir(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true });
@@ -169,16 +174,16 @@ describe('example app: files', () => {
     ];
 
     for (const name of hostileNames) {
-      it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} as given and delivers the same bytes with a safe disposition`, async () => {
+      it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} without its control characters and delivers the same bytes with a safe disposition`, async () => {
         const bytes = Buffer.from(`content of ${JSON.stringify(name)}\n`, 'utf8');
         const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes });
         expect(res.status).to.equal(201);
         const created = res.json<{ id: string; name: string; size: number; contentType: string }>();
-        expect(created).to.deep.include({ name, size: bytes.length, contentType: 'text/plain' });
+        expect(created).to.deep.include({ name: storedName(name), size: bytes.length, contentType: 'text/plain' });
         expect(Object.keys(created).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
 
         const listed = (await listFiles(app.t.url, app.alice)).find((file) => file.id === created.id);
-        expect(listed?.name).to.equal(name);
+        expect(listed?.name).to.equal(storedName(name));
 
         const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
         expect(download.status).to.equal(200);
@@ -188,9 +193,58 @@ describe('example app: files', () => {
         expect(header).to.not.match(/[\r\n\u0000]/);
         const parsed = dispositionOf(header);
         expect(parsed.type).to.equal('attachment');
-        expect(parsed.filename).to.equal(safeName(name));
+        expect(parsed.filename).to.equal(safeName(storedName(name)));
       });
     }
+
+    it('stores a\\r\\nb.txt as ab.txt and lists it so', async () => {
+      const res = await upload(app.t.url, app.alice, { filename: 'a\r\nb.txt', contentType: 'text/plain', bytes: Buffer.from('ab\n') });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; name: string }>();
+      expect(created.name).to.equal('ab.txt');
+      const listed = (await listFiles(app.t.url, app.alice)).filter((file) => file.id === created.id);
+      expect(listed.map((file) => file.name)).to.deep.equal(['ab.txt']);
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
+      expect(dispositionOf(download.headers['content-disposition']).filename).to.equal('ab.txt');
+    });
+
+    it('answers 400 to a name made only of control characters, and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      for (const name of ['\r\n', '\u0000\u0085\u007f', '\t']) {
+        const res = await upload(app.t.url, app.alice, { filename: name, bytes: Buffer.from('x') });
+        expectError(res, 400, 'BAD_REQUEST');
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('limits the name to 1024 UTF-8 bytes at upload: 1,020 é (2,040 bytes) is a 400 and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      for (const name of ['é'.repeat(1020), `${'é'.repeat(512)}x`, 'a'.repeat(1025)]) {
+        const res = await upload(app.t.url, app.alice, { filename: name, bytes: Buffer.from('too long a name\n') });
+        expectError(res, 400, 'BAD_REQUEST');
+        expect(res.json<{ error: { message: string } }>().error.message).to.include('1024 bytes');
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('accepts a name of exactly 1024 UTF-8 bytes (512 é) and delivers it under that name', async () => {
+      const name = 'é'.repeat(512);
+      const bytes = Buffer.from('a long name\n');
+      const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; name: string }>();
+      expect(created.name).to.equal(name);
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
+      expect(download.status).to.equal(200);
+      expect(download.body.equals(bytes)).to.equal(true);
+      const header = String(download.headers['content-disposition']);
+      expect(header).to.include(`filename*=UTF-8''${'%C3%A9'.repeat(512)}`);
+      expect(dispositionOf(header)).to.deep.equal({ type: 'attachment', filename: name });
+    });
 
     it('keeps a browser-style raw UTF-8 filename', async () => {
       const bytes = Buffer.from('raw utf-8 name\n');
