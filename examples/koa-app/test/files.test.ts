@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import net from 'node:net';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
+import { maxRequestBodyBytes } from '../src/settings.js';
 import { expectError, fileNamed, listFiles, multipart, request, useAppWithUsers, upload } from './support.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
@@ -29,6 +31,34 @@ function storedName(name: string): string {
 async function storedFiles(dataDir: string): Promise<string[]> {
   const entries = await fsp.readdir(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dataDir, path.join(e.parentPath, e.name))).sort();
+}
+
+interface RawExchange {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * Sends `head` and then only `bodyStart` of the body it declares, keeps the connection open and
+ * resolves once the server has answered and closed it (never if it waits for the rest).
+ */
+function sendHeadAndWaitForClose(url: string, head: string, bodyStart: Buffer): Promise<RawExchange> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(Number(port), hostname, () => socket.write(Buffer.concat([Buffer.from(head, 'latin1'), bodyStart])));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      socket.destroy();
+      const raw = Buffer.concat(chunks);
+      const split = raw.indexOf('\r\n\r\n');
+      const [statusLine = '', ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.subarray(split + 4) });
+    });
+  });
 }
 
 async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
@@ -295,6 +325,30 @@ describe('example app: files', () => {
       expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
       const exact = await upload(app.t.url, app.alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
       expect(exact.status).to.equal(201);
+    });
+
+    it('answers 413 to a declared Content-Length over the limit before reading the body, and closes the connection', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      const { body, contentType } = multipart([{ field: 'file', filename: 'huge.bin', bytes: Buffer.alloc(16, 7) }]);
+      for (const declared of [10 * 1024 ** 3, maxRequestBodyBytes(UPLOAD_LIMIT) + 1]) {
+        const head =
+          `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\n` +
+          `Content-Type: ${contentType}\r\nContent-Length: ${declared}\r\n\r\n`;
+        const res = await sendHeadAndWaitForClose(app.t.url, head, body.subarray(0, 100));
+        expect(res.status, String(declared)).to.equal(413);
+        expect(res.headers['connection']).to.equal('close');
+        expect(res.headers['content-type']).to.match(/^application\/json/);
+        const error = (JSON.parse(res.body.toString('utf8')) as { error: { code: string; message: string } }).error;
+        expect(error.code).to.equal('PAYLOAD_TOO_LARGE');
+        expect(error.message).to.include(String(maxRequestBodyBytes(UPLOAD_LIMIT)));
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('accepts request bodies up to the upload limit plus 64 KiB of multipart envelope', () => {
+      expect(maxRequestBodyBytes(UPLOAD_LIMIT)).to.equal(UPLOAD_LIMIT + 64 * 1024);
     });
 
     it('answers 401 to an upload without a token', async () => {

@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { MAX_FILENAME_BYTES } from '@sendoff/core';
-import { badRequest, payloadTooLarge, type AppError } from '../http/app-error.js';
+import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
+import { maxRequestBodyBytes } from '../settings.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
@@ -32,12 +33,15 @@ const ignore = (): void => undefined;
 
 /**
  * Streams the `field` file of a multipart request to `store`, never holding it in memory. Other
- * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413.
+ * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413,
+ * at once (without reading the body) when the request declares a length over maxRequestBodyBytes.
  * The stored name is the client's without control characters; it must be 1 to MAX_FILENAME_BYTES
  * UTF-8 bytes (the Deliverer's limit), so every upload can be downloaded under its name.
  * A failed upload is answered only once the storage write is over, so nothing partial remains.
  */
 export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOptions<T>): Promise<T> {
+  const maxBytes = maxRequestBodyBytes(options.limitBytes);
+  if (declaredLength(req) > maxBytes) return Promise.reject(requestTooLarge(maxBytes));
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -123,6 +127,12 @@ function limitTo(limit: number): { stream: Transform; exceeded(): boolean } {
   // Its errors reach the storage write through its pipeline; none may go unhandled meanwhile.
   stream.on('error', ignore);
   return { stream, exceeded: () => seen > limit };
+}
+
+/** The body length the request declares; 0 when it declares none (chunked). */
+function declaredLength(req: IncomingMessage): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) ? length : 0;
 }
 
 function withoutControls(name: string): string {
