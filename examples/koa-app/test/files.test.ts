@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import net from 'node:net';
+import { format } from 'node:util';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -59,6 +60,25 @@ function sendHeadAndWaitForClose(url: string, head: string, bodyStart: Buffer): 
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.subarray(split + 4) });
     });
   });
+}
+
+/** Sends `head` and `bodyStart` of the body it declares, then resets the connection. */
+function abortMidBody(url: string, head: string, bodyStart: Buffer): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(Buffer.concat([Buffer.from(head, 'latin1'), bodyStart]), () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function eventually(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
@@ -349,6 +369,26 @@ describe('example app: files', () => {
 
     it('accepts request bodies up to the upload limit plus 64 KiB of multipart envelope', () => {
       expect(maxRequestBodyBytes(UPLOAD_LIMIT)).to.equal(UPLOAD_LIMIT + 64 * 1024);
+    });
+
+    it('logs one line, without a stack, when a client aborts an upload mid-body, and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      const loggedBefore = app.t.logged.length;
+      const { body, contentType } = multipart([{ field: 'file', filename: 'aborted.bin', bytes: Buffer.alloc(200_000, 7) }]);
+      const head =
+        `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\n` +
+        `Content-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`;
+      await abortMidBody(app.t.url, head, body.subarray(0, 100_000));
+      await eventually(() => app.t.logged.length > loggedBefore);
+      // A full request afterwards: whatever the aborted one was going to log is logged by then.
+      expect((await upload(app.t.url, app.alice, { filename: 'after the abort.txt', bytes: Buffer.from('x') })).status).to.equal(201);
+      const lines = app.t.logged.slice(loggedBefore).map((args) => format(...args));
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.not.include('\n');
+      expect(lines[0]).to.include('POST /api/files');
+      expect((await listFiles(app.t.url, app.alice)).filter((file) => file.name !== 'after the abort.txt')).to.deep.equal(before);
+      expect((await storedFiles(app.t.dataDir)).length).to.equal(storedBefore.length + 1);
     });
 
     it('answers 401 to an upload without a token', async () => {
