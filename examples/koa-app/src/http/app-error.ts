@@ -25,3 +25,6 @@ export const payloadTooLarge = (limit: number): AppError => new AppError('PAYLOA
 /** A body declared larger than the app accepts: answered at once, and the connection closed rather than drained. */
 export const requestTooLarge = (maxBytes: number): AppError =>
   new AppError('PAYLOAD_TOO_LARGE', `the request body is larger than ${maxBytes} bytes`, 413, { Connection: 'close' });
+/** Too many failed attempts: try again after `retryAfterSeconds`. */
+export const tooManyRequests = (retryAfterSeconds: number): AppError =>
+  new AppError('TOO_MANY_REQUESTS', `too many failed sign-ins; try again in ${retryAfterSeconds} seconds`, 429, { 'Retry-After': String(retryAfterSeconds) });
