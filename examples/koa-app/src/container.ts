@@ -4,6 +4,7 @@ import type { DeliveryConfig } from '@sendoff/core';
 import { TYPES, sendoffModule } from '@sendoff/inversify';
 import { APP_TYPES } from './app-types.js';
 import { createAppLinkSigner } from './auth/link-signer.js';
+import { LoginThrottle } from './auth/login-throttle.js';
 import { SessionTokens } from './auth/session-tokens.js';
 import { FileRepository } from './db/file-repository.js';
 import { UserRepository } from './db/user-repository.js';
@@ -31,6 +32,7 @@ export function buildContainer(config: DeliveryConfig, settings: AppSettings, db
   container.bind(FileRepository).toSelf();
   container.bind(FileStore).toSelf();
   container.bind(SessionTokens).toSelf();
+  container.bind(LoginThrottle).toConstantValue(new LoginThrottle());
   container.bind(SessionController).toSelf();
   container.bind(FilesController).toSelf();
   container.bind(LinksController).toSelf();

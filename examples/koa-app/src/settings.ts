@@ -19,3 +19,15 @@ export const DEFAULT_UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_LINK_TTL_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_LINK_TTL_SECONDS = 3600;
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
+
+/** Room a multipart request needs around the file: boundaries, part headers, small other fields. */
+export const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
+
+/**
+ * The largest request body the app accepts: an upload of `uploadLimitBytes` in its multipart
+ * envelope. A request declaring more is refused with 413 before its body is read; a front server
+ * can refuse it with the same number.
+ */
+export function maxRequestBodyBytes(uploadLimitBytes: number): number {
+  return uploadLimitBytes + MULTIPART_ENVELOPE_BYTES;
+}

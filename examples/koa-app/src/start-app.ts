@@ -53,6 +53,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
+  const secret = await loadSecret(dataDir, env);
   const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({ dataDir, env });
   const settings: AppSettings = {
     dataDir,
@@ -60,7 +61,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     maxLinkTtlSeconds: DEFAULT_MAX_LINK_TTL_SECONDS,
     defaultLinkTtlSeconds: DEFAULT_LINK_TTL_SECONDS,
     sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
-    secret: await loadSecret(dataDir, env),
+    secret,
     publicUrl: '',
   };
   const db = openDatabase(dataDir);

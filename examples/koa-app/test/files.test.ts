@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import net from 'node:net';
+import { format } from 'node:util';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -19,6 +21,7 @@ import {
   useAppWithUsers,
   upload,
 } from './support.js';
+import { maxRequestBodyBytes } from '../src/settings.js';
 
 const UPLOAD_LIMIT = 256 * 1024;
 
@@ -33,10 +36,62 @@ function safeName(name: string): string {
   return name.replace(/[\u0000-\u001f\u007f-\u009f/\\]/g, '_');
 }
 
+/** The name the app stores: control characters (C0, DEL, C1: CR and LF among them) removed. */
+function storedName(name: string): string {
+  return name.replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+}
+
 /** Every file under the storage root, relative paths sorted. */
 async function storedFiles(dataDir: string): Promise<string[]> {
   const entries = await fsp.readdir(path.join(dataDir, 'files'), { recursive: true, withFileTypes: true });
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dataDir, path.join(e.parentPath, e.name))).sort();
+}
+
+interface RawExchange {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/**
+ * Sends `head` and then only `bodyStart` of the body it declares, keeps the connection open and
+ * resolves once the server has answered and closed it (never if it waits for the rest).
+ */
+function sendHeadAndWaitForClose(url: string, head: string, bodyStart: Buffer): Promise<RawExchange> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = net.connect(Number(port), hostname, () => socket.write(Buffer.concat([Buffer.from(head, 'latin1'), bodyStart])));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      socket.destroy();
+      const raw = Buffer.concat(chunks);
+      const split = raw.indexOf('\r\n\r\n');
+      const [statusLine = '', ...lines] = raw.subarray(0, split).toString('latin1').split('\r\n');
+      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.subarray(split + 4) });
+    });
+  });
+}
+
+/** Sends `head` and `bodyStart` of the body it declares, then resets the connection. */
+function abortMidBody(url: string, head: string, bodyStart: Buffer): Promise<void> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), hostname, () => {
+      socket.write(Buffer.concat([Buffer.from(head, 'latin1'), bodyStart]), () => {
+        socket.destroy();
+        resolve();
+      });
+    });
+    socket.on('error', reject);
+  });
+}
+
+/** Resolves once `condition` holds, checking after each turn of the event loop. */
+async function eventually(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 async function sha256Of(stream: AsyncIterable<Buffer>): Promise<string> {
@@ -207,16 +262,16 @@ describe('example app: files', () => {
     ];
 
     for (const name of hostileNames) {
-      it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} as given and delivers the same bytes with a safe disposition`, async () => {
+      it(`stores ${JSON.stringify(name.length > 40 ? name.slice(0, 40) + '…' : name)} without its control characters and delivers the same bytes with a safe disposition`, async () => {
         const bytes = Buffer.from(`content of ${JSON.stringify(name)}\n`, 'utf8');
         const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes });
         expect(res.status).to.equal(201);
         const created = res.json<{ id: string; name: string; size: number; contentType: string }>();
-        expect(created).to.deep.include({ name, size: bytes.length, contentType: 'text/plain' });
+        expect(created).to.deep.include({ name: storedName(name), size: bytes.length, contentType: 'text/plain' });
         expect(Object.keys(created).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
 
         const listed = (await listFiles(app.t.url, app.alice)).find((file) => file.id === created.id);
-        expect(listed?.name).to.equal(name);
+        expect(listed?.name).to.equal(storedName(name));
 
         const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
         expect(download.status).to.equal(200);
@@ -226,9 +281,58 @@ describe('example app: files', () => {
         expect(header).to.not.match(/[\r\n\u0000]/);
         const parsed = dispositionOf(header);
         expect(parsed.type).to.equal('attachment');
-        expect(parsed.filename).to.equal(safeName(name));
+        expect(parsed.filename).to.equal(safeName(storedName(name)));
       });
     }
+
+    it('stores a\\r\\nb.txt as ab.txt and lists it so', async () => {
+      const res = await upload(app.t.url, app.alice, { filename: 'a\r\nb.txt', contentType: 'text/plain', bytes: Buffer.from('ab\n') });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; name: string }>();
+      expect(created.name).to.equal('ab.txt');
+      const listed = (await listFiles(app.t.url, app.alice)).filter((file) => file.id === created.id);
+      expect(listed.map((file) => file.name)).to.deep.equal(['ab.txt']);
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
+      expect(dispositionOf(download.headers['content-disposition']).filename).to.equal('ab.txt');
+    });
+
+    it('answers 400 to a name made only of control characters, and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      for (const name of ['\r\n', '\u0000\u0085\u007f', '\t']) {
+        const res = await upload(app.t.url, app.alice, { filename: name, bytes: Buffer.from('x') });
+        expectError(res, 400, 'BAD_REQUEST');
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('limits the name to 1024 UTF-8 bytes at upload: 1,020 é (2,040 bytes) is a 400 and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      for (const name of ['é'.repeat(1020), `${'é'.repeat(512)}x`, 'a'.repeat(1025)]) {
+        const res = await upload(app.t.url, app.alice, { filename: name, bytes: Buffer.from('too long a name\n') });
+        expectError(res, 400, 'BAD_REQUEST');
+        expect(res.json<{ error: { message: string } }>().error.message).to.include('1024 bytes');
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('accepts a name of exactly 1024 UTF-8 bytes (512 é) and delivers it under that name', async () => {
+      const name = 'é'.repeat(512);
+      const bytes = Buffer.from('a long name\n');
+      const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; name: string }>();
+      expect(created.name).to.equal(name);
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
+      expect(download.status).to.equal(200);
+      expect(download.body.equals(bytes)).to.equal(true);
+      const header = String(download.headers['content-disposition']);
+      expect(header).to.include(`filename*=UTF-8''${'%C3%A9'.repeat(512)}`);
+      expect(dispositionOf(header)).to.deep.equal({ type: 'attachment', filename: name });
+    });
 
     it('keeps a browser-style raw UTF-8 filename', async () => {
       const bytes = Buffer.from('raw utf-8 name\n');
@@ -279,6 +383,50 @@ describe('example app: files', () => {
       expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
       const exact = await upload(app.t.url, app.alice, { filename: 'exactly the limit.bin', bytes: Buffer.alloc(UPLOAD_LIMIT, 7) });
       expect(exact.status).to.equal(201);
+    });
+
+    it('answers 413 to a declared Content-Length over the limit before reading the body, and closes the connection', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      const { body, contentType } = multipart([{ field: 'file', filename: 'huge.bin', bytes: Buffer.alloc(16, 7) }]);
+      for (const declared of [10 * 1024 ** 3, maxRequestBodyBytes(UPLOAD_LIMIT) + 1]) {
+        const head =
+          `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\n` +
+          `Content-Type: ${contentType}\r\nContent-Length: ${declared}\r\n\r\n`;
+        const res = await sendHeadAndWaitForClose(app.t.url, head, body.subarray(0, 100));
+        expect(res.status, String(declared)).to.equal(413);
+        expect(res.headers['connection']).to.equal('close');
+        expect(res.headers['content-type']).to.match(/^application\/json/);
+        const error = (JSON.parse(res.body.toString('utf8')) as { error: { code: string; message: string } }).error;
+        expect(error.code).to.equal('PAYLOAD_TOO_LARGE');
+        expect(error.message).to.include(String(maxRequestBodyBytes(UPLOAD_LIMIT)));
+      }
+      expect(await listFiles(app.t.url, app.alice)).to.deep.equal(before);
+      expect(await storedFiles(app.t.dataDir)).to.deep.equal(storedBefore);
+    });
+
+    it('accepts request bodies up to the upload limit plus 64 KiB of multipart envelope', () => {
+      expect(maxRequestBodyBytes(UPLOAD_LIMIT)).to.equal(UPLOAD_LIMIT + 64 * 1024);
+    });
+
+    it('logs one line, without a stack, when a client aborts an upload mid-body, and keeps nothing', async () => {
+      const before = await listFiles(app.t.url, app.alice);
+      const storedBefore = await storedFiles(app.t.dataDir);
+      const loggedBefore = app.t.logged.length;
+      const { body, contentType } = multipart([{ field: 'file', filename: 'aborted.bin', bytes: Buffer.alloc(200_000, 7) }]);
+      const head =
+        `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\n` +
+        `Content-Type: ${contentType}\r\nContent-Length: ${body.length}\r\n\r\n`;
+      await abortMidBody(app.t.url, head, body.subarray(0, 100_000));
+      await eventually(() => app.t.logged.length > loggedBefore);
+      // A full request afterwards: whatever the aborted one was going to log is logged by then.
+      expect((await upload(app.t.url, app.alice, { filename: 'after the abort.txt', bytes: Buffer.from('x') })).status).to.equal(201);
+      const lines = app.t.logged.slice(loggedBefore).map((args) => format(...args));
+      expect(lines).to.have.length(1);
+      expect(lines[0]).to.not.include('\n');
+      expect(lines[0]).to.include('POST /api/files');
+      expect((await listFiles(app.t.url, app.alice)).filter((file) => file.name !== 'after the abort.txt')).to.deep.equal(before);
+      expect((await storedFiles(app.t.dataDir)).length).to.equal(storedBefore.length + 1);
     });
 
     it('answers 401 to an upload without a token', async () => {

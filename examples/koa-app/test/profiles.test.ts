@@ -55,7 +55,7 @@ describe('example app: profiles and start-up', () => {
       await startApp({ port: 0, dataDir, env: { SENDOFF_APP_SECRET: 'short' } }).catch((e: unknown) => errors.push(String(e)));
       expect(errors).to.have.length(2);
       expect(errors[0]).to.match(/UPLOAD_LIMIT_BYTES must be a positive integer/);
-      expect(errors[1]).to.match(/SENDOFF_APP_SECRET must be at least 32 characters/);
+      expect(errors[1]).to.match(/SENDOFF_APP_SECRET must be at least 32 bytes/);
     } finally {
       await fsp.rm(dataDir, { recursive: true, force: true });
     }

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
 import { SessionTokens } from '../src/auth/session-tokens.js';
 import type { AppSettings } from '../src/settings.js';
@@ -57,6 +58,33 @@ describe('example app: sessions and authentication', () => {
     for (const headers of cases) {
       const res = await request(`${t.url}/api/files`, { headers });
       expectError(res, 401, 'UNAUTHORIZED');
+    }
+  });
+
+  it('answers 401 to every other last character of a valid signature (one spelling per token)', async () => {
+    const token = await signIn(t.url, 'alice');
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const others = [...alphabet].filter((c) => c !== token.at(-1));
+    expect(others).to.have.length(63);
+    for (const last of others) {
+      const res = await request(`${t.url}/api/files`, { token: token.slice(0, -1) + last });
+      expectError(res, 401, 'UNAUTHORIZED');
+    }
+  });
+
+  it('answers 401 to a token signed with an empty key, or with a key derived from an empty secret', async () => {
+    const body = Buffer.from(JSON.stringify({ u: 'alice', exp: 4102444800 })).toString('base64url');
+    const derivedFromEmpty = createHmac('sha256', Buffer.alloc(0)).update('session tokens').digest();
+    for (const key of [Buffer.alloc(0), derivedFromEmpty]) {
+      const signature = createHmac('sha256', key).update(body).digest('base64url');
+      expectError(await request(`${t.url}/api/files`, { token: `${body}.${signature}` }), 401, 'UNAUTHORIZED');
+    }
+  });
+
+  it('refuses to issue or check tokens with a secret shorter than 32 bytes, an empty one included', () => {
+    for (const secret of [Buffer.alloc(0), Buffer.alloc(31, 1)]) {
+      const settings = { secret, sessionTtlSeconds: 60 } as AppSettings;
+      expect(() => new SessionTokens(settings), `${secret.length} bytes`).to.throw(/at least 32 bytes/);
     }
   });
 

@@ -12,6 +12,8 @@ export interface TestApp {
   app: RunningApp;
   url: string;
   dataDir: string;
+  /** What the app logged, one array of arguments per call. */
+  logged: unknown[][];
   stop(): Promise<void>;
 }
 
@@ -30,6 +32,7 @@ export async function startTestApp(options: Partial<StartAppOptions> = {}): Prom
     app,
     url: app.url,
     dataDir,
+    logged,
     stop: async () => {
       await app.close();
       await fsp.rm(dataDir, { recursive: true, force: true });

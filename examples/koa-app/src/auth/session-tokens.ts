@@ -1,8 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { inject, injectable } from 'inversify';
+import { isCanonicalBase64url } from '@sendoff/core';
 import { APP_TYPES } from '../app-types.js';
 import type { AppSettings } from '../settings.js';
 import { unauthorized } from '../http/app-error.js';
+import { deriveKey } from './derive-key.js';
 
 interface SessionPayload {
   /** The user. */
@@ -13,7 +15,8 @@ interface SessionPayload {
 
 /**
  * Stateless session tokens: `base64url(JSON payload) + "." + base64url(HMAC-SHA256)`. Nothing is
- * stored; a token is valid while its signature checks and it has not expired.
+ * stored; a token is valid while its signature checks and it has not expired. Both parts must be
+ * canonical base64url, so a token has exactly one spelling.
  */
 @injectable()
 export class SessionTokens {
@@ -21,7 +24,7 @@ export class SessionTokens {
   readonly #ttlSeconds: number;
 
   constructor(@inject(APP_TYPES.Settings) settings: AppSettings) {
-    this.#key = createHmac('sha256', settings.secret).update('session tokens').digest();
+    this.#key = deriveKey(settings.secret, 'session tokens');
     this.#ttlSeconds = settings.sessionTtlSeconds;
   }
 
@@ -35,6 +38,7 @@ export class SessionTokens {
   userOf(token: string, now = Date.now()): string {
     const [body, signature, extra] = token.split('.');
     if (body === undefined || signature === undefined || extra !== undefined) throw unauthorized('invalid token');
+    if (!isCanonicalBase64url(body) || !isCanonicalBase64url(signature)) throw unauthorized('invalid token');
     if (!this.#isSignatureValid(body, signature)) throw unauthorized('invalid token');
     const payload = parsePayload(body);
     if (payload === undefined) throw unauthorized('invalid token');

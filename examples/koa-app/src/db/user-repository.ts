@@ -8,8 +8,9 @@ import { hashPassword, isPasswordCorrect } from '../auth/passwords.js';
 export class UserRepository {
   constructor(@inject(APP_TYPES.Database) private readonly db: Database.Database) {}
 
-  create(name: string, password: string): void {
-    this.db.prepare('INSERT INTO users (name, password_hash) VALUES (?, ?)').run(name, hashPassword(password));
+  async create(name: string, password: string): Promise<void> {
+    const hash = await hashPassword(password);
+    this.db.prepare('INSERT INTO users (name, password_hash) VALUES (?, ?)').run(name, hash);
   }
 
   exists(name: string): boolean {
@@ -17,7 +18,7 @@ export class UserRepository {
   }
 
   /** Whether `password` is this user's; false for an unknown user too (same work either way). */
-  isPasswordCorrect(name: string, password: string): boolean {
+  isPasswordCorrect(name: string, password: string): Promise<boolean> {
     const row = this.db.prepare('SELECT password_hash AS hash FROM users WHERE name = ?').get(name) as { hash: string } | undefined;
     return isPasswordCorrect(password, row?.hash);
   }

@@ -13,6 +13,7 @@ const CODE_BY_STATUS: Record<number, string> = {
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   416: 'RANGE_NOT_SATISFIABLE',
+  429: 'TOO_MANY_REQUESTS',
 };
 
 /**
@@ -31,7 +32,7 @@ export function errorHandler(): Middleware {
       const status = statusOf(error);
       if (status >= 500) ctx.app.emit('error', error, ctx);
       clearHeaders(ctx);
-      if (isSendoffError(error)) ctx.set(error.headers);
+      if (isSendoffError(error) || error instanceof AppError) ctx.set({ ...error.headers });
       const code = status >= 500 ? 'INTERNAL' : codeOf(error, status);
       render(ctx, status, code, isExposed(error, status) ? (error as Error).message : STATUS_CODES[status] ?? 'Error');
     }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { METHODS } from 'node:http';
 import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Container } from 'inversify';
@@ -13,9 +14,13 @@ import { SessionController } from './session-controller.js';
 
 const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
 
-/** The app's routes. Handlers get their services from the container and never see a profile. */
+/**
+ * The app's routes. Handlers get their services from the container and never see a profile.
+ * Every method Node parses counts as known, so a known path with a method it has no route for
+ * (TRACE, PROPFIND, DELETE…) is a 405 with `Allow`, never a 501.
+ */
 export function buildRouter(container: Container, probe: Probe): Router {
-  const router = new Router();
+  const router = new Router({ methods: [...METHODS] });
   const json = bodyParser({ enableTypes: ['json'], jsonLimit: '16kb' });
   const signedIn = requireUser(container.get(SessionTokens));
   const session = container.get(SessionController);

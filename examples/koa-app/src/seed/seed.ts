@@ -11,7 +11,7 @@ export async function seedIfFresh(container: Container): Promise<boolean> {
   const db = container.get(APP_TYPES.Database);
   if (isSeeded(db)) return false;
   const users = container.get(UserRepository);
-  for (const { user, password } of DEMO_USERS) if (!users.exists(user)) users.create(user, password);
+  for (const { user, password } of DEMO_USERS) if (!users.exists(user)) await users.create(user, password);
   const store = container.get(FileStore);
   const files = container.get(FileRepository);
   for (const seed of SEED_FILES) {

@@ -1,10 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { badRequest, payloadTooLarge, type AppError } from '../http/app-error.js';
+import { MAX_FILENAME_BYTES } from '@sendoff/core';
+import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
+import { maxRequestBodyBytes } from '../settings.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
+  /** The client's name without control characters, at most MAX_FILENAME_BYTES in UTF-8. */
   name: string;
   contentType: string;
 }
@@ -23,16 +26,22 @@ interface Upload<T> {
   abort(error: AppError): void;
 }
 
-const MAX_NAME_LENGTH = 1024;
+/** C0 controls, DEL and C1 controls: never part of a stored name (CR/LF would reach logs and headers). */
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 const SIMPLE_MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/;
 const ignore = (): void => undefined;
 
 /**
  * Streams the `field` file of a multipart request to `store`, never holding it in memory. Other
- * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413.
+ * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413,
+ * at once (without reading the body) when the request declares a length over maxRequestBodyBytes.
+ * The stored name is the client's without control characters; it must be 1 to MAX_FILENAME_BYTES
+ * UTF-8 bytes (the Deliverer's limit), so every upload can be downloaded under its name.
  * A failed upload is answered only once the storage write is over, so nothing partial remains.
  */
 export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOptions<T>): Promise<T> {
+  const maxBytes = maxRequestBodyBytes(options.limitBytes);
+  if (declaredLength(req) > maxBytes) return Promise.reject(requestTooLarge(maxBytes));
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -61,7 +70,7 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
         file.resume();
         return;
       }
-      const name = info.filename ?? '';
+      const name = withoutControls(info.filename ?? '');
       const problem = nameProblem(name);
       if (problem !== undefined) {
         file.resume();
@@ -120,9 +129,19 @@ function limitTo(limit: number): { stream: Transform; exceeded(): boolean } {
   return { stream, exceeded: () => seen > limit };
 }
 
+/** The body length the request declares; 0 when it declares none (chunked). */
+function declaredLength(req: IncomingMessage): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isFinite(length) ? length : 0;
+}
+
+function withoutControls(name: string): string {
+  return name.replace(CONTROL_CHARACTERS, '');
+}
+
 function nameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'the file has no name';
-  if (name.length > MAX_NAME_LENGTH) return `the file name is longer than ${MAX_NAME_LENGTH} characters`;
+  if (name.length === 0) return 'the file has no name (control characters do not count)';
+  if (Buffer.byteLength(name) > MAX_FILENAME_BYTES) return `the file name is longer than ${MAX_FILENAME_BYTES} bytes (UTF-8)`;
   return undefined;
 }
 

@@ -10,8 +10,8 @@ import { SendoffError } from '../errors/index.js';
 import type { DeliverOptions } from './types.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';
-/** Longest download name; the header carries it twice (ASCII fallback and `filename*`). */
-const MAX_FILENAME_BYTES = 1024;
+/** Longest download name in UTF-8 bytes; the header carries it twice (ASCII fallback and `filename*`). */
+export const MAX_FILENAME_BYTES = 1024;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9!#$%&'*+.^_`|~-]+=(?:[a-z0-9!#$%&'*+.^_`|~-]+|"[^"\\\r\n]*"))*$/i;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;

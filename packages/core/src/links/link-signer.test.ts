@@ -212,6 +212,8 @@ describe('createLinkSigner', () => {
       ['no keys', { keys: {}, currentKeyId: 'a' }, 'link signer: keys must map at least one key id to a secret'],
       ['a short string secret', { keys: { a: 'x'.repeat(31) }, currentKeyId: 'a' }, 'link signer: the secret of key id "a" has 31 bytes, at least 32 are needed'],
       ['a short Buffer secret', { keys: { a: Buffer.alloc(16) }, currentKeyId: 'a' }, 'link signer: the secret of key id "a" has 16 bytes, at least 32 are needed'],
+      ['an empty string secret', { keys: { a: '' }, currentKeyId: 'a' }, 'link signer: the secret of key id "a" has 0 bytes, at least 32 are needed'],
+      ['an empty Buffer secret', { keys: { a: Buffer.alloc(0) }, currentKeyId: 'a' }, 'link signer: the secret of key id "a" has 0 bytes, at least 32 are needed'],
       ['a secret of the wrong type', { keys: { a: 42 }, currentKeyId: 'a' }, 'link signer: the secret of key id "a" must be a string or a Buffer'],
       ['a bad key id', { keys: { 'a b': OLD }, currentKeyId: 'a b' }, 'link signer: key id "a b" must be 1-64 characters of A-Z a-z 0-9 . _ -'],
       ['an unknown current key id', { keys: { a: OLD }, currentKeyId: 'b' }, 'link signer: currentKeyId "b" is not one of the configured keys'],

@@ -6,14 +6,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Disposition, Key } from '../contracts.js';
 import { SendoffError, configInvalid } from '../errors/index.js';
+import { MAX_FILENAME_BYTES } from '../deliverer/resolve-options.js';
 import { validateKey } from '../keys/index.js';
+import { isCanonicalBase64url } from './base64url.js';
 
 export const MIN_SECRET_BYTES = 32;
 const DEFAULT_MAX_TTL_SECONDS = 7 * 24 * 3600;
-const MAX_FILENAME_BYTES = 1024;
 const MAX_TOKEN_LENGTH = 8192;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const VERSION = 1;
 
 export interface LinkSignerOptions {
@@ -148,10 +148,6 @@ function splitToken(token: unknown): { body: string; signature: Buffer } {
   const [body, signature] = parts;
   if (parts.length !== 2 || !body || !signature || !isCanonicalBase64url(body) || !isCanonicalBase64url(signature)) throw linkInvalid('malformed');
   return { body, signature: Buffer.from(signature, 'base64url') };
-}
-
-function isCanonicalBase64url(value: string): boolean {
-  return BASE64URL.test(value) && Buffer.from(value, 'base64url').toString('base64url') === value;
 }
 
 function parseWire(body: string): WirePayload {
