@@ -158,6 +158,10 @@ export interface ListedFile {
   name: string;
   size: number;
   contentType: string;
+  /** The user who owns the file. */
+  owner: string;
+  /** Whether the signed-in user may share the file and create long-lived links to it (only the owner). */
+  canShare: boolean;
 }
 
 export async function listFiles(base: string, token: string): Promise<ListedFile[]> {
