@@ -12,6 +12,12 @@ import { LinksController } from './links-controller.js';
 import { SessionController } from './session-controller.js';
 
 const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
+/**
+ * The page's own script, style and API calls, nothing else: no form is ever submitted (the script
+ * sends JSON), no <base>, no framing. Downloads are navigations to the app's `/l/` links (and from
+ * there to a web server or an S3 redirect), which `connect-src` does not govern.
+ */
+const PAGE_POLICY = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /** The app's routes. Handlers get their services from the container and never see a profile. */
 export function buildRouter(container: Container, probe: Probe): Router {
@@ -24,7 +30,7 @@ export function buildRouter(container: Container, probe: Probe): Router {
 
   router.get('/', (ctx) => {
     ctx.type = 'html';
-    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+    ctx.set('Content-Security-Policy', PAGE_POLICY);
     ctx.body = PAGE;
   });
   router.post('/api/session', json, (ctx) => session.create(ctx));

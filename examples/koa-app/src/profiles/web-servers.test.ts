@@ -11,9 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '@sendoff/cli';
 import type { DeliveryDecision } from '../files/observe-deliveries.js';
-import { SEED_FILES } from '../seed/seed-data.js';
 import { startApp, type RunningApp } from '../start-app.js';
-import { fileNamed, request, sendJson, signIn, TEST_SECRET, upload, type RawResponse } from '../../test/support.js';
+import { fileNamed, request, seededBytes, sendJson, signIn, TEST_SECRET, upload, type RawResponse } from '../../test/support.js';
 import { webServerProfiles } from './web-servers.js';
 
 const DELIVERY_HEADERS = ['x-accel-redirect', 'x-sendfile', 'x-lighttpd-send-file', 'x-sendfile2', 'x-accel-limit-rate', 'x-lighttpd-kbytes-per-second'];
@@ -21,14 +20,6 @@ const SERVER_HEADER: Record<string, RegExp> = { nginx: /^nginx/, apache: /^Apach
 /** The strategy each profile puts first in its policy. */
 const STRATEGY: Record<string, string> = { nginx: 'xAccel', apache: 'xSendfile', lighttpd: 'xSendfile', caddy: 'caddyAccel' };
 const PDF = 'Résumé – naïve.pdf';
-
-function seededBytes(name: string): Buffer {
-  const seed = SEED_FILES.find((file) => file.name === name);
-  if (seed === undefined) throw new Error(`no seed file ${name}`);
-  const body = seed.body();
-  if (!Buffer.isBuffer(body)) throw new Error(`seed file ${name} is not small`);
-  return body;
-}
 
 function expectNoDeliveryHeader(response: RawResponse): void {
   for (const header of DELIVERY_HEADERS) expect(response.headers, header).to.not.have.property(header);
