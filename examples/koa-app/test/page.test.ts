@@ -209,6 +209,7 @@ describe('example app: the page in a real browser (Chromium)', function () {
     it('shows an error as an alert in the error style and a success as a status in the success style', async () => {
       await signInOnPage(page, app().app.url, 'alice', 'not-her-password');
       const alert = page.getByRole('alert');
+      await alert.filter({ hasText: 'wrong user or password' }).waitFor();
       expect(await alert.textContent()).to.equal('wrong user or password');
       expect(await page.getByRole('status').textContent()).to.equal('');
       const errorStyle = await styleOf(page, '#problem');
@@ -234,7 +235,7 @@ describe('example app: the page in a real browser (Chromium)', function () {
       const name = `${'a-very-long-file-name-without-spaces_'.repeat(8)}.txt`;
       const contentType = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
       expect((await upload(app().app.url, alice, { filename: name, contentType, bytes: Buffer.from('long') })).status).to.equal(201);
-      await page.setViewportSize({ width: 800, height: 600 });
+      await page.setViewportSize({ width: 480, height: 800 });
       await signInOnPage(page, app().app.url, 'alice');
       const row = await rowOf(page, name);
       expect(await row.locator('td.name').textContent()).to.equal(name);
