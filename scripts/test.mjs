@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The whole test suite: provisions the web servers it needs, typechecks, then runs every package's
-// tests and the cross-package integration tests, and closes with one "N passed, N failed" line.
+// The whole test suite: provisions the web servers and the browser it needs, typechecks, then runs
+// every package's tests and the cross-package integration tests, and closes with one
+// "N passed, N failed" line.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -8,13 +9,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Debian packages the integration tests need, with the file that proves each one is installed. */
+/** Debian packages the integration and browser tests need, with the file that proves each one is installed. */
 const SYSTEM_PACKAGES = [
   { pkg: 'nginx', file: '/usr/sbin/nginx' },
   { pkg: 'apache2', file: '/usr/sbin/apache2' },
   { pkg: 'libapache2-mod-xsendfile', file: '/usr/lib/apache2/modules/mod_xsendfile.so' },
   { pkg: 'lighttpd', file: '/usr/sbin/lighttpd' },
   { pkg: 'caddy', file: '/usr/bin/caddy' },
+  { pkg: 'chromium', file: '/usr/bin/chromium' },
 ];
 
 /** Test suites, run one after the other (directory with a .mocharc.json). */

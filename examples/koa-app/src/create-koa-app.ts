@@ -1,6 +1,7 @@
 import Koa, { type Context } from 'koa';
 import type { Container } from 'inversify';
 import type { Probe } from '@sendoff/core';
+import { APP_TYPES } from './app-types.js';
 import { errorHandler } from './http/error-handler.js';
 import { buildRouter } from './http/routes.js';
 
@@ -14,6 +15,8 @@ const CLIENT_GONE = new Set(['ERR_STREAM_PREMATURE_CLOSE', 'ECONNRESET', 'EPIPE'
 export function createKoaApp(container: Container, probe: Probe, log: (...args: unknown[]) => void = console.error): Koa {
   const app = new Koa();
   app.silent = true;
+  // X-Forwarded-Proto / X-Forwarded-Host name the origin only when a trusted proxy sets them.
+  app.proxy = container.get(APP_TYPES.Settings).trustProxy;
   app.on('error', (error: unknown, ctx?: Context) => {
     if (isBrokenRequest(error)) log(brokenRequestLine(error, ctx));
     else if (isWorthLogging(error)) log('request failed:', error);

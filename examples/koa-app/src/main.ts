@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
+  console.log(app.publicUrl ? `links point to PUBLIC_URL ${app.publicUrl}` : 'links point to the origin each request came to (set PUBLIC_URL to fix it)');
   for (const note of app.notes) console.log(note);
   if (app.seeded) console.log('seeded a fresh data directory with demo files');
   console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);

@@ -7,17 +7,22 @@ export interface AppSettings {
   maxLinkTtlSeconds: number;
   /** Lifetime of a link when the request names none. */
   defaultLinkTtlSeconds: number;
+  /** Lifetime of the link a download by navigation gets (short: it is not meant to be passed on). */
+  downloadLinkTtlSeconds: number;
   /** Lifetime of a session token in seconds. */
   sessionTtlSeconds: number;
   /** The secret session tokens and links are derived from. */
   secret: Buffer;
-  /** The URL clients use; known once the server listens (links are built on it). */
-  publicUrl: string;
+  /** The base URL of links (`PUBLIC_URL`, no trailing slash); unset: the origin each request came to. */
+  publicUrl?: string;
+  /** Whether `X-Forwarded-Proto` / `X-Forwarded-Host` count (`TRUST_PROXY=1`): only behind a proxy that sets them. */
+  trustProxy: boolean;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;
 export const DEFAULT_MAX_LINK_TTL_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_LINK_TTL_SECONDS = 3600;
+export const DOWNLOAD_LINK_TTL_SECONDS = 60;
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
 
 /** Room a multipart request needs around the file: boundaries, part headers, small other fields. */

@@ -9,6 +9,7 @@ import type { DeliveryListener } from './files/observe-deliveries.js';
 import { createKoaApp } from './create-koa-app.js';
 import { openDatabase } from './db/open-database.js';
 import { DEFAULT_PROFILE, profileNamed } from './profiles/index.js';
+import { publicUrlFrom, trustProxyFrom } from './public-url.js';
 import { loadSecret } from './secret.js';
 import { seedIfFresh } from './seed/seed.js';
 import {
@@ -16,6 +17,7 @@ import {
   DEFAULT_MAX_LINK_TTL_SECONDS,
   DEFAULT_SESSION_TTL_SECONDS,
   DEFAULT_UPLOAD_LIMIT_BYTES,
+  DOWNLOAD_LINK_TTL_SECONDS,
   type AppSettings,
 } from './settings.js';
 
@@ -28,6 +30,10 @@ export interface StartAppOptions {
   profile?: string;
   env?: Readonly<Record<string, string | undefined>>;
   uploadLimitBytes?: number;
+  /** The base URL of links (default `PUBLIC_URL`; unset: the origin each request came to). */
+  publicUrl?: string;
+  /** Whether `X-Forwarded-Proto` / `X-Forwarded-Host` count (default `TRUST_PROXY=1`; else no). */
+  trustProxy?: boolean;
   /** Where server-side failures are reported; default console.error. */
   log?: (...args: unknown[]) => void;
   /** Told the Deliverer's decision (rule, strategy) for every download it plans. */
@@ -39,6 +45,8 @@ export interface RunningApp {
   url: string;
   /** The app's own URL. */
   appUrl: string;
+  /** The base URL of links when one is configured (`PUBLIC_URL`). */
+  publicUrl?: string;
   profile: string;
   /** Whether this start seeded a fresh data directory. */
   seeded: boolean;
@@ -52,6 +60,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const env = options.env ?? process.env;
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
+  const publicUrl = publicUrlFrom(options.publicUrl ?? env['PUBLIC_URL']);
+  const trustProxy = options.trustProxy ?? trustProxyFrom(env['TRUST_PROXY']);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({ dataDir, env });
@@ -60,9 +70,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
     maxLinkTtlSeconds: DEFAULT_MAX_LINK_TTL_SECONDS,
     defaultLinkTtlSeconds: DEFAULT_LINK_TTL_SECONDS,
+    downloadLinkTtlSeconds: DOWNLOAD_LINK_TTL_SECONDS,
     sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,
     secret,
-    publicUrl: '',
+    ...(publicUrl === undefined ? {} : { publicUrl }),
+    trustProxy,
   };
   const db = openDatabase(dataDir);
   let listening: Server | undefined;
@@ -82,11 +94,11 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     listening = server;
     const appUrl = urlOf(server);
     // The front server must deliver the probe file through the real path, or the start is refused.
-    const publicUrl = front ? (await front.start((server.address() as AddressInfo).port, probe)).publicUrl : appUrl;
-    settings.publicUrl = publicUrl.replace(/\/+$/, '');
+    const url = front ? (await front.start((server.address() as AddressInfo).port, probe)).publicUrl : appUrl;
     return {
-      url: settings.publicUrl,
+      url: url.replace(/\/+$/, ''),
       appUrl,
+      ...(publicUrl === undefined ? {} : { publicUrl }),
       profile: profile.name,
       seeded,
       notes: [...(profile.description ? [profile.description] : []), ...notes],

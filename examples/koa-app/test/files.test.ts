@@ -114,12 +114,21 @@ describe('example app: files', () => {
       expect(aliceNames).to.not.include('bob private notes.txt');
     });
 
-    it('describes each file with exactly id, name, size and contentType', async () => {
+    it('describes each file with exactly id, name, size, contentType, owner and canShare', async () => {
       const files = await listFiles(app.t.url, app.alice);
-      for (const file of files) expect(Object.keys(file).sort()).to.deep.equal(['contentType', 'id', 'name', 'size']);
+      for (const file of files) expect(Object.keys(file).sort()).to.deep.equal(['canShare', 'contentType', 'id', 'name', 'owner', 'size']);
       const big = files.find((file) => file.name === BIG_FILE_NAME);
       expect(big?.size).to.equal(BIG_FILE_SIZE);
       expect(big?.contentType).to.equal('application/octet-stream');
+    });
+
+    it('says who owns each file and lets only the owner share it (and link it)', async () => {
+      const ofBob = await listFiles(app.t.url, app.bob);
+      const shared = ofBob.find((file) => file.name === 'hello world.txt');
+      const own = ofBob.find((file) => file.name === 'bob private notes.txt');
+      expect(shared).to.deep.include({ owner: 'alice', canShare: false });
+      expect(own).to.deep.include({ owner: 'bob', canShare: true });
+      for (const file of await listFiles(app.t.url, app.alice)) expect(file).to.deep.include({ owner: 'alice', canShare: true });
     });
   });
 

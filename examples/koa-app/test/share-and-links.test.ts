@@ -83,9 +83,16 @@ describe('example app: signed links', () => {
     expect((await request(url)).body.toString()).to.equal('Hello, world!\n');
   });
 
-  it('lets a user link a file shared with them, and a link to an uploaded file works too', async () => {
+  it('lets only the owner create a shareable link: a reader of a shared file gets 403, like share', async () => {
     const shared = await fileNamed(app.t.url, app.bob, 'hello world.txt');
-    expect((await createLink(shared.id, { ttl: 60 }, app.bob)).status).to.equal(201);
+    const refused = await createLink(shared.id, { ttl: 60 }, app.bob);
+    expectError(refused, 403, 'FORBIDDEN');
+    expect(refused.body.toString()).to.not.include('/l/');
+    expectError(await createLink(shared.id, {}, app.bob), 403, 'FORBIDDEN');
+    expect((await createLink(shared.id, { ttl: 60 }, app.alice)).status).to.equal(201);
+  });
+
+  it('links an uploaded file too', async () => {
     const uploaded = await upload(app.t.url, app.alice, { filename: 'linked "upload".txt', bytes: Buffer.from('linked bytes') });
     const { id } = uploaded.json<{ id: string }>();
     const link = await createLink(id, { ttl: 60 });

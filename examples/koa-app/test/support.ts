@@ -3,6 +3,7 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { SEED_FILES } from '../src/seed/seed-data.js';
 import { startApp, type RunningApp, type StartAppOptions } from '../src/start-app.js';
 
 /** A known secret, so tests can forge expired tokens and links. */
@@ -180,6 +181,10 @@ export interface ListedFile {
   name: string;
   size: number;
   contentType: string;
+  /** The user who owns the file. */
+  owner: string;
+  /** Whether the signed-in user may share the file and create long-lived links to it (only the owner). */
+  canShare: boolean;
 }
 
 export async function listFiles(base: string, token: string): Promise<ListedFile[]> {
@@ -192,6 +197,15 @@ export async function fileNamed(base: string, token: string, name: string): Prom
   const found = (await listFiles(base, token)).find((file) => file.name === name);
   expect(found, `file ${name}`).to.not.equal(undefined);
   return found!;
+}
+
+/** The bytes of a small seed file. */
+export function seededBytes(name: string): Buffer {
+  const seed = SEED_FILES.find((file) => file.name === name);
+  if (seed === undefined) throw new Error(`no seed file ${name}`);
+  const body = seed.body();
+  if (!Buffer.isBuffer(body)) throw new Error(`seed file ${name} is not small`);
+  return body;
 }
 
 /** Asserts the JSON error shape and returns its code. */

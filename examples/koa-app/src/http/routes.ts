@@ -13,6 +13,12 @@ import { LinksController } from './links-controller.js';
 import { SessionController } from './session-controller.js';
 
 const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
+/**
+ * The page's own script, style and API calls, nothing else: no form is ever submitted (the script
+ * sends JSON), no <base>, no framing. Downloads are navigations to the app's `/l/` links (and from
+ * there to a web server or an S3 redirect), which `connect-src` does not govern.
+ */
+const PAGE_POLICY = "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 /**
  * The app's routes. Handlers get their services from the container and never see a profile.
@@ -29,7 +35,7 @@ export function buildRouter(container: Container, probe: Probe): Router {
 
   router.get('/', (ctx) => {
     ctx.type = 'html';
-    ctx.set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'");
+    ctx.set('Content-Security-Policy', PAGE_POLICY);
     ctx.body = PAGE;
   });
   router.post('/api/session', json, (ctx) => session.create(ctx));
@@ -38,6 +44,7 @@ export function buildRouter(container: Container, probe: Probe): Router {
   router.get('/api/files/:id/download', signedIn, (ctx) => files.download(ctx));
   router.post('/api/files/:id/share', signedIn, json, (ctx) => files.share(ctx));
   router.post('/api/files/:id/link', signedIn, json, (ctx) => files.createLink(ctx));
+  router.post('/api/files/:id/download-link', signedIn, json, (ctx) => files.createDownloadLink(ctx));
   router.get('/l/:token', (ctx) => links.open(ctx));
   // What `sendoff doctor` fetches: the expectation from the app, the file through the deployment.
   const deliverer = container.get(TYPES.Deliverer);

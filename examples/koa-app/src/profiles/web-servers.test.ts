@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '@sendoff/cli';
 import type { DeliveryDecision } from '../files/observe-deliveries.js';
-import { SEED_FILES } from '../seed/seed-data.js';
 import { startApp, type RunningApp } from '../start-app.js';
 import {
   ACTIVE_UPLOADS,
@@ -19,6 +18,7 @@ import {
   SANDBOX_CSP,
   fileNamed,
   request,
+  seededBytes,
   sendJson,
   signIn,
   TEST_SECRET,
@@ -33,14 +33,6 @@ const SERVER_HEADER: Record<string, RegExp> = { nginx: /^nginx/, apache: /^Apach
 /** The strategy each profile puts first in its policy. */
 const STRATEGY: Record<string, string> = { nginx: 'xAccel', apache: 'xSendfile', lighttpd: 'xSendfile', caddy: 'caddyAccel' };
 const PDF = 'Résumé – naïve.pdf';
-
-function seededBytes(name: string): Buffer {
-  const seed = SEED_FILES.find((file) => file.name === name);
-  if (seed === undefined) throw new Error(`no seed file ${name}`);
-  const body = seed.body();
-  if (!Buffer.isBuffer(body)) throw new Error(`seed file ${name} is not small`);
-  return body;
-}
 
 function expectNoDeliveryHeader(response: RawResponse): void {
   for (const header of DELIVERY_HEADERS) expect(response.headers, header).to.not.have.property(header);
@@ -152,7 +144,8 @@ describe('example app: web-server profiles (real servers)', function () {
 
       it('delivers a signed link /l/<token> with no Authorization through the server', async () => {
         const file = await fileNamed(current().url, alice, PDF);
-        const link = await sendJson(`${current().url}/api/files/${file.id}/link`, { ttl: 60 }, { token: alice });
+        // The server passes the client's Host on; a client's X-Forwarded-Host does not count (no TRUST_PROXY).
+        const link = await sendJson(`${current().url}/api/files/${file.id}/link`, { ttl: 60 }, { token: alice, headers: { 'X-Forwarded-Host': 'evil.example' } });
         expect(link.status).to.equal(201);
         const url = link.json<{ url: string }>().url;
         expect(url.startsWith(`${current().url}/l/`)).to.equal(true);
