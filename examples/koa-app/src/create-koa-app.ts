@@ -17,6 +17,8 @@ export function createKoaApp(container: Container, probe: Probe, log: (...args: 
   app.silent = true;
   // X-Forwarded-Proto / X-Forwarded-Host name the origin only when a trusted proxy sets them.
   app.proxy = container.get(APP_TYPES.Settings).trustProxy;
+  // Behind a trusted proxy, the client is the last X-Forwarded-For entry (the proxy's), not the first.
+  app.maxIpsCount = 1;
   app.on('error', (error: unknown, ctx?: Context) => {
     if (isBrokenRequest(error)) log(brokenRequestLine(error, ctx));
     else if (isWorthLogging(error)) log('request failed:', error);

@@ -17,6 +17,8 @@ export interface AppSettings {
   publicUrl?: string;
   /** Whether `X-Forwarded-Proto` / `X-Forwarded-Host` count (`TRUST_PROXY=1`): only behind a proxy that sets them. */
   trustProxy: boolean;
+  /** Whether the profile started a web server in front of the app (its `X-Forwarded-For` names the client). */
+  behindFrontServer: boolean;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;

@@ -75,6 +75,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     secret,
     ...(publicUrl === undefined ? {} : { publicUrl }),
     trustProxy,
+    behindFrontServer: front !== undefined,
   };
   const db = openDatabase(dataDir);
   let listening: Server | undefined;

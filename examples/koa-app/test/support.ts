@@ -53,6 +53,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   body?: Buffer | string;
   token?: string;
+  /** The local address the request leaves from (e.g. `127.0.0.2`: another client on loopback). */
+  localAddress?: string;
 }
 
 /** One HTTP/1.1 request with node:http; the body comes back as raw bytes. */
@@ -61,7 +63,7 @@ export function request(url: string, options: RequestOptions = {}): Promise<RawR
   if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers, agent: false }, (res) => {
+    const req = http.request(url, { method: options.method ?? 'GET', headers, agent: false, localAddress: options.localAddress }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('error', reject);

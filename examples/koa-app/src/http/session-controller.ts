@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { UserRepository } from '../db/user-repository.js';
 import { LoginThrottle } from '../auth/login-throttle.js';
 import { SessionTokens } from '../auth/session-tokens.js';
+import { APP_TYPES } from '../app-types.js';
+import type { AppSettings } from '../settings.js';
+import { clientAddress } from './client-address.js';
 import { parseBody } from './parse-body.js';
 import { unauthorized } from './app-error.js';
 
@@ -19,11 +22,12 @@ export class SessionController {
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(SessionTokens) private readonly tokens: SessionTokens,
     @inject(LoginThrottle) private readonly throttle: LoginThrottle,
+    @inject(APP_TYPES.Settings) private readonly settings: AppSettings,
   ) {}
 
   async create(ctx: Context): Promise<void> {
     const { user, password } = parseBody(ctx, Credentials);
-    const attempt = this.throttle.begin(user, ctx.ip);
+    const attempt = this.throttle.begin(user, clientAddress(ctx, this.settings.behindFrontServer));
     if (!(await this.users.isPasswordCorrect(user, password))) throw unauthorized('wrong user or password');
     attempt.succeeded();
     ctx.body = { token: this.tokens.issue(user) };

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDoctor } from '@sendoff/cli';
 import type { DeliveryDecision } from '../files/observe-deliveries.js';
+import { DEFAULT_LOGIN_LIMITS } from '../auth/login-throttle.js';
 import { startApp, type RunningApp } from '../start-app.js';
 import {
   ACTIVE_UPLOADS,
@@ -203,6 +204,22 @@ describe('example app: web-server profiles (real servers)', function () {
         expect(failed).to.deep.equal([]);
         expect(report.ok).to.equal(true);
         expect(report.checks.find((check) => check.name === 'offload in use')?.detail).to.equal(`the app hands the probe to the web server (${STRATEGY[name]})`);
+      });
+
+      // Last: it uses up the failed sign-ins of one client address.
+      it(`limits failed sign-ins per client as ${name} saw it: another client keeps signing in, a forged X-Forwarded-For changes nothing`, async () => {
+        const attacker = { localAddress: '127.0.0.2', headers: { 'X-Forwarded-For': '203.0.113.7' } };
+        const statuses: number[] = [];
+        for (let i = 0; i < DEFAULT_LOGIN_LIMITS.perAddress; i += 1) {
+          statuses.push((await sendJson(`${current().url}/api/session`, { user: `guess-${i}`, password: 'x' }, attacker)).status);
+        }
+        expect(statuses).to.deep.equal(statuses.map(() => 401));
+        const forged = { localAddress: '127.0.0.2', headers: { 'X-Forwarded-For': '198.51.100.9' } };
+        const blocked = await sendJson(`${current().url}/api/session`, { user: 'bob', password: 'bob' }, forged);
+        expect(blocked.status).to.equal(429);
+        expect(blocked.headers['retry-after']).to.match(/^\d+$/);
+        const other = await sendJson(`${current().url}/api/session`, { user: 'bob', password: 'bob' }, { localAddress: '127.0.0.3' });
+        expect(other.status).to.equal(200);
       });
     });
   }
