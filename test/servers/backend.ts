@@ -17,6 +17,7 @@ import {
   type DeliveryStrategy,
   type Disposition,
   type ResolvedFile,
+  type Storage,
 } from '@sendoff/core';
 
 export interface Backend {
@@ -32,12 +33,14 @@ export interface BackendOptions {
   strategy: DeliveryStrategy;
   /** Extra headers the app puts on every download. */
   headers?: Record<string, string>;
+  /** What the app reads the files through; default a LocalStorage over `root`. */
+  storage?: Storage;
 }
 
 const FILES = '/files/';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
-  const storage = new LocalStorage({ root: options.root });
+  const storage = options.storage ?? new LocalStorage({ root: options.root });
   const decisions: Backend['decisions'] = [];
   const direct = directStream();
   const policy = createPolicy({ rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name }, [options.strategy, direct], ['local'], 'test');
