@@ -16,6 +16,8 @@ import {
   type DeliveryConfig,
   type DeliveryStrategy,
   type Disposition,
+  type ResolvedFile,
+  type Storage,
 } from '@sendoff/core';
 
 export interface Backend {
@@ -33,16 +35,19 @@ export interface BackendOptions {
   headers?: Record<string, string>;
   /** The Deliverer's inline policy (default: sendoff's). */
   inline?: DeliveryConfig['inline'];
+  /** What the app reads the files through; default a LocalStorage over `root`. */
+  storage?: Storage;
 }
 
 const FILES = '/files/';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
+  const storage = options.storage ?? new LocalStorage({ root: options.root });
   const decisions: Backend['decisions'] = [];
   const direct = directStream();
   const deliverer = createDelivery({
     environment: 'test',
-    storage: new LocalStorage({ root: options.root }),
+    storage,
     strategies: [options.strategy, direct],
     policy: { rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name },
     ...(options.inline === undefined ? {} : { inline: options.inline }),

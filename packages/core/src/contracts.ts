@@ -45,7 +45,18 @@ export interface S3Location {
 
 export type LocationKind = FileLocation['kind'];
 
-export interface OpenOptions {
+/** What the caller knows of the file it looks up. */
+export interface LookupOptions {
+  /**
+   * The size the file has (e.g. the size the app recorded when it stored it). A copy of another
+   * size is not that file, or not all of it yet (an object an S3-compatible server is still
+   * writing): a FallbackStorage passes over it to the next storage. Plain storages may ignore it;
+   * the Deliverer checks the size it gets.
+   */
+  expectedSize?: number;
+}
+
+export interface OpenOptions extends LookupOptions {
   range?: ByteRange;
   /** Aborting it destroys the stream and releases the file handle / connection. */
   signal?: AbortSignal;
@@ -65,9 +76,9 @@ export interface Storage {
    * strategies against them at start-up; a storage without it is not checked.
    */
   readonly localRoots?: readonly string[];
-  stat(key: Key): Promise<FileStat>;
+  stat(key: Key, options?: LookupOptions): Promise<FileStat>;
   open(key: Key, options?: OpenOptions): Promise<Readable>;
-  locate(key: Key): Promise<FileLocation>;
+  locate(key: Key, options?: LookupOptions): Promise<FileLocation>;
   put(key: Key, body: Readable | Buffer, meta?: PutMeta): Promise<FileStat>;
 }
 

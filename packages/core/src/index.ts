@@ -6,6 +6,7 @@ export type {
   LocalLocation,
   S3Location,
   LocationKind,
+  LookupOptions,
   OpenOptions,
   PutMeta,
   Storage,

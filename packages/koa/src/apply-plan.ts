@@ -26,7 +26,10 @@ export async function applyPlan(ctx: Context, plan: DeliveryPlan): Promise<void>
  * Koa 3 listens for a body stream's errors only while it pipes it to the response. A storage
  * stream failing before that (while later middleware runs) or after (an aborted download whose
  * source reports the abort late) would otherwise be an unhandled 'error' that ends the process.
- * Koa still sees the error through the pipe and ends the response; nothing is sent about it.
+ * Koa still sees the error through the pipe: `stream.pipeline` destroys the response, so the
+ * client's connection breaks off short of the announced Content-Length (a length mismatch caught
+ * by the core fails the stream the same way), and Koa's `onerror` writes nothing once the head is
+ * out. The app hears of it through Koa's 'error' event.
  */
 function leaveToKoa(): void {}
 

@@ -1,7 +1,8 @@
 import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PassThrough } from 'node:stream';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { startLocalS3Server, type LocalS3Server } from '@sendoff/s3/local';
 import { expect } from 'chai';
 import { fileNamed, request, signIn, TEST_SECRET, upload } from '../../test/support.js';
@@ -81,6 +82,44 @@ describe('example app: migrating profile (S3 first, local files second)', () => 
     expect(body.body).to.deep.equal(bytes);
   });
 
+  it('streams a file from disk while the bucket holds only part of it (an upload under way), redirects once the object is whole', async () => {
+    const token = await signIn(app!.url, 'alice');
+    const file = await fileNamed(app!.url, token, 'Résumé – naïve.pdf');
+    const local = await request(`${app!.url}/api/files/${file.id}/download`, { token });
+    expect(local.status).to.equal(200);
+    const bytes = local.body;
+    expect(bytes.length).to.equal(file.size);
+    const key = await localKeyHolding(path.join(dataDir, 'files'), bytes);
+
+    // A PutObject whose body has sent its first half: s3rver already answers HeadObject and GET
+    // for the object, with the size written so far, as it does while any upload is under way.
+    const half = Math.floor(bytes.length / 2);
+    const body = new PassThrough();
+    const abandon = new AbortController();
+    const putObject = new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, ContentLength: bytes.length, ContentType: 'application/pdf' });
+    const upload = client.send(putObject, { abortSignal: abandon.signal });
+    try {
+      body.write(bytes.subarray(0, half));
+      await untilObjectSize(client, key, half);
+
+      const during = await request(`${app!.url}/api/files/${file.id}/download`, { token });
+      expect(during.status, 'served from disk, not redirected to the partial object').to.equal(200);
+      expect(during.headers['content-length']).to.equal(String(bytes.length));
+      expect(during.body).to.deep.equal(bytes);
+
+      body.end(bytes.subarray(half));
+      await upload;
+    } finally {
+      if (!body.writableEnded) abandon.abort();
+      await upload.catch(() => undefined);
+    }
+    const moved = await request(`${app!.url}/api/files/${file.id}/download`, { token });
+    expect(moved.status).to.equal(302);
+    const fromS3 = await request(moved.headers.location ?? '');
+    expect(fromS3.status).to.equal(200);
+    expect(fromS3.body).to.deep.equal(bytes);
+  });
+
   it('refuses an unknown MIGRATING_LOCAL_DELIVERY with the known values, before starting anything', async () => {
     let failure: unknown;
     await startApp({ port: 0, dataDir, profile: 'migrating', env: env({ MIGRATING_LOCAL_DELIVERY: 'squid' }), log: () => undefined }).catch(
@@ -98,4 +137,18 @@ async function localKeyHolding(root: string, bytes: Buffer): Promise<string> {
     if ((await fsp.readFile(file)).equals(bytes)) return path.relative(root, file).split(path.sep).join('/');
   }
   throw new Error('no local file holds these bytes');
+}
+
+/** Waits until the bucket answers HeadObject for `key` with `size` bytes (a bounded number of looks). */
+async function untilObjectSize(client: S3Client, key: string, size: number): Promise<void> {
+  let seen: number | undefined;
+  for (let look = 0; look < 500; look++) {
+    seen = await client.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+      (head) => head.ContentLength,
+      () => undefined,
+    );
+    if (seen === size) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the bucket never showed ${key} with ${size} bytes (last seen: ${seen ?? 'none'})`);
 }

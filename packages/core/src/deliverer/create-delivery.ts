@@ -4,11 +4,12 @@
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid, notFound } from '../errors/index.js';
 import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/index.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
+import { hasExpectedSize } from '../storage/expected-size.js';
 import type { Policy, PolicyContext } from '../policy/types.js';
 import { checkLocalRoots } from './check-local-roots.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
@@ -26,8 +27,11 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
     const checked = checkDeliverOptions(options);
     const key = validateKey(checked.key);
-    const [stat, location] = await Promise.all([storage.stat(key), storage.locate(key)]);
-    const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, openOptions) };
+    const lookup = checked.expectedSize === undefined ? undefined : { expectedSize: checked.expectedSize };
+    const [stat, location] = await Promise.all([storage.stat(key, lookup), storage.locate(key, lookup)]);
+    if (!hasExpectedSize(stat, lookup)) throw notFound();
+    // The bytes come from the copy the plan is made from (a FallbackStorage reads the storage holding that size).
+    const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, { expectedSize: stat.size, ...openOptions }) };
     const safe = inline.apply(resolveDeliveryOptions(checked, key, stat));
     const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: safe.options.contentType };
     return { key, file, safe, ctx };

@@ -28,6 +28,11 @@ const optionsSchema = z.strictObject({
   headers: z
     .record(z.string().regex(HEADER_NAME, 'must be a header name'), z.string({ error: 'must be a string' }).regex(HEADER_VALUE, 'must not contain CR, LF or control characters'))
     .optional(),
+  expectedSize: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of bytes')
+    .min(0, 'must not be negative')
+    .optional(),
 });
 
 /** Throws BAD_REQUEST (400) naming the first bad option. */

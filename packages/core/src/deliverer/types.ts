@@ -29,6 +29,13 @@ export interface DeliverOptions {
    * `X-Content-Type-Options: nosniff`, and for active content its own `Content-Security-Policy`.
    */
   headers?: Record<string, string>;
+  /**
+   * The size the app recorded for the file. A copy of another size is not this file, or not all
+   * of it yet (an object still being written to an S3-compatible server): a FallbackStorage reads
+   * the next storage instead, and when the storage holds no copy of that size the download is a
+   * 404 NOT_FOUND. Unset: any size.
+   */
+  expectedSize?: number;
 }
 
 /** A plan plus the decision that produced it (for logs). */

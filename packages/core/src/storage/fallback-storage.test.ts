@@ -138,4 +138,44 @@ describe('FallbackStorage', () => {
     await storage.stat(k('old.txt'));
     expect(secondary.calls.filter((call) => call === 'stat old.txt')).to.have.length(2);
   });
+
+  describe('with an expected size (a copy of another size is not the file yet)', () => {
+    // The bucket holds the first 8 of the 12 bytes, as an S3 server still writing the object shows them.
+    let bucket: MemoryStorage;
+    let disk: MemoryStorage;
+    let fallback: FallbackStorage;
+    beforeEach(() => {
+      bucket = new MemoryStorage('bucket', ['s3'], { 'moving.txt': 'half of ', 'moved.txt': 'in the bucket' });
+      disk = new MemoryStorage('disk', ['local'], { 'moving.txt': 'half of it!\n', 'moved.txt': 'in the bucket' });
+      fallback = new FallbackStorage([bucket, disk]);
+    });
+
+    it('passes over a copy of another size: stat, locate and open all answer from the next storage', async () => {
+      const options = { expectedSize: 12 };
+      const [stat, location] = await Promise.all([fallback.stat(k('moving.txt'), options), fallback.locate(k('moving.txt'), options)]);
+      expect(stat).to.include({ size: 12, etag: '"disk-12"' });
+      expect(location.kind).to.equal('local');
+      expect(await text(await fallback.open(k('moving.txt'), options))).to.equal('half of it!\n');
+      expect(bucket.calls).to.not.include('open moving.txt');
+    });
+
+    it('answers from the first storage once its copy has the expected size', async () => {
+      const options = { expectedSize: 13 };
+      expect((await fallback.stat(k('moved.txt'), options)).etag).to.equal('"bucket-13"');
+      expect((await fallback.locate(k('moved.txt'), options)).kind).to.equal('s3');
+      expect(await text(await fallback.open(k('moved.txt'), options))).to.equal('in the bucket');
+      expect(disk.calls).to.deep.equal([]);
+    });
+
+    it('answers NOT_FOUND 404 when no storage holds a copy of that size', async () => {
+      const error = await failureOf(fallback.stat(k('moving.txt'), { expectedSize: 5 }));
+      expect(error).to.include({ code: 'NOT_FOUND', status: 404 });
+    });
+
+    it('keeps lookups for different expected sizes apart, even while one is under way', async () => {
+      const [whole, any] = await Promise.all([fallback.stat(k('moving.txt'), { expectedSize: 12 }), fallback.stat(k('moving.txt'))]);
+      expect(whole.etag).to.equal('"disk-12"');
+      expect(any.etag).to.equal('"bucket-8"');
+    });
+  });
 });

@@ -2,6 +2,7 @@
  * directStream: the Node process sends the bytes itself, from any storage. It answers Range and
  * conditional requests (see docs/http-semantics.md); 304, 412, 416 and 405 come back as plans
  * with an empty body (not thrown), so their headers (`Content-Range: bytes *\/size`, `Allow`) go out.
+ * The body stream delivers exactly the announced length or fails (see exact-length.ts).
  */
 import type {
   ByteRange,
@@ -18,6 +19,7 @@ import { singleHeader } from '../http/headers.js';
 import { formatHttpDate } from '../http/http-date.js';
 import { ALLOWED_METHODS, isHeadMethod, isReadMethod } from '../http/method.js';
 import { contentRange, rangeLength, selectRange, type RangeSelection } from '../http/range.js';
+import { exactLength } from './exact-length.js';
 
 export interface DirectStreamOptions {
   /** Strategy name used by policies and reported in plans. Default `directStream`. */
@@ -89,7 +91,7 @@ function planDownload(
   };
   const status = range ? 206 : 200;
   if (isHeadMethod(request.method)) return emptyPlan(strategy, status, headers);
-  return { strategy, status, headers, body: 'stream', length, open: () => openBody(request, file, range) };
+  return { strategy, status, headers, body: 'stream', length, open: async () => exactLength(await openBody(request, file, range), length) };
 }
 
 function rangeToServe(request: DeliveryRequest, size: number, validators: Validators): RangeSelection {

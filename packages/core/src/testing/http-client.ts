@@ -40,7 +40,7 @@ export async function rawResponse(url: string, method: string, headers: RequestH
   return parseResponse(Buffer.concat(chunks));
 }
 
-function openSocket(target: URL): Socket {
+export function openSocket(target: URL): Socket {
   const host = target.hostname.replace(/^\[|\]$/g, '');
   if (target.protocol === 'https:') {
     return connectTls({ host, port: Number(target.port || 443), servername: host });
@@ -49,7 +49,7 @@ function openSocket(target: URL): Socket {
 }
 
 /** The path and query exactly as given: `URL` would resolve `..` segments a test wants to send. */
-function verbatimPath(url: string): string {
+export function verbatimPath(url: string): string {
   const path = /^[a-z]+:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? '';
   return path.startsWith('/') ? path : `/${path}`;
 }
@@ -61,7 +61,7 @@ function requestHead(target: URL, path: string, method: string, headers: Request
   return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
-function parseResponse(raw: Buffer): ConformanceResponse {
+export function parseResponse(raw: Buffer): ConformanceResponse {
   const end = raw.indexOf(HEAD_END);
   if (end === -1) throw new Error(`incomplete HTTP response head: ${JSON.stringify(raw.toString('latin1').slice(0, 200))}`);
   const [statusLine = '', ...fields] = raw.subarray(0, end).toString('latin1').split('\r\n');

@@ -4,3 +4,6 @@ export { createPlanServer, applyPlan } from './plan-server.js';
 export type { PlanHandler, PlanServer } from './plan-server.js';
 export { fetchResponse, rawResponse } from './http-client.js';
 export type { ConformanceResponse } from './http-client.js';
+export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
+export type { CutShortCheck } from './cut-short.js';
+export { resizedOnOpen } from './resized-on-open.js';

@@ -1,0 +1,55 @@
+/**
+ * A stream plan promises its length (Content-Length) before the first byte leaves. The source can
+ * still break that promise: a file cut or rewritten while it is read, one that grew since it was
+ * looked at, an object body that ends early. `exactLength` passes the source's bytes through and
+ * fails the stream when their count is not the promised one, so the adapter destroys the
+ * connection and the client sees a broken transfer, never a short or clipped answer that looks
+ * whole. The bytes that complete the promised length are held back until the source has ended:
+ * a source that runs long never gets a whole-looking body out.
+ */
+import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
+import { SendoffError } from '../errors/index.js';
+
+/** `source` as a stream of exactly `length` bytes or an error; destroying it destroys `source`. */
+export function exactLength(source: Readable, length: number): Readable {
+  const guard = new LengthGuard(length);
+  // Errors reach `guard` (pipeline destroys every stream with them); the callback only keeps
+  // pipeline from reporting them a second time.
+  return pipeline(source, guard, () => undefined);
+}
+
+class LengthGuard extends Transform {
+  #received = 0;
+  /** The chunk that reached the promised length, sent once the source ends there. */
+  #last: Buffer | undefined;
+
+  constructor(private readonly length: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#received += chunk.length;
+    if (this.#received > this.length) {
+      callback(lengthMismatch(`the source sent more than the ${this.length} bytes announced`));
+      return;
+    }
+    if (this.#received === this.length) {
+      this.#last = chunk;
+      callback();
+      return;
+    }
+    callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (this.#received < this.length) {
+      callback(lengthMismatch(`the source ended after ${this.#received} of the ${this.length} bytes announced`));
+      return;
+    }
+    callback(null, this.#last);
+  }
+}
+
+function lengthMismatch(message: string): SendoffError {
+  return new SendoffError('STORAGE_ERROR', message, { expose: false });
+}
