@@ -74,7 +74,8 @@ export function spawnScript(script: string | URL, args: readonly string[] = [], 
   });
 }
 
-function portFrom(line: string): number | undefined {
+/** The port of a `{"port":N}` line, the announcement a server under test prints once listening. */
+export function portFrom(line: string): number | undefined {
   try {
     const message = JSON.parse(line) as { port?: unknown };
     return typeof message.port === 'number' ? message.port : undefined;
