@@ -161,6 +161,9 @@ describe('sendoff config (real CLI process)', () => {
       const both = await runInEmptyDir(['nginx', '--root', '/srv/files', '--config', DEPLOYMENT]);
       expect(both.code).to.equal(2);
       expect(both.stderr).to.equal('sendoff config: --root (with --prefix) describes the strategy; --config reads it from a module: give one of them\n');
+      const strategy = await runInEmptyDir(['nginx', '--root', '/srv/files', '--strategy', 'xAccel']);
+      expect(strategy.code).to.equal(2);
+      expect(strategy.stderr).to.equal("sendoff config: --strategy picks among a module's strategies; --root describes the only one\n");
     });
 
     it('exit 2: a bad prefix is refused with the strategy\'s own message', async () => {

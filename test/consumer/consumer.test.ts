@@ -173,6 +173,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
+          '@sendoff/cli': 'function',
         });
       });
 
