@@ -3,7 +3,7 @@
  * back, journal fsync'd) against `aws s3 sync` (awscli), copying the same deterministic tree to the same
  * s3rver in the same run, each into a fresh bucket. Reports wall time, CPU time, files/s, MiB/s and the ratio.
  *
- *   node --conditions=sendoff-source --import tsx bench/migrate.ts [--files N] [--rounds N] [--runtime bin|dist|tsx] [--quick] [--write]
+ *   node --import tsx bench/migrate.ts [--files N] [--rounds N] [--runtime bin|dist|tsx] [--quick] [--write]
  *
  * s3rver runs in a process of its own, so its CPU competes with each tool the same way and not inside
  * this one. `--runtime bin` (the default) compiles @sendoff/core, s3 and cli with tsc into a temporary
@@ -151,23 +151,19 @@ function stopS3rver(server: ChildProcess): Promise<void> {
 }
 
 /**
- * Compiles the CLI and the packages it uses with tsc into `install/node_modules/@sendoff/*` (each
- * with its package.json, so `@sendoff/core` resolves to its compiled `dist` through the default
- * export condition), next to links to the third-party packages; answers the compiled entry point.
+ * Builds the CLI and the packages it uses (`tsc -b`, as `npm run build` does) and copies each one's
+ * `dist` and package.json into `install/node_modules/@sendoff/*` (so `@sendoff/core` resolves to
+ * its compiled `dist` through its exports), next to links to the third-party packages; answers the
+ * compiled entry point.
  */
 async function buildCli(install: string): Promise<string> {
   const modules = join(install, 'node_modules');
   await mkdir(join(modules, '@sendoff'), { recursive: true });
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  execFileSync(process.execPath, [tsc, '-b', join(ROOT, 'packages', 'cli', 'tsconfig.build.json')], { cwd: ROOT, stdio: 'pipe' });
   for (const name of BUILT_PACKAGES) {
     const target = join(modules, '@sendoff', name);
-    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    const project = join(ROOT, 'packages', name, 'tsconfig.json');
-    try {
-      execFileSync(process.execPath, [tsc, '-p', project, '--outDir', join(target, 'dist'), '--declaration', 'false', '--sourceMap', 'false'], { cwd: ROOT, stdio: 'pipe' });
-    } catch (error) {
-      // Type errors elsewhere in a package still emit its JavaScript; a missing entry point is what fails.
-      if (!existsSync(join(target, 'dist', 'index.js'))) throw error;
-    }
+    await cp(join(ROOT, 'packages', name, 'dist'), join(target, 'dist'), { recursive: true });
     await copyFile(join(ROOT, 'packages', name, 'package.json'), join(target, 'package.json'));
   }
   await cp(join(ROOT, 'packages', 'cli', 'bin'), join(modules, '@sendoff', 'cli', 'bin'), { recursive: true });
@@ -179,7 +175,7 @@ async function buildCli(install: string): Promise<string> {
 
 /** The node arguments that run the CLI the way `runtime` says (compiling it first unless tsx). */
 async function sendoffCommand(runtime: Runtime, install: string): Promise<string[]> {
-  if (runtime === 'tsx') return ['--conditions=sendoff-source', '--import', 'tsx', join(ROOT, 'packages', 'cli', 'src', 'main.ts')];
+  if (runtime === 'tsx') return ['--import', 'tsx', join(ROOT, 'packages', 'cli', 'src', 'main.ts')];
   log('compiling the CLI with tsc');
   const main = await buildCli(install);
   return [runtime === 'bin' ? join(dirname(main), '..', 'bin', 'sendoff.js') : main];
@@ -309,7 +305,7 @@ function render(settings: Settings, sizes: number[], runs: Run[], aws: string): 
     '',
     `Ratio sendoff / aws (files/s): **${formatRatio(ratio(medianOf('aws', (r) => r.seconds), medianOf('sendoff', (r) => r.seconds)))}** (target ≥ 1.0x).`,
     '',
-    `Command: \`node --conditions=sendoff-source --import tsx bench/migrate.ts --runtime ${settings.runtime} --write\`.`,
+    `Command: \`node --import tsx bench/migrate.ts --runtime ${settings.runtime} --write\`.`,
     '`sendoff migrate` checks each upload against the store\'s MD5 ETag (reading back when there is none) and',
     'fsyncs its journal (group commit); `aws s3 sync` sends Content-MD5. Both upload files above 8 MiB in parts.',
   ].join('\n');

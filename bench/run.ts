@@ -1,7 +1,7 @@
 /**
  * Entry point of the benchmarks:
  *
- *   node --conditions=sendoff-source --import tsx bench/run.ts [direct-stream] [offload] [--quick] [--write]
+ *   node --import tsx bench/run.ts [direct-stream] [offload] [--quick] [--write]
  *
  * Runs the named benchmarks (all when none is named), prints their Markdown report and, with
  * --write, replaces their own section of bench/RESULTS.md (and writes the charts they draw under
@@ -64,7 +64,7 @@ function log(message: string): void {
 }
 
 function commandLine(args: readonly string[]): string {
-  return ['node --conditions=sendoff-source --import tsx bench/run.ts', ...args].join(' ');
+  return ['node --import tsx bench/run.ts', ...args].join(' ');
 }
 
 async function main(): Promise<void> {

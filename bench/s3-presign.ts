@@ -5,7 +5,7 @@
  * `S3RequestPresigner#presign` on a prepared request; same process, credentials, keys and
  * response overrides. Signing needs no network: the client points at an address nothing serves.
  *
- *   node --conditions=sendoff-source --import tsx bench/s3-presign.ts [--seconds=2] [--rounds=5] [--write]
+ *   node --import tsx bench/s3-presign.ts [--seconds=2] [--rounds=5] [--write]
  *
  * Each round runs both for a fixed time, alternating which goes first; the report gives the median
  * rate of each and the ratio. --write replaces the "S3 presigning" section of bench/RESULTS.md.
@@ -124,7 +124,7 @@ async function main(): Promise<void> {
   const section = [
     `## ${HEADING}`,
     '',
-    `Command: \`node --conditions=sendoff-source --import tsx bench/s3-presign.ts --seconds=${seconds} --rounds=${rounds}\``,
+    `Command: \`node --import tsx bench/s3-presign.ts --seconds=${seconds} --rounds=${rounds}\``,
     '',
     `Node ${process.version}, ${rounds} rounds of ${seconds} s each per contender (alternating order), median URLs/s, one URL at a time;`,
     'same credentials, same object keys and the same `response-content-disposition` / `response-content-type` overrides.',

@@ -2,6 +2,8 @@
 // The whole test suite: provisions the web servers and the browser it needs, typechecks, then runs
 // every package's tests and the cross-package integration tests, and closes with one
 // "N passed, N failed" line.
+// The integration suite includes the consumer test (test/consumer/): it packs every package with
+// `npm pack`, whose prepack builds dist/, so no separate build step runs here.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

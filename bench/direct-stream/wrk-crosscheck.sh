@@ -17,7 +17,7 @@ head -c 67108864 /dev/urandom > "$root/large.bin"
 declare -A port
 for server in sendoff-koa koa-send node-send; do
   out="$root/$server.port"
-  node --conditions=sendoff-source --import tsx "bench/direct-stream/servers/$server.ts" "$root" > "$out" &
+  node --import tsx "bench/direct-stream/servers/$server.ts" "$root" > "$out" &
   pids+=($!)
   for _ in $(seq 100); do grep -q port "$out" 2>/dev/null && break; sleep 0.1; done
   port[$server]=$(sed -E 's/.*"port":([0-9]+).*/\1/' "$out")

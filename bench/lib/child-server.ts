@@ -1,6 +1,6 @@
 /**
  * Runs a server under test in its own Node process (TypeScript through tsx, workspace packages
- * through the `sendoff-source` condition) and waits for the `{"port":N}` line it prints once
+ * through the tsconfig `paths` to their sources) and waits for the `{"port":N}` line it prints once
  * listening on 127.0.0.1. One process per server keeps its RSS separate from the load generator.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -62,19 +62,20 @@ export interface SpawnScriptOptions {
 }
 
 /**
- * Runs a TypeScript script in a new Node process (tsx, `sendoff-source` condition), from the
+ * Runs a TypeScript script in a new Node process (tsx, workspace packages from their sources), from the
  * repository root with NODE_ENV=production unless told otherwise, stdout piped to the caller.
  */
 export function spawnScript(script: string | URL, args: readonly string[] = [], options: SpawnScriptOptions = {}): ChildProcess {
   const path = script instanceof URL ? fileURLToPath(script) : script;
-  return spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', path, ...args], {
+  return spawn(process.execPath, ['--import', 'tsx', path, ...args], {
     cwd: options.cwd ?? repoRoot,
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],
     env: options.env ?? { ...process.env, NODE_ENV: 'production' },
   });
 }
 
-function portFrom(line: string): number | undefined {
+/** The port of a `{"port":N}` line, the announcement a server under test prints once listening. */
+export function portFrom(line: string): number | undefined {
   try {
     const message = JSON.parse(line) as { port?: unknown };
     return typeof message.port === 'number' ? message.port : undefined;

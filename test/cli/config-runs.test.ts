@@ -1,6 +1,6 @@
 /**
  * What `sendoff config <server>` prints is what runs: for each server, the real CLI generates the
- * config from a deployment module, the real binary starts with exactly that text (through
+ * config from a deployment module or from flags alone (`--root`), the real binary starts with exactly that text (through
  * `startWebServer`) in front of a backend app, and a download comes through it: the file's bytes,
  * 200, no delivery header, and the path the app hands to the server is not reachable directly.
  */
@@ -62,11 +62,21 @@ async function deliveryTarget(strategy: OffloadStrategy, root: string, key: stri
   return value as string;
 }
 
+/** Where `sendoff config` takes the strategy from: the module (fixtures/deployment.ts) or the flags. */
+type StrategySource = 'a deployment module' | 'flags alone';
+
+/** The CLI arguments that describe the strategy for `server` over `root`, from `source`. */
+function strategyArgs(source: StrategySource, root: string): { args: string[]; env: Record<string, string> } {
+  if (source === 'flags alone') return { args: ['--root', root], env: {} };
+  return { args: ['--config', DEPLOYMENT], env: { SENDOFF_TEST_ROOT: root } };
+}
+
 describe('sendoff config output runs as is in the real servers', function () {
   this.timeout(120_000);
 
-  for (const server of ['nginx', 'apache', 'lighttpd', 'caddy'] as const) {
-    describe(server, () => {
+  for (const [server, source] of (['nginx', 'apache', 'lighttpd', 'caddy'] as const).flatMap((kind) =>
+    (['a deployment module', 'flags alone'] as const).map((from) => [kind, from] as const))) {
+    describe(`${server}, from ${source}`, () => {
       let fixture: Fixture | undefined;
       let backend: Backend | undefined;
       let runtimeDir: string | undefined;
@@ -79,10 +89,13 @@ describe('sendoff config output runs as is in the real servers', function () {
         runtimeDir = await mkdtemp(join(tmpdir(), `sendoff-config-${server}-`));
         const port = await findFreePort('127.0.0.1');
         const user = isRoot() ? ['--user', ROOT_WORKER_USER] : [];
+        const strategy = strategyArgs(source, fixture.root);
+        // Run from the runtime directory: no sendoff.config.* there, so the flags alone must do.
         const generated = await runCli(
-          ['config', server, '--config', DEPLOYMENT, '--runtime-dir', runtimeDir, '--listen', `127.0.0.1:${port}`,
+          ['config', server, ...strategy.args, '--runtime-dir', runtimeDir, '--listen', `127.0.0.1:${port}`,
             '--upstream', `127.0.0.1:${backend.port}`, ...user],
-          { SENDOFF_TEST_ROOT: fixture.root },
+          strategy.env,
+          runtimeDir,
         );
         expect(generated.code, generated.stderr).to.equal(0);
         const ids = isRoot() ? await workerIds() : undefined;

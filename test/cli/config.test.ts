@@ -103,6 +103,90 @@ describe('sendoff config (real CLI process)', () => {
     });
   });
 
+  describe('from flags alone (no deployment module)', () => {
+    let dir: string;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'sendoff-config-flags-'));
+    });
+    afterEach(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** `sendoff config <args>` run in an empty directory: no sendoff.config.* to find. */
+    const runInEmptyDir = (args: string[]) => runCli(['config', ...args, '--runtime-dir', '/run/sendoff-test'], {}, dir);
+
+    it('nginx: --root and --prefix make the internal location', async () => {
+      const result = await runInEmptyDir(['nginx', '--root', '/srv/files', '--prefix', '/files/', '--listen', '127.0.0.1:8443', '--upstream', '127.0.0.1:3100']);
+      expect(result.stderr).to.not.contain('sendoff config:');
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('listen 127.0.0.1:8443;');
+      expect(result.stdout).to.contain('proxy_pass http://127.0.0.1:3100;');
+      expect(result.stdout).to.match(/location \^~ \/files\/ \{\n\s+internal;\n\s+alias "\/srv\/files\/";/);
+    });
+
+    it('nginx: the prefix defaults to /_protected/, the addresses to 127.0.0.1:8080 and 127.0.0.1:3000', async () => {
+      const result = await runInEmptyDir(['nginx', '--root', '/srv/files']);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain('listen 127.0.0.1:8080;');
+      expect(result.stdout).to.contain('proxy_pass http://127.0.0.1:3000;');
+      expect(result.stdout).to.match(/location \^~ \/_protected\/ \{\n\s+internal;\n\s+alias "\/srv\/files\/";/);
+    });
+
+    it('a relative --root is taken from the working directory', async () => {
+      const result = await runInEmptyDir(['lighttpd', '--root', 'files']);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.contain(`"x-sendfile-docroot" => ( "${join(dir, 'files')}/" )`);
+    });
+
+    it('apache, lighttpd and caddy: --root alone', async () => {
+      const apache = await runInEmptyDir(['apache', '--root', '/srv/files']);
+      expect(apache.code).to.equal(0);
+      expect(apache.stdout).to.contain('XSendFilePath "/srv/files"');
+      const lighttpd = await runInEmptyDir(['lighttpd', '--root', '/srv/files']);
+      expect(lighttpd.code).to.equal(0);
+      expect(lighttpd.stdout).to.contain('"x-sendfile-docroot" => ( "/srv/files/" )');
+      const caddy = await runInEmptyDir(['caddy', '--root', '/srv/files']);
+      expect(caddy.code).to.equal(0);
+      expect(caddy.stdout).to.match(/handle_response @accel \{\n\s+root \* "\/srv\/files"/);
+    });
+
+    it('exit 2: --prefix is for nginx only, and --root does not mix with a module', async () => {
+      const prefix = await runInEmptyDir(['apache', '--root', '/srv/files', '--prefix', '/files/']);
+      expect(prefix.code).to.equal(2);
+      expect(prefix.stdout).to.equal('');
+      expect(prefix.stderr).to.equal('sendoff config: --prefix applies to nginx only (apache serves the file by its path under --root)\n');
+      const prefixAlone = await runInEmptyDir(['nginx', '--prefix', '/files/']);
+      expect(prefixAlone.code).to.equal(2);
+      expect(prefixAlone.stderr).to.equal('sendoff config: --prefix needs --root\n');
+      const both = await runInEmptyDir(['nginx', '--root', '/srv/files', '--config', DEPLOYMENT]);
+      expect(both.code).to.equal(2);
+      expect(both.stderr).to.equal('sendoff config: --root (with --prefix) describes the strategy; --config reads it from a module: give one of them\n');
+      const strategy = await runInEmptyDir(['nginx', '--root', '/srv/files', '--strategy', 'xAccel']);
+      expect(strategy.code).to.equal(2);
+      expect(strategy.stderr).to.equal("sendoff config: --strategy picks among a module's strategies; --root describes the only one\n");
+    });
+
+    it('exit 2: a bad prefix is refused with the strategy\'s own message', async () => {
+      const result = await runInEmptyDir(['nginx', '--root', '/srv/files', '--prefix', 'files']);
+      expect(result.code).to.equal(2);
+      expect(result.stderr).to.match(/^sendoff config: xAccel: prefix must start and end with "\/"/);
+    });
+
+    it('exit 2: neither flags nor a module says where the files are', async () => {
+      const result = await runInEmptyDir(['nginx']);
+      expect(result.code).to.equal(2);
+      expect(result.stdout).to.equal('');
+      expect(result.stderr).to.equal('sendoff config: where are the files? pass --root DIR (and --prefix for nginx), or --config FILE, or create sendoff.config.ts\n');
+    });
+
+    it('--help names --root and --prefix', async () => {
+      const result = await runInEmptyDir(['--help']);
+      expect(result.code).to.equal(0);
+      expect(result.stdout).to.match(/--root DIR +the storage root the server sends files from/);
+      expect(result.stdout).to.match(/--prefix PATH +nginx: the internal location \(default: \/_protected\/\)/);
+    });
+  });
+
   it('exit 2 with one clear line: missing module', async () => {
     const result = await runCli(['config', 'nginx', '--config', 'does-not-exist.config.ts']);
     expect(result.code).to.equal(2);

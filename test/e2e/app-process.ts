@@ -1,6 +1,6 @@
 /**
- * The example app run as an operator runs it: `node --conditions=sendoff-source --import tsx
- * src/main.ts` from examples/koa-app (the directory whose tsconfig enables its decorators), set up
+ * The example app run as an operator runs it: `node --import tsx src/main.ts` from
+ * examples/koa-app (the directory whose tsconfig enables its decorators), set up
  * by environment variables only. Resolves once the app prints the URL it listens on.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,7 +32,7 @@ export interface AppProcess {
 }
 
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: APP_DIR,
     env: { ...inheritedEnv(), NODE_NO_WARNINGS: '1', PORT: '0', DATA_DIR: options.dataDir, SENDOFF_PROFILE: options.profile, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -183,7 +183,7 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--conditions=sendoff-source', '--import', 'tsx', MAIN, ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -84,4 +84,9 @@ function isEntryPoint(): boolean {
   }
 }
 
-if (isEntryPoint()) process.exitCode = await run(process.argv.slice(2));
+// No top-level await, so that CommonJS can require() the package (Node does not for such modules).
+if (isEntryPoint()) {
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

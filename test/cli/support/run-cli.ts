@@ -1,8 +1,15 @@
-/** Runs the real `sendoff` bin as a child process and collects its exit code and output. */
+/**
+ * Runs the `sendoff` command from its sources (tsx) as a child process and collects its exit code
+ * and output. The working directory may be outside the repository: TSX_TSCONFIG_PATH keeps the
+ * workspace packages resolving to their sources. The published bin is run by the consumer test.
+ */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../../packages/cli/bin/sendoff.js', import.meta.url));
+export const MAIN = fileURLToPath(new URL('../../../packages/cli/src/main.ts', import.meta.url));
+const TSCONFIG = fileURLToPath(new URL('../../../tsconfig.json', import.meta.url));
+/** tsx by its URL: `--import tsx` would resolve from the working directory. */
+const TSX = import.meta.resolve('tsx');
 
 export interface CliResult {
   code: number | null;
@@ -12,7 +19,11 @@ export interface CliResult {
 
 export function runCli(args: string[], env: Record<string, string> = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      env: { ...process.env, TSX_TSCONFIG_PATH: TSCONFIG, ...env },
+      cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -1,14 +1,17 @@
 /**
- * `sendoff config <nginx|apache|lighttpd|caddy> [--config FILE] [--listen host:port]
- * [--upstream host:port] [--runtime-dir DIR] [--strategy NAME] [--user NAME] [--keep-header NAME]...`
- * prints the web-server config generated from the deployment's offload strategy for that server.
+ * `sendoff config <nginx|apache|lighttpd|caddy> [--root DIR [--prefix PATH] | --config FILE]
+ * [--listen host:port] [--upstream host:port] [--runtime-dir DIR] [--strategy NAME] [--user NAME]
+ * [--keep-header NAME]...` prints the web-server config generated from the offload strategy for that
+ * server: the one the flags describe, or the deployment module's.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateServerConfig, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
 import { parseAddress } from '../address.js';
-import { loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
+import { DEFAULT_INTERNAL_PREFIX } from '../doctor/run-doctor.js';
+import { DEFAULT_MODULES, findDefaultModule, loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
 import { UsageError, type Command, type CommandIo } from '../io.js';
+import { hasStrategyFlags, strategyFromFlags } from './strategy-from-flags.js';
 
 export const SERVER_KINDS: readonly ServerKind[] = ['nginx', 'apache', 'lighttpd', 'caddy'];
 
@@ -25,6 +28,8 @@ const STRATEGY_FOR: Record<ServerKind, string> = {
 };
 
 const OPTIONS = {
+  root: { type: 'string' },
+  prefix: { type: 'string' },
   config: { type: 'string', short: 'c' },
   listen: { type: 'string' },
   upstream: { type: 'string' },
@@ -48,9 +53,7 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   const server = serverKindOf(positionals);
-  const deployment = await loadDeployment(values.config);
-  const strategy = pickStrategy(server, strategiesOf(deployment), values.strategy);
-  const settings = deployment.server ?? {};
+  const { strategy, settings } = await strategySource(server, values);
   // A configuration generateServerConfig refuses (CONFIG_INVALID) is a usage error for the dispatcher.
   const generated = generateServerConfig({
     server,
@@ -66,6 +69,34 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
   io.err(`# create its directories first: mkdir -p ${generated.directories.map(quoteArg).join(' ')}\n`);
   io.err(`# run it in the foreground with: ${generated.command.binary} ${generated.command.args.map(quoteArg).join(' ')}\n`);
   return 0;
+}
+
+/** The options that say where the strategy comes from. */
+interface StrategyOptions {
+  root?: string | undefined;
+  prefix?: string | undefined;
+  config?: string | undefined;
+  strategy?: string | undefined;
+}
+
+interface StrategySource {
+  strategy: OffloadStrategy;
+  /** The module's defaults for `sendoff config` (none when the flags describe the strategy). */
+  settings: NonNullable<DeploymentModule['server']>;
+}
+
+/** The offload strategy from the flags, or else from the deployment module. */
+async function strategySource(server: ServerKind, values: StrategyOptions): Promise<StrategySource> {
+  if (hasStrategyFlags(values)) {
+    if (values.config !== undefined) throw new UsageError('--root (with --prefix) describes the strategy; --config reads it from a module: give one of them');
+    if (values.strategy !== undefined) throw new UsageError('--strategy picks among a module\'s strategies; --root describes the only one');
+    return { strategy: strategyFromFlags(server, values), settings: {} };
+  }
+  if (values.config === undefined && findDefaultModule(process.cwd()) === undefined) {
+    throw new UsageError(`where are the files? pass --root DIR (and --prefix for nginx), or --config FILE, or create ${DEFAULT_MODULES[0]}`);
+  }
+  const deployment = await loadDeployment(values.config);
+  return { strategy: pickStrategy(server, strategiesOf(deployment), values.strategy), settings: deployment.server ?? {} };
 }
 
 function serverKindOf(positionals: string[]): ServerKind {
@@ -103,11 +134,15 @@ function usage(): string {
   return [
     `usage: sendoff config <${SERVER_KINDS.join('|')}> [options]`,
     '',
+    'The strategy comes from --root (and --prefix), or else from a deployment module.',
+    '',
+    '      --root DIR          the storage root the server sends files from (made absolute)',
+    `      --prefix PATH       nginx: the internal location (default: ${DEFAULT_INTERNAL_PREFIX})`,
     '  -c, --config FILE       deployment module (default: sendoff.config.ts, .mts, .js or .mjs in the working directory)',
     `      --listen HOST:PORT  where the web server listens (default: module's server.listen, else ${DEFAULT_LISTEN})`,
     `      --upstream HOST:PORT the Node app (default: module's server.upstream, else ${DEFAULT_UPSTREAM})`,
     `      --runtime-dir DIR   pid file, logs, temp files (default: module's server.runtimeDir, else ./${DEFAULT_RUNTIME_DIR})`,
-    '      --strategy NAME     which strategy, when the deployment has several for this server',
+    '      --strategy NAME     which strategy, when the deployment module has several for this server',
     '      --user NAME         unprivileged user for the workers when the server starts as root',
     '      --group NAME        its group (default: the user name)',
     '      --keep-header NAME  nginx: re-add this app header after the handoff (repeatable)',

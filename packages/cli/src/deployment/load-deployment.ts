@@ -73,13 +73,18 @@ function defaultExportOf(loaded: { default?: unknown }): unknown {
   return inner.__esModule === true ? inner.default : value;
 }
 
+/** The first of the default module files present in `cwd`, if any. */
+export function findDefaultModule(cwd: string): string | undefined {
+  return DEFAULT_MODULES.map((name) => resolve(cwd, name)).find((file) => existsSync(file));
+}
+
 function moduleFile(path: string | undefined, cwd: string): string {
   if (path !== undefined) {
     const file = resolve(cwd, path);
     if (!existsSync(file)) throw new UsageError(`deployment module not found: ${path}`);
     return file;
   }
-  const found = DEFAULT_MODULES.map((name) => resolve(cwd, name)).find((file) => existsSync(file));
+  const found = findDefaultModule(cwd);
   if (found === undefined) throw new UsageError(`no deployment module: pass --config <file> or create ${DEFAULT_MODULES[0]}`);
   return found;
 }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { findFreePort, findWebServerBinary, startWebServer, type RunningWebServer } from './supervise.js';
 
 describe('startWebServer', () => {
@@ -61,4 +64,46 @@ describe('startWebServer', () => {
     await writeFile(join(bin, 'nginx'), '#!/bin/sh\n', { mode: 0o755 });
     expect(findWebServerBinary('nginx', [bin], join(dir, 'nowhere'))).to.equal(join(bin, 'nginx'));
   });
+
+  it('kills a server still running when Node exits: the exit hook comes with the first start, once', async () => {
+    await writeFile(join(dir, 'hello.txt'), 'hello from lighttpd\n');
+    const port = await findFreePort();
+    const config = `server.document-root = "${dir}"\nserver.bind = "127.0.0.1"\nserver.port = ${port}\n`;
+    const code = [
+      `import { startWebServer } from './src/servers/supervise.ts';`,
+      `const exitListeners = () => process.listenerCount('exit');`,
+      `const before = exitListeners();`,
+      `const first = await startWebServer('lighttpd', ${JSON.stringify(config)}, ${JSON.stringify(dir)}, { listen: { host: '127.0.0.1', port: ${port} } });`,
+      `const afterFirst = exitListeners();`,
+      `await first.stop();`,
+      `const second = await startWebServer('lighttpd', ${JSON.stringify(config)}, ${JSON.stringify(dir)}, { listen: { host: '127.0.0.1', port: ${port} } });`,
+      `const body = await (await fetch('http://127.0.0.1:${port}/hello.txt')).text();`,
+      `process.stdout.write(JSON.stringify({ before, afterFirst, afterSecond: exitListeners(), pid: second.pid, body }));`,
+      `process.exit(0);`, // without stopping the second server
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: PACKAGE_DIR });
+    const child = JSON.parse(stdout) as { before: number; afterFirst: number; afterSecond: number; pid: number; body: string };
+    expect(child.body).to.equal('hello from lighttpd\n');
+    expect(child.afterFirst).to.equal(child.before + 1);
+    expect(child.afterSecond).to.equal(child.before + 1);
+    await untilGone(child.pid);
+    const after = await fetch(`http://127.0.0.1:${port}/hello.txt`).then(() => 'answered', () => 'refused');
+    expect(after).to.equal('refused');
+  });
 });
+
+const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Waits until no process has `pid` (a killed server is reaped by init once its parent is gone). */
+async function untilGone(pid: number): Promise<void> {
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

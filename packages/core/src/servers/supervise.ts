@@ -74,6 +74,19 @@ const BINARIES: Record<WebServerKind, Binary> = {
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];
 
 const running = new Set<ChildProcess>();
+let killsOnExit = false;
+
+/**
+ * A server left running would keep its port: kill what is still running when Node exits. Hooked on
+ * the first start, so importing sendoff adds no process listener.
+ */
+function killRunningOnExit(): void {
+  if (killsOnExit) return;
+  killsOnExit = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
 
 /**
  * Writes `configText` into `runtimeDir`, starts the server for `kind` in the foreground and resolves
@@ -178,6 +191,7 @@ function supervise(kind: WebServerKind, child: ChildProcess, configPath: string)
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  killRunningOnExit();
   running.add(child);
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
@@ -239,8 +253,3 @@ function acceptsConnections({ host, port }: HostPort): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
-
-// A server left running would keep its port: kill what is still running when Node exits.
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
