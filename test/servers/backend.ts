@@ -1,23 +1,14 @@
 /**
  * The Node application behind the real web servers in the integration tests: a Koa app that
- * resolves `/files/<percent-encoded key>?name=&disposition=` through a LocalStorage, lets a policy
- * choose (the offload strategy when it can serve the file, else directStream) and applies the
- * plan with the Koa adapter.
+ * delivers `/files/<percent-encoded key>?name=&disposition=` through a Deliverer over a
+ * LocalStorage (the offload strategy when it can serve the file, else directStream), so every
+ * download passes the Deliverer's own checks, and that counts the bytes of any `POST /upload`.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import Koa from 'koa';
-import { applyPlan, toDeliveryRequest } from '@sendoff/koa';
-import {
-  LocalStorage,
-  SendoffError,
-  createPolicy,
-  directStream,
-  validateKey,
-  type DeliveryStrategy,
-  type Disposition,
-  type ResolvedFile,
-} from '@sendoff/core';
+import { deliver } from '@sendoff/koa';
+import { LocalStorage, SendoffError, createDelivery, directStream, type DeliveryStrategy, type Disposition } from '@sendoff/core';
 
 export interface Backend {
   port: number;
@@ -35,29 +26,34 @@ export interface BackendOptions {
 }
 
 const FILES = '/files/';
+/** `POST` here: the app reads the whole body and answers 201 with the number of bytes it got. */
+export const UPLOAD_PATH = '/upload';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
-  const storage = new LocalStorage({ root: options.root });
-  const decisions: Backend['decisions'] = [];
   const direct = directStream();
-  const policy = createPolicy({ rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name }, [options.strategy, direct], ['local'], 'test');
+  const deliverer = createDelivery({
+    environment: 'test',
+    storage: new LocalStorage({ root: options.root }),
+    strategies: [options.strategy, direct],
+    policy: { rules: [{ name: 'offload', use: options.strategy.name }], fallback: direct.name },
+  });
+  const decisions: Backend['decisions'] = [];
   const app = new Koa();
   app.silent = true;
   app.use(async (ctx) => {
+    if (ctx.method === 'POST' && ctx.path === UPLOAD_PATH) {
+      ctx.status = 201;
+      ctx.body = { received: await countBytes(ctx.req) };
+      return;
+    }
     if (!ctx.path.startsWith(FILES)) throw new SendoffError('NOT_FOUND', 'not found');
-    const key = validateKey(decodePath(ctx.path.slice(FILES.length)));
-    const stat = await storage.stat(key);
-    const file: ResolvedFile = { key, stat, location: await storage.locate(key), open: (o) => storage.open(key, o) };
-    const request = toDeliveryRequest(ctx);
-    const { strategy, rule } = policy.choose({ environment: 'test', request, file, inFlight: 0 });
-    decisions.push({ rule, strategy: strategy.name });
-    const plan = await strategy.plan(request, file, {
-      filename: String(ctx.query.name ?? key.split('/').pop()),
+    const { decision } = await deliver(ctx, deliverer, {
+      key: decodePath(ctx.path.slice(FILES.length)),
+      filename: typeof ctx.query.name === 'string' ? ctx.query.name : undefined,
       disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
-      contentType: stat.contentType ?? 'application/octet-stream',
       headers: options.headers ?? {},
     });
-    await applyPlan(ctx, plan);
+    decisions.push({ rule: decision.rule, strategy: decision.strategy });
   });
   const server = await listen(app);
   return {
@@ -73,6 +69,12 @@ function decodePath(raw: string): string {
   } catch (error) {
     throw new SendoffError('BAD_REQUEST', 'malformed percent-encoding', { cause: error });
   }
+}
+
+async function countBytes(body: AsyncIterable<Buffer>): Promise<number> {
+  let count = 0;
+  for await (const chunk of body) count += chunk.length;
+  return count;
 }
 
 function listen(app: Koa): Promise<Server> {
