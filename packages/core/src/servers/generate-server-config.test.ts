@@ -52,6 +52,10 @@ describe('generateServerConfig', () => {
       expect(config.command).to.deep.equal({ binary: 'nginx', args: ['-p', RUN, '-e', `${RUN}/error.log`, '-c', `${RUN}/nginx.conf`, '-g', 'daemon off;'] });
     });
 
+    it('reads the app response headers into one 32 KiB buffer, with buffer sizes nginx accepts together', () => {
+      expect(config.text).to.match(/location \/ \{[^}]*proxy_buffer_size 32k;\n\s+proxy_buffers 8 8k;\n\s+proxy_busy_buffers_size 32k;/);
+    });
+
     it('never writes a prefix without a trailing slash, even from a hand-made strategy', () => {
       const sloppy = { ...strategy, prefix: '/prot' } as XAccelStrategy;
       expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: sloppy })))).to.equal('CONFIG_INVALID');

@@ -1,0 +1,129 @@
+/**
+ * What a hostile client tries against the generated configs, through the real server: the longest
+ * key and download name the Deliverer accepts (with the app's extra headers at their limit) never
+ * give a 5xx.
+ */
+import { expect } from 'chai';
+import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { startBackend, type Backend } from '../servers/backend.js';
+import { createFixture, type Fixture } from '../servers/fixture.js';
+import { fileUrl, get, type RawResponse } from '../servers/http.js';
+import { startServer, type StartedServer } from '../servers/start-server.js';
+
+export interface HostileTarget {
+  server: ServerKind;
+  strategy(root: string): OffloadStrategy;
+}
+
+const MAX_NAME_BYTES = 1024;
+const MAX_KEY_BYTES = 1024;
+const MAX_SEGMENT_BYTES = 255;
+/** What the Deliverer accepts of the app's extra headers, counted as `Name: value\r\n` lines. */
+const MAX_EXTRA_HEADER_BYTES = 4096;
+
+/** Units whose encodings grow the most: ASCII, 2- and 4-byte UTF-8, `%` and `"`. */
+const UNITS = { ascii: 'a', accented: 'é', emoji: '🎉', percent: '%', quote: '"' } as const;
+
+/** `unit` repeated to exactly `bytes` UTF-8 bytes (the rest filled with ASCII). */
+function fill(unit: string, bytes: number): string {
+  const repeated = unit.repeat(Math.floor(bytes / Buffer.byteLength(unit)));
+  return repeated + 'x'.repeat(bytes - Buffer.byteLength(repeated));
+}
+
+/** A key of exactly MAX_KEY_BYTES bytes: segments of `unit` of up to MAX_SEGMENT_BYTES each. */
+function longestKey(unit: string): string {
+  // Four segments of 254 bytes and one of 4: 4 * 254 + 4 + 4 separators = 1024.
+  const sizes = [MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, 4];
+  const key = sizes.map((size) => fill(unit, size)).join('/');
+  expect(Buffer.byteLength(key)).to.equal(MAX_KEY_BYTES);
+  return key;
+}
+
+const LONGEST_KEYS = Object.values(UNITS).map(longestKey);
+const LONGEST_NAMES = [
+  ...Object.values(UNITS).map((unit) => fill(unit, MAX_NAME_BYTES)),
+  // Quotes double in the ASCII fallback and triple in `filename*`, which a non-ASCII or
+  // percent-looking name brings in: the longest Content-Disposition there is.
+  `${'"'.repeat(MAX_NAME_BYTES - 2)}é`,
+  `${'"'.repeat(MAX_NAME_BYTES - 3)}%41`,
+];
+
+/** The example app's extra download headers, padded so all of them take exactly `bytes`. */
+function appHeaders(bytes: number): Record<string, string> {
+  const headers: Record<string, string> = {
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'X-Request-Id': 'req-42',
+  };
+  const used = Object.entries(headers).reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}: ${value}\r\n`), 0);
+  headers['X-Padding'] = 'p'.repeat(bytes - used - Buffer.byteLength('X-Padding: \r\n'));
+  return headers;
+}
+
+function expectNever5xx(response: RawResponse, what: string): void {
+  expect(response.status, what).to.be.below(500);
+}
+
+interface Stack {
+  backend: Backend;
+  server: StartedServer;
+}
+
+export function describeHostileInput(target: HostileTarget): void {
+  describe('hostile input', () => {
+    let fixture: Fixture | undefined;
+    // The app's headers at the limit, the default config.
+    let atLimits: Stack | undefined;
+    // The app's headers one byte over the limit.
+    let overLimits: Stack | undefined;
+    let strategyName = '';
+    const stacks = () => ({ fixture: fixture ?? expect.fail('no fixture'), atLimits: atLimits ?? expect.fail('no server'), overLimits: overLimits ?? expect.fail('no server') });
+
+    before(async () => {
+      fixture = await createFixture(['plain.bin', ...LONGEST_KEYS]);
+      const strategy = target.strategy(fixture.root);
+      strategyName = strategy.name;
+      const start = async (headers: Record<string, string>): Promise<Stack> => {
+        const backend = await startBackend({ root: fixture!.root, strategy, headers });
+        const server = await startServer(target.server, { upstreamPort: backend.port, strategy });
+        return { backend, server };
+      };
+      atLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES));
+      overLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES + 1));
+    });
+    after(async () => {
+      for (const stack of [atLimits, overLimits]) {
+        await stack?.server.stop();
+        await stack?.backend.stop();
+      }
+      await fixture?.remove();
+    });
+
+    for (const [index, key] of LONGEST_KEYS.entries()) {
+      it(`delivers the longest key of ${Object.keys(UNITS)[index]} under the longest names, inline and attachment: 200, never 5xx`, async () => {
+        const { fixture, atLimits } = stacks();
+        for (const name of LONGEST_NAMES) {
+          for (const disposition of ['attachment', 'inline'] as const) {
+            const what = `${disposition} ${JSON.stringify(name.slice(0, 12))}…`;
+            const response = await get(atLimits.server.url, `${fileUrl(key, name)}&disposition=${disposition}`);
+            expectNever5xx(response, what);
+            expect(response.status, what).to.equal(200);
+            expect(response.body.equals(fixture.byKey(key).body), what).to.equal(true);
+            expect(response.headers['content-disposition'], what).to.equal(contentDisposition(name, disposition));
+            expect(atLimits.backend.decisions.at(-1), what).to.deep.equal({ rule: 'offload', strategy: strategyName });
+          }
+        }
+      });
+    }
+
+    it('answers a name or a key one byte too long, and app headers over their limit, with 400, never 5xx', async () => {
+      const { atLimits, overLimits } = stacks();
+      const longName = await get(atLimits.server.url, fileUrl('plain.bin', fill('é', MAX_NAME_BYTES + 1)));
+      expect(longName.status).to.equal(400);
+      const longKey = await get(atLimits.server.url, fileUrl(`${longestKey('a')}x`));
+      expect(longKey.status).to.equal(400);
+      const headersOver = await get(overLimits.server.url, fileUrl('plain.bin'));
+      expect(headersOver.status).to.equal(400);
+    });
+  });
+}
