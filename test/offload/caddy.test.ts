@@ -7,6 +7,7 @@ describeOffload({
   server: 'caddy',
   strategy: (root) => caddyAccel({ root }),
   fallsBack: (key) => key.includes('?'),
+  mergesRanges: false,
   conformance: {},
   ifMatch412: true,
   contentRangeOn416: true,

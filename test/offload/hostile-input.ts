@@ -1,7 +1,7 @@
 /**
  * What a hostile client tries against the generated configs, through the real server: the longest
  * key and download name the Deliverer accepts (with the app's extra headers at their limit) never
- * give a 5xx.
+ * give a 5xx, and a Range header with many ranges never gets more bytes than the file.
  */
 import { expect } from 'chai';
 import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
@@ -13,6 +13,8 @@ import { startServer, type StartedServer } from '../servers/start-server.js';
 export interface HostileTarget {
   server: ServerKind;
   strategy(root: string): OffloadStrategy;
+  /** Whether the server merges overlapping or adjacent ranges into one 206 (as directStream does). */
+  mergesRanges: boolean;
 }
 
 const MAX_NAME_BYTES = 1024;
@@ -60,8 +62,27 @@ function appHeaders(bytes: number): Record<string, string> {
   return headers;
 }
 
+/** Range headers with many ranges, for a file of `size` bytes (at least 1000). */
+function manyRanges(size: number): Record<string, string> {
+  const list = (count: number, spec: (i: number) => string): string => `bytes=${Array.from({ length: count }, (_, i) => spec(i)).join(',')}`;
+  return {
+    'the same byte 1000 times': list(1000, () => '0-0'),
+    'every other byte': list(Math.floor(size / 2), (i) => `${2 * i}-${2 * i}`),
+    'overlapping spans': list(200, (i) => `${i}-${i + 500}`),
+    'suffixes': list(300, () => '-500'),
+    'two distinct ranges': 'bytes=0-9,20-29',
+  };
+}
+
 function expectNever5xx(response: RawResponse, what: string): void {
   expect(response.status, what).to.be.below(500);
+}
+
+function expectWholeFile(response: RawResponse, body: Buffer, what: string): void {
+  expect(response.status, what).to.equal(200);
+  expect(response.headers['content-type'], what).to.not.match(/multipart/);
+  expect(response.headers['content-length'], what).to.equal(String(body.length));
+  expect(response.body.equals(body), what).to.equal(true);
 }
 
 interface Stack {
@@ -124,6 +145,32 @@ export function describeHostileInput(target: HostileTarget): void {
       expect(longKey.status).to.equal(400);
       const headersOver = await get(overLimits.server.url, fileUrl('plain.bin'));
       expect(headersOver.status).to.equal(400);
+    });
+
+    for (const [shape, range] of Object.entries(manyRanges(1000))) {
+      it(`answers ${shape} with the whole file (200), never a multipart bigger than the file`, async () => {
+        const { fixture, atLimits } = stacks();
+        const body = fixture.byKey('plain.bin').body;
+        const response = await get(atLimits.server.url, fileUrl('plain.bin'), { range });
+        expectWholeFile(response, body, shape);
+      });
+    }
+
+    it(`answers two adjacent ranges ${target.mergesRanges ? 'with one merged 206' : 'with the whole file (200)'}, and one range with its 206`, async () => {
+      const { fixture, atLimits } = stacks();
+      const body = fixture.byKey('plain.bin').body;
+      const adjacent = await get(atLimits.server.url, fileUrl('plain.bin'), { range: 'bytes=0-4,5-9' });
+      if (target.mergesRanges) {
+        expect(adjacent.status).to.equal(206);
+        expect(adjacent.headers['content-range']).to.equal(`bytes 0-9/${body.length}`);
+        expect(adjacent.body.equals(body.subarray(0, 10))).to.equal(true);
+      } else {
+        expectWholeFile(adjacent, body, 'adjacent ranges');
+      }
+      const single = await get(atLimits.server.url, fileUrl('plain.bin'), { range: 'bytes=100-199' });
+      expect(single.status).to.equal(206);
+      expect(single.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+      expect(single.body.equals(body.subarray(100, 200))).to.equal(true);
     });
   });
 }

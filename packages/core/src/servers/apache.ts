@@ -54,6 +54,8 @@ export function apacheConfig(input: ServerConfigInput): ServerConfig {
     '</Location>',
     '# Only files under this absolute path may be sent; the app always sends absolute paths.',
     `XSendFilePath "${root}"`,
+    '# Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
+    'MaxRanges 1',
     '',
   ].join('\n');
   return {

@@ -56,6 +56,10 @@ describe('generateServerConfig', () => {
       expect(config.text).to.match(/location \/ \{[^}]*proxy_buffer_size 32k;\n\s+proxy_buffers 8 8k;\n\s+proxy_busy_buffers_size 32k;/);
     });
 
+    it('answers a request with several ranges with the whole file (max_ranges 1)', () => {
+      expect(config.text).to.match(/server \{\n\s+listen 127\.0\.0\.1:8080;\n[^]*max_ranges 1;/);
+    });
+
     it('never writes a prefix without a trailing slash, even from a hand-made strategy', () => {
       const sloppy = { ...strategy, prefix: '/prot' } as XAccelStrategy;
       expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: sloppy })))).to.equal('CONFIG_INVALID');
@@ -91,6 +95,10 @@ describe('generateServerConfig', () => {
       expect(config.command).to.deep.equal({ binary: 'apache2', args: ['-f', `${RUN}/httpd.conf`, '-DFOREGROUND'] });
     });
 
+    it('answers a request with several ranges with the whole file (MaxRanges 1)', () => {
+      expect(config.text).to.match(/^MaxRanges 1$/m);
+    });
+
     it('refuses to run workers as root and never writes a relative XSendFilePath', () => {
       expect(codeOf(() => generateServerConfig(input({ server: 'apache', strategy, user: 'root' })))).to.equal('CONFIG_INVALID');
       const relative = { ...strategy, root: 'files' };
@@ -108,6 +116,10 @@ describe('generateServerConfig', () => {
       expect(config.text).to.include('include_shell "/usr/share/lighttpd/create-mime.conf.pl"');
       expect(config.text).to.include('"host" => "127.0.0.1",\n  "port" => 3000,');
       expect(config.text).to.include('server.bind = "127.0.0.1"\nserver.port = 8080');
+    });
+
+    it('turns range requests off for a Range header with a comma: several ranges get the whole file', () => {
+      expect(config.text).to.include('$REQUEST_HEADER["Range"] =~ "," {\n  server.range-requests = "disable"\n}');
     });
 
     it('keeps pid, log and an empty document root under the runtime dir', () => {
@@ -131,6 +143,10 @@ describe('generateServerConfig', () => {
       expect(config.text).to.include('exclude X-Accel-Redirect Content-Length ETag Last-Modified Accept-Ranges Content-Encoding');
       expect(config.text).to.match(/admin off\n\s+auto_https off/);
       expect(config.text).to.include(`storage file_system "${RUN}/data"`);
+    });
+
+    it('drops a Range header with several ranges before the file server, which then sends the whole file', () => {
+      expect(config.text).to.match(/@multipleRanges header_regexp Range ,\n\s+request_header @multipleRanges -Range\n\s+file_server/);
     });
   });
 

@@ -36,6 +36,10 @@ export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
     '  "x-sendfile" => "enable",',
     `  "x-sendfile-docroot" => ( "${docroot}" )`,
     ') ) )',
+    '# lighttpd would merge several ranges into one span: give such a request the whole file (200).',
+    '$REQUEST_HEADER["Range"] =~ "," {',
+    '  server.range-requests = "disable"',
+    '}',
     '',
   ].join('\n');
   return {

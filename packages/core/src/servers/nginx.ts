@@ -34,6 +34,8 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     '  server_tokens off;',
     '  server {',
     `    listen ${hostPort(input.listen, 'listen')};`,
+    '    # Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
+    '    max_ranges 1;',
     '    location / {',
     `      proxy_pass http://${hostPort(input.upstream, 'upstream')};`,
     '      proxy_http_version 1.1;',
