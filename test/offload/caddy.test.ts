@@ -8,6 +8,7 @@ describeOffload({
   strategy: (root) => caddyAccel({ root }),
   fallsBack: (key) => key.includes('?'),
   mergesRanges: false,
+  limitsChunkedBodies: true,
   conformance: {},
   ifMatch412: true,
   contentRangeOn416: true,

@@ -1,13 +1,14 @@
 /**
  * What a hostile client tries against the generated configs, through the real server: the longest
  * key and download name the Deliverer accepts (with the app's extra headers at their limit) never
- * give a 5xx, and a Range header with many ranges never gets more bytes than the file.
+ * give a 5xx, a Range header with many ranges never gets more bytes than the file, and the request
+ * body limit (`maxBodyBytes`) lets a body up to it reach the app and refuses one above it with 413.
  */
 import { expect } from 'chai';
 import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
-import { startBackend, type Backend } from '../servers/backend.js';
+import { startBackend, UPLOAD_PATH, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
-import { fileUrl, get, type RawResponse } from '../servers/http.js';
+import { fileUrl, get, post, type RawResponse } from '../servers/http.js';
 import { startServer, type StartedServer } from '../servers/start-server.js';
 
 export interface HostileTarget {
@@ -15,6 +16,8 @@ export interface HostileTarget {
   strategy(root: string): OffloadStrategy;
   /** Whether the server merges overlapping or adjacent ranges into one 206 (as directStream does). */
   mergesRanges: boolean;
+  /** Whether the server refuses a chunked body above the limit itself (Apache passes it to the app). */
+  limitsChunkedBodies: boolean;
 }
 
 const MAX_NAME_BYTES = 1024;
@@ -22,6 +25,9 @@ const MAX_KEY_BYTES = 1024;
 const MAX_SEGMENT_BYTES = 255;
 /** What the Deliverer accepts of the app's extra headers, counted as `Name: value\r\n` lines. */
 const MAX_EXTRA_HEADER_BYTES = 4096;
+const MiB = 1024 * 1024;
+/** The limit of the second server, small enough to send bodies above it. */
+const SMALL_LIMIT = MiB;
 
 /** Units whose encodings grow the most: ASCII, 2- and 4-byte UTF-8, `%` and `"`. */
 const UNITS = { ascii: 'a', accented: 'é', emoji: '🎉', percent: '%', quote: '"' } as const;
@@ -85,6 +91,11 @@ function expectWholeFile(response: RawResponse, body: Buffer, what: string): voi
   expect(response.body.equals(body), what).to.equal(true);
 }
 
+async function* chunksOf(total: number): AsyncIterable<Buffer> {
+  const chunk = Buffer.alloc(64 * 1024, 7);
+  for (let sent = 0; sent < total; sent += chunk.length) yield chunk.subarray(0, Math.min(chunk.length, total - sent));
+}
+
 interface Stack {
   backend: Backend;
   server: StartedServer;
@@ -95,7 +106,7 @@ export function describeHostileInput(target: HostileTarget): void {
     let fixture: Fixture | undefined;
     // The app's headers at the limit, the default config.
     let atLimits: Stack | undefined;
-    // The app's headers one byte over the limit.
+    // The app's headers one byte over the limit, a small request body limit.
     let overLimits: Stack | undefined;
     let strategyName = '';
     const stacks = () => ({ fixture: fixture ?? expect.fail('no fixture'), atLimits: atLimits ?? expect.fail('no server'), overLimits: overLimits ?? expect.fail('no server') });
@@ -104,13 +115,13 @@ export function describeHostileInput(target: HostileTarget): void {
       fixture = await createFixture(['plain.bin', ...LONGEST_KEYS]);
       const strategy = target.strategy(fixture.root);
       strategyName = strategy.name;
-      const start = async (headers: Record<string, string>): Promise<Stack> => {
+      const start = async (headers: Record<string, string>, maxBodyBytes?: number): Promise<Stack> => {
         const backend = await startBackend({ root: fixture!.root, strategy, headers });
-        const server = await startServer(target.server, { upstreamPort: backend.port, strategy });
+        const server = await startServer(target.server, { upstreamPort: backend.port, strategy, maxBodyBytes });
         return { backend, server };
       };
       atLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES));
-      overLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES + 1));
+      overLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES + 1), SMALL_LIMIT);
     });
     after(async () => {
       for (const stack of [atLimits, overLimits]) {
@@ -171,6 +182,34 @@ export function describeHostileInput(target: HostileTarget): void {
       expect(single.status).to.equal(206);
       expect(single.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
       expect(single.body.equals(body.subarray(100, 200))).to.equal(true);
+    });
+
+    it('lets a 2 MiB body through to the app with the default limit', async () => {
+      const response = await post(stacks().atLimits.server.url, UPLOAD_PATH, Buffer.alloc(2 * MiB, 1));
+      expect(response.status).to.equal(201);
+      expect(JSON.parse(response.body.toString('utf8'))).to.deep.equal({ received: 2 * MiB });
+    });
+
+    it('lets a body of exactly maxBodyBytes through and refuses one byte more with 413 (declared length)', async () => {
+      const { overLimits } = stacks();
+      const atLimit = await post(overLimits.server.url, UPLOAD_PATH, Buffer.alloc(SMALL_LIMIT, 1));
+      expect(atLimit.status).to.equal(201);
+      expect(JSON.parse(atLimit.body.toString('utf8'))).to.deep.equal({ received: SMALL_LIMIT });
+      const over = await post(overLimits.server.url, UPLOAD_PATH, Buffer.alloc(SMALL_LIMIT + 1, 1));
+      expect(over.status).to.equal(413);
+      expect(over.body.toString('latin1')).to.not.include('received');
+    });
+
+    it(`${target.limitsChunkedBodies ? 'refuses a chunked body over maxBodyBytes with 413' : 'passes a chunked body over maxBodyBytes to the app (no limit on proxied chunked bodies)'}`, async () => {
+      const { overLimits } = stacks();
+      const over = await post(overLimits.server.url, UPLOAD_PATH, chunksOf(SMALL_LIMIT + 1));
+      if (target.limitsChunkedBodies) {
+        expect(over.status).to.equal(413);
+        expect(over.body.toString('latin1')).to.not.include('received');
+      } else {
+        expect(over.status).to.equal(201);
+        expect(JSON.parse(over.body.toString('utf8'))).to.deep.equal({ received: SMALL_LIMIT + 1 });
+      }
     });
   });
 }

@@ -7,6 +7,7 @@ describeOffload({
   server: 'nginx',
   strategy: (root) => xAccel({ root, prefix: '/_protected/', keepHeaders: ['X-Request-Id'] }),
   mergesRanges: false,
+  limitsChunkedBodies: true,
   conformance: {},
   ifMatch412: true,
   contentRangeOn416: true,

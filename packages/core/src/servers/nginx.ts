@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/index.js';
-import { hostPort, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { NGINX_PROXY_BUFFER_BYTES } from './header-budget.js';
 
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
@@ -32,6 +32,8 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     ...temp,
     '  sendfile on;',
     '  server_tokens off;',
+    '  # A larger request body gets 413 here, before it reaches the app.',
+    `  client_max_body_size ${maxBodyBytesOf(input)};`,
     '  server {',
     `    listen ${hostPort(input.listen, 'listen')};`,
     '    # Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
