@@ -16,6 +16,7 @@ import {
   DEFAULT_MAX_LINK_TTL_SECONDS,
   DEFAULT_SESSION_TTL_SECONDS,
   DEFAULT_UPLOAD_LIMIT_BYTES,
+  requestBodyLimitBytes,
   type AppSettings,
 } from './settings.js';
 
@@ -53,10 +54,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const dataDir = path.resolve(options.dataDir);
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
-  const { config, front, close: closeProfile, notes = [] } = await profile.createDelivery({ dataDir, env });
+  const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
+  const maxRequestBodyBytes = requestBodyLimitBytes(uploadLimitBytes);
+  const { config, front, close: closeProfile, notes = [] } = await profile.createDelivery({ dataDir, env, maxRequestBodyBytes });
   const settings: AppSettings = {
     dataDir,
-    uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
+    uploadLimitBytes,
     maxLinkTtlSeconds: DEFAULT_MAX_LINK_TTL_SECONDS,
     defaultLinkTtlSeconds: DEFAULT_LINK_TTL_SECONDS,
     sessionTtlSeconds: DEFAULT_SESSION_TTL_SECONDS,

@@ -5,8 +5,8 @@
  * that runs the generated config with the real binary in front of the app.
  *
  * The front server listens on 127.0.0.1:`PORT` and proxies to the app's own port; a free port is
- * used when PORT is unset, 0, or already the app's own port. Its runtime directory is a temp dir
- * removed on stop.
+ * used when PORT is unset, 0, or already the app's own port. It takes the app's request body limit
+ * (`maxRequestBodyBytes`). Its runtime directory is a temp dir removed on stop.
  */
 import path from 'node:path';
 import {
@@ -27,7 +27,7 @@ export function offloadProfile(server: ServerKind, description: string, strategy
   return {
     name: server,
     description,
-    async createDelivery({ dataDir, env }) {
+    async createDelivery({ dataDir, env, maxRequestBodyBytes }) {
       // Fail before anything starts, with one line naming the Debian package to install.
       findWebServerBinary(server);
       const root = path.join(dataDir, 'files');
@@ -40,19 +40,20 @@ export function offloadProfile(server: ServerKind, description: string, strategy
           strategies: [strategy, fallback],
           policy: { rules: [{ name: `offload to ${server}`, use: strategy.name }], fallback: fallback.name },
         },
-        front: frontServer(server, strategy, env),
+        front: frontServer(server, strategy, env, maxRequestBodyBytes),
       };
     },
   };
 }
 
-function frontServer(server: ServerKind, strategy: OffloadStrategy, env: Readonly<Record<string, string | undefined>>): FrontServer {
+function frontServer(server: ServerKind, strategy: OffloadStrategy, env: Readonly<Record<string, string | undefined>>, maxBodyBytes: number): FrontServer {
   let running: RunningServer | undefined;
   return {
     async start(appPort) {
       const wanted = publicPortFrom(env['PORT']);
       const port = wanted !== undefined && wanted !== appPort ? wanted : await findFreePort(HOST);
-      running = await runServer({ server, strategy, upstream: { host: HOST, port: appPort }, listen: { host: HOST, port } });
+      // The app's own request body limit, so the server refuses (413) what the app would never take.
+      running = await runServer({ server, strategy, upstream: { host: HOST, port: appPort }, listen: { host: HOST, port }, maxBodyBytes });
       return { publicUrl: running.url };
     },
     async stop() {
