@@ -5,7 +5,15 @@
  * body limit (`maxBodyBytes`) lets a body up to it reach the app and refuses one above it with 413.
  */
 import { expect } from 'chai';
-import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import {
+  MAX_EXTRA_HEADER_BYTES,
+  MAX_FILENAME_BYTES,
+  MAX_KEY_BYTES,
+  MAX_SEGMENT_BYTES,
+  contentDisposition,
+  type OffloadStrategy,
+  type ServerKind,
+} from '@sendoff/core';
 import { startBackend, UPLOAD_PATH, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, post, type RawResponse } from '../servers/http.js';
@@ -20,14 +28,11 @@ export interface HostileTarget {
   limitsChunkedBodies: boolean;
 }
 
-const MAX_NAME_BYTES = 1024;
-const MAX_KEY_BYTES = 1024;
-const MAX_SEGMENT_BYTES = 255;
-/** What the Deliverer accepts of the app's extra headers, counted as `Name: value\r\n` lines. */
-const MAX_EXTRA_HEADER_BYTES = 4096;
 const MiB = 1024 * 1024;
 /** The limit of the second server, small enough to send bodies above it. */
 const SMALL_LIMIT = MiB;
+/** The size createFixture gives its first file (`plain.bin`), the one the range checks read. */
+const PLAIN_SIZE = 1000;
 
 /** Units whose encodings grow the most: ASCII, 2- and 4-byte UTF-8, `%` and `"`. */
 const UNITS = { ascii: 'a', accented: 'é', emoji: '🎉', percent: '%', quote: '"' } as const;
@@ -40,7 +45,7 @@ function fill(unit: string, bytes: number): string {
 
 /** A key of exactly MAX_KEY_BYTES bytes: segments of `unit` of up to MAX_SEGMENT_BYTES each. */
 function longestKey(unit: string): string {
-  // Four segments of 254 bytes and one of 4: 4 * 254 + 4 + 4 separators = 1024.
+  // Four segments of 254 bytes and one of 4, with four separators: 1024 bytes.
   const sizes = [MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, MAX_SEGMENT_BYTES - 1, 4];
   const key = sizes.map((size) => fill(unit, size)).join('/');
   expect(Buffer.byteLength(key)).to.equal(MAX_KEY_BYTES);
@@ -49,11 +54,11 @@ function longestKey(unit: string): string {
 
 const LONGEST_KEYS = Object.values(UNITS).map(longestKey);
 const LONGEST_NAMES = [
-  ...Object.values(UNITS).map((unit) => fill(unit, MAX_NAME_BYTES)),
+  ...Object.values(UNITS).map((unit) => fill(unit, MAX_FILENAME_BYTES)),
   // Quotes double in the ASCII fallback and triple in `filename*`, which a non-ASCII or
   // percent-looking name brings in: the longest Content-Disposition there is.
-  `${'"'.repeat(MAX_NAME_BYTES - 2)}é`,
-  `${'"'.repeat(MAX_NAME_BYTES - 3)}%41`,
+  `${'"'.repeat(MAX_FILENAME_BYTES - 2)}é`,
+  `${'"'.repeat(MAX_FILENAME_BYTES - 3)}%41`,
 ];
 
 /** The example app's extra download headers, padded so all of them take exactly `bytes`. */
@@ -68,7 +73,7 @@ function appHeaders(bytes: number): Record<string, string> {
   return headers;
 }
 
-/** Range headers with many ranges, for a file of `size` bytes (at least 1000). */
+/** Range headers with many ranges, for a file of `size` bytes (at least 701). */
 function manyRanges(size: number): Record<string, string> {
   const list = (count: number, spec: (i: number) => string): string => `bytes=${Array.from({ length: count }, (_, i) => spec(i)).join(',')}`;
   return {
@@ -117,8 +122,12 @@ export function describeHostileInput(target: HostileTarget): void {
       strategyName = strategy.name;
       const start = async (headers: Record<string, string>, maxBodyBytes?: number): Promise<Stack> => {
         const backend = await startBackend({ root: fixture!.root, strategy, headers });
-        const server = await startServer(target.server, { upstreamPort: backend.port, strategy, maxBodyBytes });
-        return { backend, server };
+        try {
+          return { backend, server: await startServer(target.server, { upstreamPort: backend.port, strategy, maxBodyBytes }) };
+        } catch (error) {
+          await backend.stop();
+          throw error;
+        }
       };
       atLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES));
       overLimits = await start(appHeaders(MAX_EXTRA_HEADER_BYTES + 1), SMALL_LIMIT);
@@ -150,7 +159,7 @@ export function describeHostileInput(target: HostileTarget): void {
 
     it('answers a name or a key one byte too long, and app headers over their limit, with 400, never 5xx', async () => {
       const { atLimits, overLimits } = stacks();
-      const longName = await get(atLimits.server.url, fileUrl('plain.bin', fill('é', MAX_NAME_BYTES + 1)));
+      const longName = await get(atLimits.server.url, fileUrl('plain.bin', fill('é', MAX_FILENAME_BYTES + 1)));
       expect(longName.status).to.equal(400);
       const longKey = await get(atLimits.server.url, fileUrl(`${longestKey('a')}x`));
       expect(longKey.status).to.equal(400);
@@ -158,10 +167,11 @@ export function describeHostileInput(target: HostileTarget): void {
       expect(headersOver.status).to.equal(400);
     });
 
-    for (const [shape, range] of Object.entries(manyRanges(1000))) {
+    for (const [shape, range] of Object.entries(manyRanges(PLAIN_SIZE))) {
       it(`answers ${shape} with the whole file (200), never a multipart bigger than the file`, async () => {
         const { fixture, atLimits } = stacks();
         const body = fixture.byKey('plain.bin').body;
+        expect(body.length).to.equal(PLAIN_SIZE);
         const response = await get(atLimits.server.url, fileUrl('plain.bin'), { range });
         expectWholeFile(response, body, shape);
       });
