@@ -63,6 +63,33 @@ describe('sendoff config (real CLI process)', () => {
     expect(result.stdout).to.contain('proxy_pass http://localhost:4000;');
   });
 
+  it('request body limit: --max-body-bytes, else the module\'s server.maxBodyBytes, else 100 MiB, in each server\'s unit', async () => {
+    const byDefault = await runCli(['config', 'nginx', ...ARGS], ENV);
+    expect(byDefault.code).to.equal(0);
+    expect(byDefault.stdout).to.contain('client_max_body_size 104857600;');
+    const fromModule = await runCli(['config', 'apache', ...ARGS], { ...ENV, SENDOFF_TEST_MAX_BODY: '2097152' });
+    expect(fromModule.code).to.equal(0);
+    expect(fromModule.stdout).to.contain('RewriteCond expr "%{HTTP:Content-Length} -gt 2097152"');
+    const fromFlag = await runCli(['config', 'lighttpd', ...ARGS, '--max-body-bytes', '1048577'], { ...ENV, SENDOFF_TEST_MAX_BODY: '2097152' });
+    expect(fromFlag.code).to.equal(0);
+    expect(fromFlag.stdout).to.contain('server.max-request-size = 1025\n');
+    const caddy = await runCli(['config', 'caddy', ...ARGS, '--max-body-bytes', '1048577'], ENV);
+    expect(caddy.stdout).to.contain('max_size 1048577\n');
+  });
+
+  it('exit 2: a --max-body-bytes that is not a positive whole number of bytes', async () => {
+    const text = await runCli(['config', 'nginx', ...ARGS, '--max-body-bytes', '100MB'], ENV);
+    expect(text.code).to.equal(2);
+    expect(text.stdout).to.equal('');
+    expect(text.stderr).to.equal('sendoff config: --max-body-bytes: expected a whole number of bytes, got "100MB"\n');
+    const zero = await runCli(['config', 'nginx', ...ARGS, '--max-body-bytes', '0'], ENV);
+    expect(zero.code).to.equal(2);
+    expect(zero.stderr).to.equal('sendoff config: maxBodyBytes must be a positive whole number of bytes, got 0\n');
+    const tooBig = await runCli(['config', 'lighttpd', ...ARGS, '--max-body-bytes', '9007199254740991'], ENV);
+    expect(tooBig.code).to.equal(2);
+    expect(tooBig.stderr).to.equal('sendoff config: maxBodyBytes: lighttpd takes at most 4398046510080 bytes, got 9007199254740991\n');
+  });
+
   describe('a TypeScript module outside an ESM package (no package.json)', () => {
     let dir: string;
     beforeEach(async () => {

@@ -7,6 +7,8 @@ describeOffload({
   server: 'caddy',
   strategy: (root) => caddyAccel({ root }),
   fallsBack: (key) => key.includes('?'),
+  mergesRanges: false,
+  limitsChunkedBodies: true,
   conformance: {},
   ifMatch412: true,
   contentRangeOn416: true,

@@ -6,6 +6,8 @@ import { describeOffload, expectNoLeak } from './offload-suite.js';
 describeOffload({
   server: 'nginx',
   strategy: (root) => xAccel({ root, prefix: '/_protected/', keepHeaders: ['X-Request-Id'] }),
+  mergesRanges: false,
+  limitsChunkedBodies: true,
   conformance: {},
   ifMatch412: true,
   contentRangeOn416: true,

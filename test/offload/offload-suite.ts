@@ -11,10 +11,9 @@ import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, HARD_KEYS, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, type RawResponse } from '../servers/http.js';
 import { startServer, type StartedServer } from '../servers/start-server.js';
+import { describeHostileInput, type HostileTarget } from './hostile-input.js';
 
-export interface OffloadTarget {
-  server: ServerKind;
-  strategy(root: string): OffloadStrategy;
+export interface OffloadTarget extends HostileTarget {
   /** Keys the strategy cannot express: the app must fall back to directStream for them. */
   fallsBack?(key: string): boolean;
   /** Whether the server's own 416 carries `Content-Range: bytes *\/size`. */
@@ -201,6 +200,8 @@ export function describeOffload(target: OffloadTarget): void {
       expect(response.status).to.equal(404);
       expect(response.body.equals(current().fixture.byKey('plain.bin').body)).to.equal(false);
     });
+
+    describeHostileInput(target);
 
     if (target.conformance) describeConformance(conformanceTarget(target, current, target.conformance.supports));
 

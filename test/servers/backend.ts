@@ -2,7 +2,8 @@
  * The Node application behind the real web servers in the integration tests: a Koa app that
  * delivers `/files/<percent-encoded key>?name=&disposition=` through a Deliverer over a
  * LocalStorage (the offload strategy when it can serve the file, else directStream; the inline
- * policy as configured) with the Koa adapter.
+ * policy as configured), so every download passes the Deliverer's own checks, and that counts the
+ * bytes of any `POST /upload`.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -40,6 +41,8 @@ export interface BackendOptions {
 }
 
 const FILES = '/files/';
+/** `POST` here: the app reads the whole body and answers 201 with the number of bytes it got. */
+export const UPLOAD_PATH = '/upload';
 
 export async function startBackend(options: BackendOptions): Promise<Backend> {
   const storage = options.storage ?? new LocalStorage({ root: options.root });
@@ -55,11 +58,16 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const app = new Koa();
   app.silent = true;
   app.use(async (ctx) => {
+    if (ctx.method === 'POST' && ctx.path === UPLOAD_PATH) {
+      ctx.status = 201;
+      ctx.body = { received: await countBytes(ctx.req) };
+      return;
+    }
     if (!ctx.path.startsWith(FILES)) throw new SendoffError('NOT_FOUND', 'not found');
     const key = decodePath(ctx.path.slice(FILES.length));
     const { decision } = await deliver(ctx, deliverer, {
       key,
-      filename: String(ctx.query.name ?? key.split('/').pop()),
+      filename: typeof ctx.query.name === 'string' ? ctx.query.name : undefined,
       disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
       headers: options.headers ?? {},
     });
@@ -79,6 +87,12 @@ function decodePath(raw: string): string {
   } catch (error) {
     throw new SendoffError('BAD_REQUEST', 'malformed percent-encoding', { cause: error });
   }
+}
+
+async function countBytes(body: AsyncIterable<Buffer>): Promise<number> {
+  let count = 0;
+  for await (const chunk of body) count += chunk.length;
+  return count;
 }
 
 function listen(app: Koa): Promise<Server> {

@@ -3,6 +3,7 @@
  * `%2e%2e` and encoded slashes reach the server) and returns status, lower-case headers and bytes.
  */
 import { request } from 'node:http';
+import { Readable } from 'node:stream';
 
 export interface RawResponse {
   status: number;
@@ -22,6 +23,16 @@ export function get(baseUrl: string, path: string, headers: Record<string, strin
     req.once('error', reject);
     req.end();
   });
+}
+
+/**
+ * A POST of `body` with fetch, which reads an answer the server sends before it has read the whole
+ * body (node:http reports the connection reset instead). A stream body goes out chunked.
+ */
+export async function post(baseUrl: string, path: string, body: Buffer | AsyncIterable<Buffer>): Promise<RawResponse> {
+  const stream = Buffer.isBuffer(body) ? body : Readable.toWeb(Readable.from(body));
+  const response = await fetch(new URL(path, baseUrl), { method: 'POST', body: stream, duplex: 'half' } as RequestInit);
+  return { status: response.status, headers: Object.fromEntries(response.headers), body: Buffer.from(await response.arrayBuffer()) };
 }
 
 /** `/files/<key>` with each key segment percent-encoded, plus an optional download name. */

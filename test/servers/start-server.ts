@@ -10,6 +10,8 @@ export interface StartServerOptions {
   upstreamPort: number;
   strategy: OffloadStrategy;
   keepHeaders?: string[];
+  /** The request body limit of the generated config (its default when undefined). */
+  maxBodyBytes?: number;
 }
 
 export interface StartedServer {
@@ -27,5 +29,6 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
     strategy: options.strategy,
     upstream: { host: '127.0.0.1', port: options.upstreamPort },
     keepHeaders: options.keepHeaders,
+    maxBodyBytes: options.maxBodyBytes,
   });
 }

@@ -18,6 +18,7 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
   DEFAULT_UPLOAD_LIMIT_BYTES,
   DOWNLOAD_LINK_TTL_SECONDS,
+  maxRequestBodyBytes,
   type AppSettings,
 } from './settings.js';
 
@@ -64,10 +65,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const trustProxy = options.trustProxy ?? trustProxyFrom(env['TRUST_PROXY']);
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
   const secret = await loadSecret(dataDir, env);
-  const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({ dataDir, env });
+  const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
+  const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({
+    dataDir,
+    env,
+    maxRequestBodyBytes: maxRequestBodyBytes(uploadLimitBytes),
+  });
   const settings: AppSettings = {
     dataDir,
-    uploadLimitBytes: options.uploadLimitBytes ?? uploadLimitFrom(env),
+    uploadLimitBytes,
     maxLinkTtlSeconds: DEFAULT_MAX_LINK_TTL_SECONDS,
     defaultLinkTtlSeconds: DEFAULT_LINK_TTL_SECONDS,
     downloadLinkTtlSeconds: DOWNLOAD_LINK_TTL_SECONDS,

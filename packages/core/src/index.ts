@@ -39,6 +39,7 @@ export type { CaddyAccelOptions, CaddyAccelStrategy } from './strategies/caddy-a
 export { xSendfile } from './strategies/x-sendfile.js';
 export type { XSendfileOptions, XSendfileStrategy } from './strategies/x-sendfile.js';
 export { generateServerConfig } from './servers/index.js';
+export { DEFAULT_MAX_BODY_BYTES } from './servers/config-input.js';
 export type { ServerConfigInput, ServerConfig, OffloadStrategy, HostPort } from './servers/config-input.js';
 export { HEADER_SURVIVAL, survivesHandoff } from './servers/header-survival.js';
 export type { ServerKind, HeaderSurvival } from './servers/header-survival.js';

@@ -6,6 +6,8 @@ export interface ProfileContext {
   dataDir: string;
   /** The environment variables the app was started with. */
   env: Readonly<Record<string, string | undefined>>;
+  /** The largest request body the app accepts, in bytes: a front server refuses larger ones itself. */
+  maxRequestBodyBytes: number;
 }
 
 /** A web server started in front of the app (nginx, Apache, Caddy…), when the profile needs one. */

@@ -198,6 +198,16 @@ describe('example app: web-server profiles (real servers)', function () {
         expectOffloaded(1);
       });
 
+      it(`accepts a 2 MiB upload through ${name} with the default limits (201) and serves it back`, async () => {
+        const bytes = Buffer.alloc(2 * 1024 * 1024, 0x2a);
+        const uploaded = await upload(current().url, alice, { filename: 'two-mebibytes.bin', contentType: 'application/octet-stream', bytes });
+        expect(uploaded.status).to.equal(201);
+        const response = await request(`${current().url}/api/files/${uploaded.json<{ id: string }>().id}/download`, { token: alice });
+        expect(response.status).to.equal(200);
+        expect(response.body.equals(bytes)).to.equal(true);
+        expectOffloaded(1);
+      });
+
       it(`sendoff doctor passes every check against the app behind ${name}`, async () => {
         const report = await runDoctor({ url: current().url });
         const failed = report.checks.filter((check) => !check.ok).map((check) => `${check.name}: ${check.detail}`);

@@ -1,12 +1,12 @@
 /**
  * `sendoff config <nginx|apache|lighttpd|caddy> [--root DIR [--prefix PATH] | --config FILE]
  * [--listen host:port] [--upstream host:port] [--runtime-dir DIR] [--strategy NAME] [--user NAME]
- * [--keep-header NAME]...` prints the web-server config generated from the offload strategy for that
- * server: the one the flags describe, or the deployment module's.
+ * [--keep-header NAME]... [--max-body-bytes N]` prints the web-server config generated from the
+ * offload strategy for that server: the one the flags describe, or the deployment module's.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateServerConfig, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { DEFAULT_MAX_BODY_BYTES, generateServerConfig, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
 import { parseAddress } from '../address.js';
 import { DEFAULT_INTERNAL_PREFIX } from '../doctor/run-doctor.js';
 import { DEFAULT_MODULES, findDefaultModule, loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
@@ -38,6 +38,7 @@ const OPTIONS = {
   user: { type: 'string' },
   group: { type: 'string' },
   'keep-header': { type: 'string', multiple: true },
+  'max-body-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,6 +63,7 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
     strategy,
     runtimeDir: resolve(values['runtime-dir'] ?? settings.runtimeDir ?? DEFAULT_RUNTIME_DIR),
     keepHeaders: values['keep-header'],
+    maxBodyBytes: maxBodyBytesFrom(values['max-body-bytes'], settings.maxBodyBytes),
     user: values.user,
     group: values.group,
   });
@@ -126,6 +128,13 @@ function isOffloadFor(server: ServerKind, strategy: DeliveryStrategy): boolean {
   return (strategy as Partial<OffloadStrategy>).server === server && typeof (strategy as Partial<OffloadStrategy>).root === 'string';
 }
 
+/** `--max-body-bytes`, else the module's `server.maxBodyBytes` (the generator checks the value and has the default). */
+function maxBodyBytesFrom(flag: string | undefined, fromModule: number | undefined): number | undefined {
+  if (flag === undefined) return fromModule;
+  if (!/^\d+$/.test(flag)) throw new UsageError(`--max-body-bytes: expected a whole number of bytes, got ${JSON.stringify(flag)}`);
+  return Number(flag);
+}
+
 function quoteArg(arg: string): string {
   return /^[A-Za-z0-9_./:=-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
@@ -146,6 +155,7 @@ function usage(): string {
     '      --user NAME         unprivileged user for the workers when the server starts as root',
     '      --group NAME        its group (default: the user name)',
     '      --keep-header NAME  nginx: re-add this app header after the handoff (repeatable)',
+    `      --max-body-bytes N  largest request body passed to the app, in bytes (default: module's server.maxBodyBytes, else ${DEFAULT_MAX_BODY_BYTES})`,
     '',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * Loads a deployment module (`sendoff.config.ts` / `.mts` / `.js` / `.mjs`) and picks from it what
  * the CLI needs. The module default-exports the deployment config the app itself uses:
- * `{ environment, storage, strategies, policy, server?: { listen, upstream, runtimeDir } }`.
+ * `{ environment, storage, strategies, policy, server?: { listen, upstream, runtimeDir, maxBodyBytes } }`.
  * TypeScript modules go through tsx's ESM API, so a `.ts` module loads whether or not the nearest
  * package.json says `"type": "module"` (or there is none).
  */
@@ -20,6 +20,7 @@ export interface DeploymentModule {
     listen?: unknown;
     upstream?: unknown;
     runtimeDir?: string;
+    maxBodyBytes?: number;
   };
   [other: string]: unknown;
 }

@@ -196,12 +196,21 @@ describe('createDelivery', () => {
       ['a file name that is not a string', { key: 'notes.md', filename: 42 }, 'invalid delivery options: filename: must be a string'],
       ['an empty file name', { key: 'notes.md', filename: '' }, 'invalid delivery options: filename: must not be empty'],
       ['an overlong file name', { key: 'notes.md', filename: `${'a'.repeat(1021)}.txt` }, 'invalid delivery options: filename: must be at most 1024 bytes'],
+      ['an overlong content type', { key: 'notes.md', contentType: `text/${'x'.repeat(1020)}` }, 'invalid delivery options: contentType: must be at most 1024 bytes'],
+      ['extra headers over 4096 bytes in all', { key: 'notes.md', headers: { 'X-A': 'a'.repeat(2042), 'X-B': 'b'.repeat(2041) } }, 'invalid delivery options: headers: must take at most 4096 bytes in all (each counted as "Name: value" and CRLF)'],
       ['a malformed content type', { key: 'notes.md', contentType: 'text/html\r\nX-Evil: 1' }, 'invalid delivery options: contentType: must be a media type such as text/plain'],
       ['a header value with a newline', { key: 'notes.md', headers: { 'Cache-Control': 'no-store\r\nX-Evil: 1' } }, 'invalid delivery options: headers.Cache-Control: must not contain CR, LF or control characters'],
       ['a bad header name', { key: 'notes.md', headers: { 'Bad Header': 'x' } }, 'invalid delivery options: headers.Bad Header: must be a header name'],
       ['an unknown option', { key: 'notes.md', dispositon: 'inline' }, 'invalid delivery options: Unrecognized key: "dispositon"'],
       ['no options at all', null, 'invalid delivery options: not an object'],
     ];
+    it('accepts the longest name, content type and extra headers (4096 bytes in all)', async () => {
+      const { strategy, seen } = recording('probe');
+      const options = { key: 'notes.md', filename: 'é'.repeat(512), contentType: `text/${'x'.repeat(1019)}`, headers: { 'X-A': 'a'.repeat(2041), 'X-B': 'b'.repeat(2041) } };
+      await deliverer({ strategies: [strategy], policy: { rules: [], fallback: 'probe' } }).deliver(GET, options);
+      expect(seen[0]?.options).to.deep.include({ filename: options.filename, contentType: options.contentType, headers: options.headers });
+    });
+
     it('passes a file name with CR/LF on as given: the strategy sanitises it', async () => {
       const { strategy, seen } = recording('probe');
       const filename = 'line\r\nX-Injected: yes.txt';

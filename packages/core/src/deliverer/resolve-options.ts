@@ -2,6 +2,8 @@
  * Checks the per-download options an app passes to `deliver` and fills in the defaults. Bad
  * values are 400s: they often carry client input (a file name, a disposition from a query).
  * A file name may hold any character: the strategies sanitise it for `Content-Disposition`.
+ * Name, content type and extra headers are bounded, so the response header block of any accepted
+ * delivery fits what the generated web-server configs take (see servers/header-budget.ts).
  */
 import mime from 'mime-types';
 import { z } from 'zod';
@@ -12,6 +14,10 @@ import type { DeliverOptions } from './types.js';
 const FALLBACK_TYPE = 'application/octet-stream';
 /** Longest download name in UTF-8 bytes; the header carries it twice (ASCII fallback and `filename*`). */
 export const MAX_FILENAME_BYTES = 1024;
+/** Longest content type in bytes. */
+export const MAX_CONTENT_TYPE_BYTES = 1024;
+/** Most bytes the extra headers take together, each counted as `Name: value` and CRLF. */
+export const MAX_EXTRA_HEADER_BYTES = 4096;
 const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s*;\s*[a-z0-9!#$%&'*+.^_`|~-]+=(?:[a-z0-9!#$%&'*+.^_`|~-]+|"[^"\\\r\n]*"))*$/i;
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
@@ -24,9 +30,14 @@ const optionsSchema = z.strictObject({
     .refine((name) => Buffer.byteLength(name) <= MAX_FILENAME_BYTES, `must be at most ${MAX_FILENAME_BYTES} bytes`)
     .optional(),
   disposition: z.enum(['inline', 'attachment'], { error: 'must be "inline" or "attachment"' }).optional(),
-  contentType: z.string({ error: 'must be a string' }).regex(MEDIA_TYPE, 'must be a media type such as text/plain').optional(),
+  contentType: z
+    .string({ error: 'must be a string' })
+    .max(MAX_CONTENT_TYPE_BYTES, `must be at most ${MAX_CONTENT_TYPE_BYTES} bytes`)
+    .regex(MEDIA_TYPE, 'must be a media type such as text/plain')
+    .optional(),
   headers: z
     .record(z.string().regex(HEADER_NAME, 'must be a header name'), z.string({ error: 'must be a string' }).regex(HEADER_VALUE, 'must not contain CR, LF or control characters'))
+    .refine((headers) => headerLinesBytes(headers) <= MAX_EXTRA_HEADER_BYTES, `must take at most ${MAX_EXTRA_HEADER_BYTES} bytes in all (each counted as "Name: value" and CRLF)`)
     .optional(),
   expectedSize: z
     .number({ error: 'must be a number' })
@@ -56,6 +67,13 @@ export function resolveDeliveryOptions(options: DeliverOptions, key: Key, stat: 
     contentType: options.contentType ?? stat.contentType ?? (mime.contentType(filename) || FALLBACK_TYPE),
     headers: { ...(options.headers ?? {}) },
   };
+}
+
+/** Bytes of `Name: value\r\n` lines for these headers (names are ASCII, values latin1). */
+export function headerLinesBytes(headers: Readonly<Record<string, string>>): number {
+  let bytes = 0;
+  for (const [name, value] of Object.entries(headers)) bytes += name.length + value.length + 4;
+  return bytes;
 }
 
 function badOption(message: string): SendoffError {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/index.js';
-import { hostPort, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 
 /** Where Debian installs the modules (libapache2-mod-xsendfile included). */
 export const APACHE_MODULES_DIR = '/usr/lib/apache2/modules';
@@ -16,6 +16,7 @@ const MODULES = [
   ['mime_module', 'mod_mime.so'],
   ['proxy_module', 'mod_proxy.so'],
   ['proxy_http_module', 'mod_proxy_http.so'],
+  ['rewrite_module', 'mod_rewrite.so'],
   ['xsendfile_module', 'mod_xsendfile.so'],
 ] as const;
 
@@ -44,6 +45,11 @@ export function apacheConfig(input: ServerConfigInput): ServerConfig {
     '  Require all denied',
     '  AllowOverride None',
     '</Directory>',
+    '# A declared Content-Length over the limit gets 413 here, before the body reaches the app.',
+    '# (Apache applies LimitRequestBody to no proxied request; a chunked body is left to the app.)',
+    'RewriteEngine On',
+    `RewriteCond expr "%{HTTP:Content-Length} -gt ${maxBodyBytesOf(input)}"`,
+    'RewriteRule ^ - [R=413,L]',
     'ProxyRequests Off',
     'ProxyPreserveHost On',
     `ProxyPass / http://${upstream}/`,
@@ -54,6 +60,8 @@ export function apacheConfig(input: ServerConfigInput): ServerConfig {
     '</Location>',
     '# Only files under this absolute path may be sent; the app always sends absolute paths.',
     `XSendFilePath "${root}"`,
+    '# Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
+    'MaxRanges 1',
     '',
   ].join('\n');
   return {

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/index.js';
-import { hostPort, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { HEADER_SURVIVAL } from './header-survival.js';
 
 export function caddyConfig(input: ServerConfigInput): ServerConfig {
@@ -14,6 +14,7 @@ export function caddyConfig(input: ServerConfigInput): ServerConfig {
   const runtime = safePath(input.runtimeDir, 'runtimeDir');
   const root = safePath(strategy.root, `${strategy.name} root`);
   const excluded = HEADER_SURVIVAL.caddy.names.map(canonicalName).join(' ');
+  const limit = maxBodyBytesOf(input);
   const text = [
     `# Caddyfile for sendoff (${strategy.name}): X-Accel-Redirect served from ${root}`,
     '{',
@@ -22,6 +23,13 @@ export function caddyConfig(input: ServerConfigInput): ServerConfig {
     `  storage file_system "${join(runtime, 'data')}"`,
     '}',
     `http://${hostPort(input.listen, 'listen')} {`,
+    '  # A larger request body gets 413 before it reaches the app: a declared Content-Length here',
+    '  # (Caddy 2.6 answers 502 when request_body stops the proxy mid-body), a chunked one below.',
+    `  @bodyTooLarge expression {http.request.header.Content-Length} != "" && int({http.request.header.Content-Length}) > ${limit}`,
+    '  respond @bodyTooLarge 413',
+    '  request_body {',
+    `    max_size ${limit}`,
+    '  }',
     `  reverse_proxy ${hostPort(input.upstream, 'upstream')} {`,
     '    @accel header X-Accel-Redirect *',
     '    handle_response @accel {',
@@ -30,6 +38,9 @@ export function caddyConfig(input: ServerConfigInput): ServerConfig {
     `      copy_response_headers {`,
     `        exclude ${excluded}`,
     '      }',
+    '      # Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
+    '      @multipleRanges header_regexp Range ,',
+    '      request_header @multipleRanges -Range',
     '      file_server',
     '    }',
     '  }',

@@ -30,6 +30,11 @@ export interface ServerConfigInput {
   /** nginx: extra app headers re-added in the internal location (besides the strategy's). */
   keepHeaders?: string[];
   /**
+   * The largest request body the server passes to the app, in bytes; a larger one gets 413 from
+   * the server. Default `DEFAULT_MAX_BODY_BYTES` (100 MiB), written into every config.
+   */
+  maxBodyBytes?: number;
+  /**
    * The unprivileged user the workers run as when the server is started as root (nginx `user`,
    * Apache `User`/`Group`, lighttpd `server.username`); it must be able to read the root.
    * Apache refuses to run its workers as root. Ignored for Caddy, which never switches users.
@@ -50,6 +55,12 @@ export interface ServerConfig {
   /** The binary and arguments that run it in the foreground with this config. */
   command: { binary: string; args: string[] };
 }
+
+/**
+ * The request body limit when none is given: 100 MiB. Each server has its own default (nginx 1 MiB,
+ * which refuses ordinary uploads; Caddy and lighttpd none), so the generated configs always say it.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 100 * 1024 * 1024;
 
 // Quotes, backslashes, variables/placeholders, braces, separators, comments and controls.
 const UNSAFE_IN_CONFIG = /["'\\$`{};#\u0000-\u001f\u007f]/;
@@ -84,4 +95,15 @@ export function checkStrategyServer(input: ServerConfigInput): void {
   if (input.strategy.server !== input.server) {
     throw configInvalid(`strategy "${input.strategy.name}" delivers through ${input.strategy.server}, not ${input.server}`);
   }
+}
+
+/**
+ * `input.maxBodyBytes`, or the default: a positive safe integer no larger than `max` (what the
+ * server can hold); throws a clear CONFIG_INVALID otherwise.
+ */
+export function maxBodyBytesOf(input: ServerConfigInput, max = Number.MAX_SAFE_INTEGER): number {
+  const value = input.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  if (!Number.isSafeInteger(value) || value < 1) throw configInvalid(`maxBodyBytes must be a positive whole number of bytes, got ${String(value)}`);
+  if (value > max) throw configInvalid(`maxBodyBytes: ${input.server} takes at most ${max} bytes, got ${value}`);
+  return value;
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { caddyAccel } from '../strategies/caddy-accel.js';
 import { xAccel, type XAccelStrategy } from '../strategies/x-accel.js';
 import { xSendfile } from '../strategies/x-sendfile.js';
-import type { ServerConfigInput } from './config-input.js';
+import { DEFAULT_MAX_BODY_BYTES, type ServerConfigInput } from './config-input.js';
 import { generateServerConfig } from './index.js';
 
 const ROOT = '/srv/sendoff/files';
@@ -58,6 +58,14 @@ describe('generateServerConfig', () => {
       expect(config.command).to.deep.equal({ binary: 'nginx', args: ['-p', RUN, '-e', `${RUN}/error.log`, '-c', `${RUN}/nginx.conf`, '-g', 'daemon off;'] });
     });
 
+    it('reads the app response headers into one 32 KiB buffer, with buffer sizes nginx accepts together', () => {
+      expect(config.text).to.match(/location \/ \{[^}]*proxy_buffer_size 32k;\n\s+proxy_buffers 8 8k;\n\s+proxy_busy_buffers_size 32k;/);
+    });
+
+    it('answers a request with several ranges with the whole file (max_ranges 1)', () => {
+      expect(config.text).to.match(/server \{\n\s+listen 127\.0\.0\.1:8080;\n[^]*max_ranges 1;/);
+    });
+
     it('never writes a prefix without a trailing slash, even from a hand-made strategy', () => {
       const sloppy = { ...strategy, prefix: '/prot' } as XAccelStrategy;
       expect(codeOf(() => generateServerConfig(input({ server: 'nginx', strategy: sloppy })))).to.equal('CONFIG_INVALID');
@@ -93,6 +101,10 @@ describe('generateServerConfig', () => {
       expect(config.command).to.deep.equal({ binary: 'apache2', args: ['-f', `${RUN}/httpd.conf`, '-DFOREGROUND'] });
     });
 
+    it('answers a request with several ranges with the whole file (MaxRanges 1)', () => {
+      expect(config.text).to.match(/^MaxRanges 1$/m);
+    });
+
     it('refuses to run workers as root and never writes a relative XSendFilePath', () => {
       expect(codeOf(() => generateServerConfig(input({ server: 'apache', strategy, user: 'root' })))).to.equal('CONFIG_INVALID');
       const relative = { ...strategy, root: 'files' };
@@ -110,6 +122,10 @@ describe('generateServerConfig', () => {
       expect(config.text).to.include('include_shell "/usr/share/lighttpd/create-mime.conf.pl"');
       expect(config.text).to.include('"host" => "127.0.0.1",\n  "port" => 3000,');
       expect(config.text).to.include('server.bind = "127.0.0.1"\nserver.port = 8080');
+    });
+
+    it('turns range requests off for a Range header with a comma: several ranges get the whole file', () => {
+      expect(config.text).to.include('$REQUEST_HEADER["Range"] =~ "," {\n  server.range-requests = "disable"\n}');
     });
 
     it('keeps pid, log and an empty document root under the runtime dir', () => {
@@ -133,6 +149,51 @@ describe('generateServerConfig', () => {
       expect(config.text).to.include('exclude X-Accel-Redirect Content-Length ETag Last-Modified Accept-Ranges Content-Encoding');
       expect(config.text).to.match(/admin off\n\s+auto_https off/);
       expect(config.text).to.include(`storage file_system "${RUN}/data"`);
+    });
+
+    it('drops a Range header with several ranges before the file server, which then sends the whole file', () => {
+      expect(config.text).to.match(/@multipleRanges header_regexp Range ,\n\s+request_header @multipleRanges -Range\n\s+file_server/);
+    });
+  });
+
+  describe('request body limit (maxBodyBytes)', () => {
+    const strategies = {
+      nginx: xAccel({ root: ROOT, prefix: '/p/' }),
+      apache: xSendfile({ server: 'apache', root: ROOT }),
+      lighttpd: xSendfile({ server: 'lighttpd', root: ROOT }),
+      caddy: caddyAccel({ root: ROOT }),
+    } as const;
+    const textFor = (server: keyof typeof strategies, maxBodyBytes?: number): string =>
+      generateServerConfig(input({ server, strategy: strategies[server], ...(maxBodyBytes === undefined ? {} : { maxBodyBytes }) })).text;
+
+    it('writes the 100 MiB default explicitly into every config, in each server\'s unit', () => {
+      expect(DEFAULT_MAX_BODY_BYTES).to.equal(100 * 1024 * 1024);
+      expect(textFor('nginx')).to.match(/^\s+client_max_body_size 104857600;$/m);
+      expect(textFor('apache')).to.include('LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so');
+      expect(textFor('apache')).to.include('RewriteEngine On\nRewriteCond expr "%{HTTP:Content-Length} -gt 104857600"\nRewriteRule ^ - [R=413,L]');
+      expect(textFor('lighttpd')).to.match(/^server\.max-request-size = 102400$/m);
+      expect(textFor('caddy')).to.include('@bodyTooLarge expression {http.request.header.Content-Length} != "" && int({http.request.header.Content-Length}) > 104857600\n  respond @bodyTooLarge 413');
+      expect(textFor('caddy')).to.match(/request_body \{\n\s+max_size 104857600\n\s+\}\n\s+reverse_proxy/);
+    });
+
+    it('writes a given limit; lighttpd counts KiB, rounded up', () => {
+      expect(textFor('nginx', 1_048_577)).to.include('client_max_body_size 1048577;');
+      expect(textFor('apache', 1_048_577)).to.include('-gt 1048577"');
+      expect(textFor('lighttpd', 1_048_576)).to.match(/^server\.max-request-size = 1024$/m);
+      expect(textFor('lighttpd', 1_048_577)).to.match(/^server\.max-request-size = 1025$/m);
+      expect(textFor('caddy', 1_048_577)).to.include('max_size 1048577');
+    });
+
+    it('refuses a limit that is not a positive safe integer, or beyond what the server can hold', () => {
+      for (const server of Object.keys(strategies) as Array<keyof typeof strategies>) {
+        for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '1000' as unknown as number]) {
+          expect(codeOf(() => textFor(server, bad)), `${server} ${String(bad)}`).to.equal('CONFIG_INVALID');
+        }
+        expect(codeOf(() => textFor(server, Number.MAX_SAFE_INTEGER)), server).to.equal(server === 'lighttpd' ? 'CONFIG_INVALID' : undefined);
+      }
+      // lighttpd keeps the limit in KiB as an unsigned 32-bit number.
+      expect(codeOf(() => textFor('lighttpd', 4_294_967_295 * 1024))).to.equal(undefined);
+      expect(codeOf(() => textFor('lighttpd', 4_294_967_295 * 1024 + 1))).to.equal('CONFIG_INVALID');
     });
   });
 

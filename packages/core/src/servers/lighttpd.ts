@@ -5,8 +5,11 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/index.js';
-import { safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { hostPort } from './config-input.js';
+
+/** lighttpd keeps `server.max-request-size` (KiB) in an unsigned 32-bit number. */
+const MAX_REQUEST_SIZE_KIB = 0xffff_ffff;
 
 export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
   const { strategy } = input;
@@ -27,6 +30,8 @@ export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
     `server.errorlog = "${join(runtime, 'error.log')}"`,
     `server.upload-dirs = ( "${join(runtime, 'upload')}" )`,
     'server.tag = "lighttpd"',
+    '# A larger request body gets 413 here, before it reaches the app (KiB, rounded up).',
+    `server.max-request-size = ${Math.ceil(maxBodyBytesOf(input, MAX_REQUEST_SIZE_KIB * 1024) / 1024)}`,
     ...userLines(input),
     '# File validators (ETag, Last-Modified, 304) need the MIME table.',
     'include_shell "/usr/share/lighttpd/create-mime.conf.pl"',
@@ -36,6 +41,10 @@ export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
     '  "x-sendfile" => "enable",',
     `  "x-sendfile-docroot" => ( "${docroot}" )`,
     ') ) )',
+    '# lighttpd would merge several ranges into one span: give such a request the whole file (200).',
+    '$REQUEST_HEADER["Range"] =~ "," {',
+    '  server.range-requests = "disable"',
+    '}',
     '',
   ].join('\n');
   return {

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/index.js';
-import { hostPort, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { NGINX_PROXY_BUFFER_BYTES } from './header-budget.js';
 
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 
@@ -31,14 +32,23 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     ...temp,
     '  sendfile on;',
     '  server_tokens off;',
+    '  # A larger request body gets 413 here, before it reaches the app.',
+    `  client_max_body_size ${maxBodyBytesOf(input)};`,
     '  server {',
     `    listen ${hostPort(input.listen, 'listen')};`,
+    '    # Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
+    '    max_ranges 1;',
     '    location / {',
     `      proxy_pass http://${hostPort(input.upstream, 'upstream')};`,
     '      proxy_http_version 1.1;',
     '      proxy_set_header Host $http_host;',
     '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
     '      proxy_set_header X-Forwarded-Proto $scheme;',
+    "      # The app's whole response header block (a long download name, the delivery header) must",
+    '      # fit in one buffer, else 502; the busy size lies between it and 7 of the proxy_buffers.',
+    `      proxy_buffer_size ${kib(NGINX_PROXY_BUFFER_BYTES)};`,
+    '      proxy_buffers 8 8k;',
+    `      proxy_busy_buffers_size ${kib(NGINX_PROXY_BUFFER_BYTES)};`,
     '    }',
     '    # Reachable only through X-Accel-Redirect; a client asking for it directly gets 404.',
     `    location ^~ ${prefix} {`,
@@ -80,4 +90,9 @@ function userLine(input: ServerConfigInput): string[] {
   const user = safeName(input.user, 'user');
   const group = safeName(input.group ?? input.user, 'group');
   return [`user ${user} ${group};`];
+}
+
+/** A size in nginx's unit for KiB (`32k`). */
+function kib(bytes: number): string {
+  return `${bytes / 1024}k`;
 }

@@ -22,6 +22,8 @@ export interface RunServerOptions {
   /** Default: a fresh directory under the OS temp dir, removed again by `stop()`. */
   runtimeDir?: string;
   keepHeaders?: string[];
+  /** The largest request body passed to the app, in bytes (413 beyond). Default 100 MiB. */
+  maxBodyBytes?: number;
   /**
    * Worker user when the process runs as root (Apache refuses root workers). Default `www-data`
    * when running as root, none otherwise. The user must be able to read the strategy root.
@@ -70,6 +72,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
       strategy: options.strategy,
       runtimeDir,
       keepHeaders: options.keepHeaders,
+      maxBodyBytes: options.maxBodyBytes,
       user,
       group: options.group,
     });
