@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
+import { MAX_CONTENT_TYPE_BYTES } from '@sendoff/core';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
 import {
@@ -303,6 +304,17 @@ describe('example app: files', () => {
       expect(listed.map((file) => file.name)).to.deep.equal(['ab.txt']);
       const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
       expect(dispositionOf(download.headers['content-disposition']).filename).to.equal('ab.txt');
+    });
+
+    it('stores a media type longer than the Deliverer takes as application/octet-stream, so the file stays downloadable', async () => {
+      const contentType = `application/${'x'.repeat(MAX_CONTENT_TYPE_BYTES)}`;
+      const res = await upload(app.t.url, app.alice, { filename: 'long-type.bin', contentType, bytes: Buffer.from('payload') });
+      expect(res.status).to.equal(201);
+      const created = res.json<{ id: string; contentType: string }>();
+      expect(created.contentType).to.equal('application/octet-stream');
+      const download = await request(`${app.t.url}/api/files/${created.id}/download`, { token: app.alice });
+      expect(download.status).to.equal(200);
+      expect(download.body.toString()).to.equal('payload');
     });
 
     it('answers 400 to a name made only of control characters, and keeps nothing', async () => {

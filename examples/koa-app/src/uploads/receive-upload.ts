@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
-import { MAX_FILENAME_BYTES } from '@sendoff/core';
+import { MAX_CONTENT_TYPE_BYTES, MAX_FILENAME_BYTES } from '@sendoff/core';
 import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
 import { maxRequestBodyBytes } from '../settings.js';
 
@@ -145,8 +145,12 @@ function nameProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** The client's media type when it is a plain `type/subtype`; anything else is octet-stream. */
+/**
+ * The client's media type when it is a plain `type/subtype` the Deliverer takes (at most
+ * MAX_CONTENT_TYPE_BYTES); anything else is octet-stream, so every stored file stays downloadable.
+ */
 function mediaTypeOf(mimeType: string | undefined): string {
   const candidate = (mimeType ?? '').trim().toLowerCase();
-  return SIMPLE_MEDIA_TYPE.test(candidate) ? candidate : 'application/octet-stream';
+  const usable = candidate.length <= MAX_CONTENT_TYPE_BYTES && SIMPLE_MEDIA_TYPE.test(candidate);
+  return usable ? candidate : 'application/octet-stream';
 }
