@@ -69,6 +69,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       key,
       filename: typeof ctx.query.name === 'string' ? ctx.query.name : undefined,
       disposition: ctx.query.disposition === 'inline' ? 'inline' : ('attachment' as Disposition),
+      ...(typeof ctx.query.type === 'string' ? { contentType: ctx.query.type } : {}),
       headers: options.headers ?? {},
     });
     decisions.push({ rule: decision.rule, strategy: decision.strategy });

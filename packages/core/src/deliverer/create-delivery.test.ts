@@ -208,7 +208,7 @@ describe('createDelivery', () => {
       const { strategy, seen } = recording('probe');
       const options = { key: 'notes.md', filename: 'é'.repeat(512), contentType: `text/${'x'.repeat(1019)}`, headers: { 'X-A': 'a'.repeat(2041), 'X-B': 'b'.repeat(2041) } };
       await deliverer({ strategies: [strategy], policy: { rules: [], fallback: 'probe' } }).deliver(GET, options);
-      expect(seen[0]?.options).to.deep.include({ filename: options.filename, contentType: options.contentType, headers: options.headers });
+      expect(seen[0]?.options).to.deep.include({ filename: options.filename, contentType: options.contentType, headers: { ...options.headers, 'X-Content-Type-Options': 'nosniff' } });
     });
 
     it('passes a file name with CR/LF on as given: the strategy sanitises it', async () => {
