@@ -95,13 +95,15 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       key: probeTarget?.key,
       strategyFor: async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy,
     });
-    // With a front server in front, the public port is the front server's; the app takes a free one.
-    const appPort = front ? 0 : options.port;
-    const server = await listen(createKoaApp(container, probe, options.log).callback(), appPort, options.host ?? '127.0.0.1');
+    // With a front server, HOST and PORT are the front server's: the app itself listens on a free
+    // loopback port that only the front server uses, never on the public address.
+    const host = options.host ?? '127.0.0.1';
+    const server = await listen(createKoaApp(container, probe, options.log).callback(), front ? 0 : options.port, front ? '127.0.0.1' : host);
     listening = server;
     const appUrl = urlOf(server);
     // The front server must deliver the probe file through the real path, or the start is refused.
-    const url = front ? (await front.start((server.address() as AddressInfo).port, probe)).publicUrl : appUrl;
+    const appPort = (server.address() as AddressInfo).port;
+    const url = front ? (await front.start({ appPort, probe, listen: { host, port: options.port } })).publicUrl : appUrl;
     return {
       url: url.replace(/\/+$/, ''),
       appUrl,
