@@ -3,7 +3,8 @@
  * and the internal location), run by core's `runServer`, plus one plain static location on the
  * same server aliased to the same directory, so both paths share one nginx instance.
  */
-import { runServer, xAccel, type RunningServer } from '@sendoff/core';
+import { xAccel } from '@sendoff/core';
+import { runServer, type RunningServer } from '@sendoff-tools/web-servers';
 import { INTERNAL_PREFIX, STATIC_PREFIX } from './routes.js';
 
 /** Starts nginx in front of the app on 127.0.0.1 (free port, temp runtime dir removed by `stop()`). */

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningServer } from '@sendoff/core';
+import type { RunningServer } from '@sendoff-tools/web-servers';
 import { startChildServer, type ChildServer } from '../lib/child-server.js';
 import { fetchWhole } from '../lib/downloader.js';
 import { createOffloadFixtures, type OffloadFixtures } from './fixtures.js';

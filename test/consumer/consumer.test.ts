@@ -120,6 +120,8 @@ describe('the packed packages, installed in a project outside the repository', f
         const { exported, before, after } = JSON.parse(result.stdout) as { exported: Record<string, string>; before: object; after: object };
         expect(exported).to.deep.equal({
           '@sendoff/core': 'function',
+          '@sendoff/core/http': 'function',
+          '@sendoff/core/servers': 'function',
           '@sendoff/core/testing': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/s3/local': 'function',

@@ -15,7 +15,8 @@ import type {
   ResolvedFile,
   S3Location,
 } from '@sendoff/core';
-import { ALLOWED_METHODS, configInvalid, contentDisposition, isActiveContentType, isHeadMethod, isReadMethod } from '@sendoff/core';
+import { configInvalid, isActiveContentType } from '@sendoff/core';
+import { ALLOWED_METHODS, contentDisposition, isHeadMethod, isReadMethod } from '@sendoff/core/http';
 import { createS3Client } from './create-s3-client.js';
 import { ObjectUrlSigner } from './object-url-signer.js';
 import { cacheControlFor, checkLifetimeSettings, signingWindowFor, type LifetimeSettings } from './redirect-lifetime.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '../src/create-s3-client.js';
 import { startLocalS3Server } from '../src/local/index.js';
-import { findFreePort } from '@sendoff/core';
+import { findFreePort } from '@sendoff-tools/web-servers';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const REGION = 'us-east-1';

@@ -3,11 +3,11 @@
  * a config file verbatim must not be able to break out of their quotes or name a relative path.
  */
 import { isAbsolute } from 'node:path';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import type { CaddyAccelStrategy } from '../strategies/caddy-accel.js';
 import type { XAccelStrategy } from '../strategies/x-accel.js';
 import type { XSendfileStrategy } from '../strategies/x-sendfile.js';
-import type { ServerKind } from './header-survival.js';
+import type { ServerKind } from '../strategies/header-survival.js';
 
 export interface HostPort {
   host: string;

@@ -4,7 +4,7 @@
  * lighttpd sends any file it can read). Pid, log and upload dirs live under the runtime directory.
  */
 import { join } from 'node:path';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { hostPort } from './config-input.js';
 

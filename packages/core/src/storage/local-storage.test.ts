@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { Key } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage } from './local-storage.js';
 import { failureOf } from '../../test/failure-of.js';
 

@@ -10,9 +10,9 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
-import { SendoffError, configInvalid, notFound } from '../errors/index.js';
+import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { strongEtag } from '../http/etag.js';
-import { validateKey } from '../keys/index.js';
+import { validateKey } from '../keys/validate-key.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
 
 // The real path was checked; refuse it if its last component was swapped for a link since.
