@@ -7,6 +7,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { Upload } from '@aws-sdk/lib-storage';
 import type { ByteRange, FileStat, Key, OpenOptions, PutMeta, S3Location, Storage } from '@sendoff/core';
 import { SendoffError, configInvalid } from '@sendoff/core';
+import { strongEtag } from '@sendoff/core/http';
 import { contentRangeStart, exactRange, isExactRange } from './exact-range.js';
 import { toSendoffError } from './s3-errors.js';
 
@@ -53,7 +54,7 @@ export class S3Storage implements Storage {
       return {
         size,
         mtime,
-        etag: strongEtag(head.ETag, size, mtime),
+        etag: objectEtag(head.ETag, size, mtime),
         ...(head.ContentType === undefined ? {} : { contentType: head.ContentType }),
       };
     } catch (error) {
@@ -116,9 +117,9 @@ function rangeHeader(range: ByteRange): string {
   return `bytes=${range.start}-${range.end}`;
 }
 
-/** S3's ETag is already a quoted strong tag; a server that sends none still gets a stable one. */
-function strongEtag(etag: string | undefined, size: number, mtime: Date): string {
-  if (etag === undefined || etag.length === 0) return `"${size.toString(16)}-${mtime.getTime().toString(16)}"`;
+/** S3's ETag as a quoted strong tag; a server that sends none still gets a stable one (from size and mtime). */
+function objectEtag(etag: string | undefined, size: number, mtime: Date): string {
+  if (etag === undefined || etag.length === 0) return strongEtag({ size, mtime });
   const bare = etag.replace(/^W\//, '');
   return bare.startsWith('"') ? bare : `"${bare}"`;
 }

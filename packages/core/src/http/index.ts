@@ -7,6 +7,7 @@ export { evaluateConditions, isPreconditionFailure, isFresh, isRangeFresh } from
 export type { Validators, ConditionalOutcome } from './conditional.js';
 export { selectRange, contentRange, rangeLength } from './range.js';
 export type { RangeSelection } from './range.js';
-export { ALLOWED_METHODS, isReadMethod, isHeadMethod } from './method.js';
+export { ALLOWED_METHODS, isReadMethod, isHeadMethod, methodNotAllowed } from './method.js';
 export { listHeader, singleHeader } from './headers.js';
+export { encodeSegment, encodeSegments, withTrailingSlash } from './url-path.js';
 export type { RequestHeaders } from './headers.js';

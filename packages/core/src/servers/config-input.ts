@@ -72,11 +72,6 @@ export function safePath(path: string, what: string): string {
   return path.replace(/\/+$/, '') || '/';
 }
 
-/** A path with exactly one trailing `/`. */
-export function withTrailingSlash(path: string): string {
-  return path.endsWith('/') ? path : `${path}/`;
-}
-
 /** `host:port`, with brackets around an IPv6 host. */
 export function hostPort({ host, port }: HostPort, what: string): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw configInvalid(`${what}: port must be 1-65535`);

@@ -5,7 +5,8 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/sendoff-error.js';
-import { hostPort, maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { withTrailingSlash } from '../http/url-path.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { checkInternalPrefix } from '../strategies/internal-prefix.js';
 import { NGINX_PROXY_BUFFER_BYTES } from './header-budget.js';
 
