@@ -12,4 +12,5 @@ export type {
   S3RedirectStrategy,
   RedirectStatus,
 } from './s3-redirect.js';
-export { toSendoffError as s3ErrorToSendoffError } from './s3-errors.js';
+export { toSendoffError as s3ErrorToSendoffError, s3FailureKind, describeS3Error } from './s3-errors.js';
+export type { S3FailureKind } from './s3-errors.js';

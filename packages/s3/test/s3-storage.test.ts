@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
 import { SendoffError, validateKey } from '@sendoff/core';
+import { s3FailureKind } from '../src/s3-errors.js';
 import { S3Storage } from '../src/s3-storage.js';
 import { startLocalS3, unreachableS3Client, type LocalS3 } from './s3rver-fixture.js';
 
@@ -42,6 +43,27 @@ describe('S3Storage against s3rver', () => {
     expect(stat.contentType).to.equal('text/plain');
     expect(stat.mtime).to.be.instanceOf(Date);
     expect(Math.abs(stat.mtime.getTime() - Date.now())).to.be.below(60_000);
+  });
+
+  it('puts an object of known size in one request and answers the ETag S3 computed, without a second request', async () => {
+    const bytes = randomBytes(70_000);
+    const key = validateKey('one part/réport 1.bin');
+    const answer = await storage.putObject(key, chunked(bytes, 9_999), { size: bytes.length, contentType: 'application/x-test' });
+    expect(answer).to.deep.equal({ etag: `"${md5(bytes)}"` });
+    const stat = await storage.stat(key);
+    expect([stat.size, stat.etag, stat.contentType]).to.deep.equal([bytes.length, `"${md5(bytes)}"`, 'application/x-test']);
+    expect(await collect(await storage.open(key))).to.deep.equal(bytes);
+    const buffered = await storage.putObject(validateKey('one part/small.txt'), text, { size: text.length });
+    expect(buffered).to.deep.equal({ etag: `"${md5(text)}"` });
+  });
+
+  it('checks its bucket: resolves when it is there, names a missing one through s3FailureKind', async () => {
+    await storage.checkBucket();
+    const missing = new S3Storage({ client: s3.client, bucket: 'no-such-bucket' });
+    const error = await missing.checkBucket().then(() => undefined, (failure: unknown) => failure);
+    expect(error).to.be.instanceOf(SendoffError);
+    expect((error as SendoffError).code).to.equal('STORAGE_ERROR');
+    expect(s3FailureKind(error)).to.equal('missing-bucket');
   });
 
   it('opens the whole object with the same bytes', async () => {
