@@ -83,10 +83,13 @@ describe('LocalStorage', () => {
       });
     }
 
-    it('rejects an invalid key with INVALID_KEY 400 even when cast to Key', async () => {
-      const error = await failureOf(storage.stat(k('../outside/secret.txt')));
-      expect(error.code).to.equal('INVALID_KEY');
-      expect(error.status).to.equal(400);
+    it('trusts the Key it is given (validated once, where it was made): a string cast past validateKey still reaches nothing outside the root', async () => {
+      for (const read of [() => storage.stat(k('../outside/secret.txt')), () => storage.locate(k('../outside/secret.txt')), () => storage.open(k('../outside/secret.txt'))]) {
+        const error = await failureOf(read());
+        expect(error.code).to.equal('NOT_FOUND');
+        expect(error.status).to.equal(404);
+        expect(error.message).to.equal('file not found');
+      }
     });
 
     it('answers NOT_FOUND when the root does not exist', async () => {
@@ -423,9 +426,10 @@ describe('LocalStorage', () => {
       expect(await text(await fresh.open(k('a.txt')))).to.equal('A');
     });
 
-    it('rejects an invalid key before touching the disk', async () => {
+    it('writes nothing outside the root for a string cast past validateKey', async () => {
       const error = await failureOf(storage.put(k('../outside/planted.txt'), Buffer.from('x')));
-      expect(error.code).to.equal('INVALID_KEY');
+      expect(error.code).to.equal('FORBIDDEN');
+      expect(error.status).to.equal(403);
       expect(await fsp.readdir(outside)).to.deep.equal(['secret.txt']);
     });
   });
