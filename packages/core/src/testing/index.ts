@@ -9,3 +9,5 @@ export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
 export type { CutShortCheck } from './cut-short.js';
 export { resizedOnOpen } from './resized-on-open.js';
+export { describeStorage } from './storage-contract.js';
+export type { StorageTarget } from './storage-contract.js';
