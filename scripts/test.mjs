@@ -33,6 +33,7 @@ const SUITES = [
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
+  { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },
   { dir: 'examples/koa-app', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'bench', spec: ['lib/**/*.test.ts', 'direct-stream/**/*.test.ts', 'offload/**/*.test.ts', 's3-profile/**/*.test.ts'] },
   { dir: '.', spec: ['test/**/*.test.ts'] },

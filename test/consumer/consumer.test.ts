@@ -10,14 +10,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { portFrom, stopChild } from '../../bench/lib/child-server.js';
-import { waitForAnnouncement } from '../../bench/lib/wait-for-announcement.js';
+import { portFrom, runProcess, stopChild, waitForAnnouncement, type ProcessResult } from '@sendoff-tools/test-kit';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { get } from '../servers/http.js';
 import { createConsumerProject, type ConsumerProject } from './consumer-project.js';
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
-import { runProcess, type ProcessResult } from './run-process.js';
 
 const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli'];
 const NODE_MAJORS = [20, 22, 24];

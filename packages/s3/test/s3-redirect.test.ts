@@ -7,7 +7,7 @@ import { createS3Client } from '../src/create-s3-client.js';
 import { S3Storage } from '../src/s3-storage.js';
 import { s3Redirect } from '../src/s3-redirect.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
-import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 import { verifyPresignedUrl } from './sigv4-verify.js';
 
 const SECRET = S3RVER_CREDENTIALS.secretAccessKey;

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { SendoffError, validateKey } from '@sendoff/core';
 import { s3FailureKind } from '../src/s3-errors.js';
 import { S3Storage } from '../src/s3-storage.js';
-import { startLocalS3, unreachableS3Client, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, unreachableS3Client, type LocalS3 } from '@sendoff-tools/test-kit';
 
 const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

@@ -4,7 +4,7 @@
  */
 import { describeStorage } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
-import { startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 
 let s3: LocalS3 | undefined;
 

@@ -11,7 +11,7 @@ import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
 import { createDelivery } from './create-delivery.js';
 import type { DeliverOptions, DeliveryConfig, DeliveryResult } from './types.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
 const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };

@@ -14,7 +14,7 @@ import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { createDelivery } from './create-delivery.js';
 import type { DeliverOptions } from './types.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
 const WHOLE = Buffer.from('the whole file, as the app stored it\n');

@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import type { Key } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage } from './local-storage.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const k = (value: string) => value as Key;
 
