@@ -1,3 +1,5 @@
+// @sendoff/core/testing: the conformance kit (one set of HTTP checks for every strategy, adapter
+// and web server) and the tools its targets are built with. Registers mocha suites.
 export { describeConformance } from './conformance.js';
 export type { ConformanceFile, ConformanceTarget } from './conformance.js';
 export { createPlanServer, applyPlan } from './plan-server.js';
@@ -7,3 +9,5 @@ export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
 export type { CutShortCheck } from './cut-short.js';
 export { resizedOnOpen } from './resized-on-open.js';
+export { describeStorage } from './storage-contract.js';
+export type { StorageTarget } from './storage-contract.js';

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
-import { isSendoffError } from '../errors/index.js';
+import { isSendoffError } from '../errors/sendoff-error.js';
 
 export type PlanHandler = (request: DeliveryRequest, url: URL) => DeliveryPlan | Promise<DeliveryPlan>;
 
