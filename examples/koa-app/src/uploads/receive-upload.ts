@@ -34,7 +34,8 @@ const ignore = (): void => undefined;
 /**
  * Streams the `field` file of a multipart request to `store`, never holding it in memory. Other
  * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413,
- * at once (without reading the body) when the request declares a length over maxRequestBodyBytes.
+ * at once (without reading the body) when the request declares a length over maxRequestBodyBytes,
+ * and as soon as more than that has arrived when it declares none (chunked).
  * The stored name is the client's without control characters; it must be 1 to MAX_FILENAME_BYTES
  * UTF-8 bytes (the Deliverer's limit), so every upload can be downloaded under its name.
  * A failed upload is answered only once the storage write is over, so nothing partial remains.
@@ -87,6 +88,13 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
     parser.on('error', () => fail(badRequest('malformed multipart body')));
     req.on('close', () => {
       if (!req.complete) fail(badRequest('upload interrupted'));
+    });
+    // A body without a declared length is counted as it comes: past the limit it is refused at
+    // once (and its connection closed), whatever part the bytes belong to.
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) fail(requestTooLarge(maxBytes));
     });
     req.pipe(parser);
   });
