@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { MAX_CONTENT_TYPE_BYTES, MAX_FILENAME_BYTES } from '@sendoff/core';
+import { maskDisguisingCharacters } from '@sendoff/core/http';
 import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
 import { maxRequestBodyBytes } from '../settings.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
-  /** The client's name without control characters, at most MAX_FILENAME_BYTES in UTF-8. */
+  /** The client's name without control characters, disguising characters as `_`, at most MAX_FILENAME_BYTES in UTF-8. */
   name: string;
   contentType: string;
 }
@@ -71,7 +72,7 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
         file.resume();
         return;
       }
-      const name = withoutControls(info.filename ?? '');
+      const name = storedName(info.filename ?? '');
       const problem = nameProblem(name);
       if (problem !== undefined) {
         file.resume();
@@ -143,8 +144,12 @@ function declaredLength(req: IncomingMessage): number {
   return Number.isFinite(length) ? length : 0;
 }
 
-function withoutControls(name: string): string {
-  return name.replace(CONTROL_CHARACTERS, '');
+/**
+ * The client's name without control characters, and with the characters that disguise a name
+ * (bidirectional overrides, invisible format characters) as `_`, as the download header has them.
+ */
+function storedName(name: string): string {
+  return maskDisguisingCharacters(name.replace(CONTROL_CHARACTERS, ''));
 }
 
 function nameProblem(name: string): string | undefined {

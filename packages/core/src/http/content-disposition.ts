@@ -57,9 +57,18 @@ export function sanitizeFilename(filename: string): string {
   const name = String(filename)
     .normalize('NFC')
     .replace(LONE_SURROGATE, '_')
-    .replace(UNSAFE, '_')
-    .replace(DISGUISE, '_');
-  return isOnlyDots(name) ? DEFAULT_FILENAME : name;
+    .replace(UNSAFE, '_');
+  const unmasked = maskDisguisingCharacters(name);
+  return isOnlyDots(unmasked) ? DEFAULT_FILENAME : unmasked;
+}
+
+/**
+ * `name` with bidirectional overrides and isolates and invisible format characters (zero-width
+ * spaces, joiners, BOM) as `_`: the characters that make `invoice\u202egpj.exe` look like a JPEG.
+ * `sanitizeFilename` applies it; an app can apply it to the names it stores and shows.
+ */
+export function maskDisguisingCharacters(name: string): string {
+  return name.replace(DISGUISE, '_');
 }
 
 /** An ASCII version of a (sanitised) name: accents dropped, anything else non-ASCII as `_`. */
