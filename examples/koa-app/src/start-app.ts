@@ -131,8 +131,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 function uploadLimitFrom(env: Readonly<Record<string, string | undefined>>): number {
   const raw = env['UPLOAD_LIMIT_BYTES'];
   if (raw === undefined || raw === '') return DEFAULT_UPLOAD_LIMIT_BYTES;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`UPLOAD_LIMIT_BYTES must be a positive integer, got "${raw}"`);
+  const value = /^[1-9][0-9]*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) throw new Error(`UPLOAD_LIMIT_BYTES must be a positive integer in decimal digits, got "${raw}"`);
   return value;
 }
 
