@@ -53,6 +53,10 @@ const LONGEST_NAMES = [
   // percent-looking name brings in: the longest Content-Disposition there is.
   `${'"'.repeat(MAX_FILENAME_BYTES - 2)}é`,
   `${'"'.repeat(MAX_FILENAME_BYTES - 3)}%41`,
+  // Names that grow after the length check: U+FDFA folds to 18 ASCII characters, U+1D160 is
+  // tripled by NFC normalisation (4 bytes → 12).
+  fill('\uFDFA', MAX_FILENAME_BYTES),
+  `${fill('\u{1D160}', MAX_FILENAME_BYTES - 4)}.pdf`,
 ];
 
 /** The example app's extra download headers, padded so all of them take exactly `bytes`. */
