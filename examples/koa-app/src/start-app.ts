@@ -63,7 +63,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   const publicUrl = publicUrlFrom(options.publicUrl ?? env['PUBLIC_URL']);
   const trustProxy = options.trustProxy ?? trustProxyFrom(env['TRUST_PROXY']);
-  await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
+  await fsp.mkdir(dataDir, { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
   const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({

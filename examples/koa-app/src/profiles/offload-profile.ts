@@ -32,7 +32,8 @@ export function offloadProfile(server: ServerKind, description: string, strategy
       return {
         config: {
           environment: 'production',
-          storage: new LocalStorage({ root }),
+          // The web server's workers run as another user: files they can read, whatever the umask.
+          storage: new LocalStorage({ root, fileMode: 0o644, dirMode: 0o755 }),
           strategies: [strategy, fallback],
           policy: { rules: [{ name: `offload to ${server}`, use: strategy.name }], fallback: fallback.name },
         },
