@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { continueWithinLimit } from './http/continue-within-limit.js';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { installProbe } from '@sendoff/core';
@@ -98,7 +99,9 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     // With a front server, HOST and PORT are the front server's: the app itself listens on a free
     // loopback port that only the front server uses, never on the public address.
     const host = options.host ?? '127.0.0.1';
-    const server = await listen(createKoaApp(container, probe, options.log).callback(), front ? 0 : options.port, front ? '127.0.0.1' : host);
+    const handler = createKoaApp(container, probe, options.log).callback();
+    const server = await listen(handler, front ? 0 : options.port, front ? '127.0.0.1' : host);
+    server.on('checkContinue', continueWithinLimit(handler, maxRequestBodyBytes(uploadLimitBytes)));
     listening = server;
     const appUrl = urlOf(server);
     // The front server must deliver the probe file through the real path, or the start is refused.

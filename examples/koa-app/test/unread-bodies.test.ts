@@ -134,4 +134,35 @@ describe('example app: request bodies it does not read whole', function () {
     expect(res.status).to.equal(201);
     expect(res.headers.get('connection')).to.equal('keep-alive');
   });
+
+  /** Sends only `head` and resolves with the first response head the server sends. */
+  function firstAnswerTo(head: string): Promise<string> {
+    const { hostname, port } = new URL(app.t.url);
+    return new Promise((resolve, reject) => {
+      let received = '';
+      const socket = net.connect(Number(port), hostname, () => socket.write(head));
+      socket.on('data', (data: Buffer) => {
+        received += data.toString('latin1');
+        if (received.includes('\r\n\r\n')) {
+          socket.destroy();
+          resolve(received.slice(0, received.indexOf('\r\n\r\n')));
+        }
+      });
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers Expect: 100-continue over the request limit with 413 and no 100, and within it with 100 Continue', async () => {
+    const over = await firstAnswerTo(
+      `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\nContent-Type: multipart/form-data; boundary=x\r\n` +
+        `Content-Length: ${maxRequestBodyBytes(UPLOAD_LIMIT) + 1}\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    expect(over.split('\r\n')[0]).to.equal('HTTP/1.1 413 Payload Too Large');
+    expect(over.toLowerCase()).to.include('connection: close');
+    const within = await firstAnswerTo(
+      `POST /api/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${app.alice}\r\nContent-Type: multipart/form-data; boundary=x\r\n` +
+        `Content-Length: 1000\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    expect(within.split('\r\n')[0]).to.equal('HTTP/1.1 100 Continue');
+  });
 });

@@ -62,8 +62,10 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
       if (failure !== undefined) return;
       failure = error;
       upload?.abort(error);
+      // Nothing more is read: the answer closes the connection (see closeUnreadRequests), so a
+      // client still sending is held back by TCP instead of being read to the end.
       req.unpipe(parser);
-      req.resume();
+      req.pause();
       void (upload?.done ?? Promise.resolve()).catch(ignore).finally(() => reject(error));
     };
     parser.on('file', (field, file, info) => {
