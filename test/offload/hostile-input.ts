@@ -176,6 +176,15 @@ export function describeHostileInput(target: HostileTarget): void {
       });
     }
 
+    // RFC 9110 14.2: a Range of a unit the server does not understand MUST be ignored.
+    for (const range of ['items=0-1', 'pages=1-2']) {
+      it(`ignores the Range ${JSON.stringify(range)} of another unit: the whole file (200)`, async () => {
+        const { fixture, atLimits } = stacks();
+        const response = await get(atLimits.server.url, fileUrl('plain.bin'), { range });
+        expectWholeFile(response, fixture.byKey('plain.bin').body, range);
+      });
+    }
+
     it(`answers two adjacent ranges ${target.mergesRanges ? 'with one merged 206' : 'with the whole file (200)'}, and one range with its 206`, async () => {
       const { fixture, atLimits } = stacks();
       const body = fixture.byKey('plain.bin').body;
