@@ -25,6 +25,9 @@ export interface FileStat {
   contentType?: string;
 }
 
+/** One fact of a `FileStat`. */
+export type FileFact = 'size' | 'mtime' | 'etag' | 'contentType';
+
 /** Where a file physically is. */
 export type FileLocation = LocalLocation | S3Location;
 
@@ -140,6 +143,12 @@ export interface DeliveryStrategy {
    * the storage's `localRoots`).
    */
   readonly root?: string;
+  /**
+   * The facts of `file.stat` its `plan` reads. When the app hands `deliver` the facts it recorded,
+   * the Deliverer asks the storage only for those listed here (or read by the rules it evaluates)
+   * that the app did not give. Default: every fact.
+   */
+  readonly reads?: readonly FileFact[];
   /** Whether it can serve this particular file (e.g. a name the server cannot express). */
   canServe(file: ResolvedFile): boolean;
   plan(request: DeliveryRequest, file: ResolvedFile, options: ResolvedDeliveryOptions): Promise<DeliveryPlan>;

@@ -325,8 +325,15 @@ describe('createDelivery', () => {
       expect(explanation.size).to.equal(65536);
       expect(explanation.contentType).to.equal('application/octet-stream');
       expect(explanation.decision).to.deep.equal({ rule: 'fallback', strategy: 'xAccel', reasons: ['no rule applies'] });
+      expect(explanation.facts).to.deep.equal({ size: 'storage', mtime: 'storage', etag: 'storage', contentType: 'storage' });
       expect(explanation.text).to.equal(
-        ['environment production, 0 direct stream(s) in flight', 'small -> directStream [skipped]: size 65536 > maxSize 1024', 'fallback -> xAccel [CHOSEN]', '=> xAccel (fallback)'].join('\n'),
+        [
+          'environment production, 0 direct stream(s) in flight',
+          'small -> directStream [skipped]: size 65536 > maxSize 1024',
+          'fallback -> xAccel [CHOSEN]',
+          '=> xAccel (fallback)',
+          'facts: size (storage), mtime (storage), etag (storage), content type (storage)',
+        ].join('\n'),
       );
     });
 
