@@ -5,17 +5,14 @@
  * request to S3 at all: the 302 goes out on the app's own knowledge, and its target still gives
  * the bytes.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { request, startCountingProxy, startLocalS3, type CountingProxy, type LocalS3 } from '@sendoff-tools/test-kit';
-import { SEED_FILES } from '../../examples/koa-app/src/seed/seed-data.js';
-import { digestOf } from '../migrate/harness.js';
 import { startAppProcess, type AppProcess } from './app-process.js';
 import { listFiles, signIn, type ListedFile } from './downloads.js';
+import { seedDigest, sha256 } from './seed-digest.js';
 
 describe('e2e: S3 requests per download in the s3 profile (counting proxy)', function () {
   this.timeout(90_000);
@@ -90,14 +87,3 @@ describe('e2e: S3 requests per download in the s3 profile (counting proxy)', fun
     expect(proxy!.requests).to.deep.equal([]);
   });
 });
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-async function seedDigest(name: string): Promise<string> {
-  const seed = SEED_FILES.find((file) => file.name === name);
-  if (seed === undefined) throw new Error(`no seed file ${name}`);
-  const body = seed.body();
-  return Buffer.isBuffer(body) ? sha256(body) : digestOf(body as Readable);
-}
