@@ -222,6 +222,22 @@ describe('createDelivery with recorded facts', () => {
     expect(error).to.include({ code: 'STORAGE_ERROR' });
   });
 
+  it('answers a 500 that says nothing to the client when a strategy reads a fact it does not list', async () => {
+    const careless: DeliveryStrategy = {
+      name: 'careless',
+      locationKinds: ['local'],
+      reads: ['size'],
+      canServe: () => true,
+      async plan(_request, file): Promise<DeliveryPlan> {
+        return { strategy: 'careless', status: 200, headers: { ETag: file.stat.etag }, body: 'empty' };
+      },
+    };
+    const delivery = createDelivery({ environment: 'production', storage, strategies: [careless], policy: { rules: [], fallback: 'careless' } });
+    const error = await failureOf(delivery.deliver(GET, { key: 'report.txt', contentType: 'text/plain', recorded: { size: BYTES.length } }));
+    expect(error).to.include({ code: 'CONFIG_INVALID', status: 500, expose: false });
+    expect(error.message).to.equal("file.stat.etag was read before it was looked up (a strategy must list the facts it reads in `reads`)");
+  });
+
   describe('during a migration (FallbackStorage)', () => {
     it('still plans from the storage that holds the file at the recorded size', async () => {
       const first = path.join(base, 'first');
