@@ -82,6 +82,12 @@ export interface Storage {
    * strategies against them at start-up; a storage without it is not checked.
    */
   readonly localRoots?: readonly string[];
+  /**
+   * Whether `locate` looks the file up, and shares that lookup with a `stat` made at the same time
+   * (a FallbackStorage must find which storage holds the file). The Deliverer then asks for both
+   * together even when the app recorded the file's facts: the stat costs nothing more.
+   */
+  readonly locateLooksUp?: boolean;
   stat(key: Key, options?: LookupOptions): Promise<FileStat>;
   open(key: Key, options?: OpenOptions): Promise<Readable>;
   locate(key: Key, options?: LookupOptions): Promise<FileLocation>;

@@ -252,6 +252,16 @@ describe('createDelivery with recorded facts', () => {
       await delivery.deliver(GET, { key: 'report.txt', recorded: ALL_RECORDED });
       expect(strategy.planned[0]?.location).to.include({ kind: 'local', path: path.join(second, 'report.txt') });
     });
+
+    it('looks each storage up once, as without recorded facts, when the strategy needs a fact (locate and stat share the lookup)', async () => {
+      const first = path.join(base, 'first');
+      await fsp.mkdir(first);
+      const storages = [new CountingStorage({ root: first }), new CountingStorage({ root: base })];
+      const delivery = createDelivery({ environment: 'production', storage: new FallbackStorage(storages), strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
+      const plan = await delivery.deliver(GET, { key: 'report.txt', recorded: { size: BYTES.length, contentType: 'text/plain' } });
+      expect(plan.headers).to.include({ 'Content-Length': String(BYTES.length), 'Last-Modified': MTIME.toUTCString() });
+      expect(storages.map((counted) => counted.stats)).to.deep.equal([1, 1]);
+    });
   });
 
   describe('explain', () => {

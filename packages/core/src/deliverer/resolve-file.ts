@@ -10,12 +10,14 @@ import type { DeliverOptions } from './types.js';
 
 /**
  * Locates the file. With nothing recorded, the storage is asked for its stat alongside, as it
- * always is; with recorded facts, only when something needs a fact the app did not give.
+ * always is, and so is a storage whose `locate` looks the file up anyway (the stat shares that
+ * lookup); otherwise only when something needs a fact the app did not give.
  */
 export async function resolveFile(storage: Storage, key: Key, options: DeliverOptions): Promise<{ file: ResolvedFile; facts: FileFacts }> {
   const lookup = lookupOf(options);
   const facts = fileFacts(options.recorded, () => statOfSize(storage, key, lookup));
-  const location = await locateWithFacts(storage, key, lookup, facts, options.recorded === undefined);
+  const lookUpNow = options.recorded === undefined || storage.locateLooksUp === true;
+  const location = await locateWithFacts(storage, key, lookup, facts, lookUpNow);
   return { file: resolvedFile(storage, key, facts, location), facts };
 }
 
@@ -32,7 +34,7 @@ async function statOfSize(storage: Storage, key: Key, lookup: LookupOptions | un
   return stat;
 }
 
-/** Where the file is; with nothing recorded, the file is looked up alongside, as it always is. */
+/** Where the file is; with `lookUpNow`, the file's stat is looked up alongside. */
 async function locateWithFacts(storage: Storage, key: Key, lookup: LookupOptions | undefined, facts: FileFacts, lookUpNow: boolean): Promise<FileLocation> {
   if (!lookUpNow) return storage.locate(key, lookup);
   const [location] = await Promise.all([storage.locate(key, lookup), facts.ensure(ALL_FACTS)]);
