@@ -1,9 +1,11 @@
 /**
- * What a download costs the app in S3 requests, in the `s3` profile, counted by a proxy between the
- * app (its own process, configured by environment variables only) and the S3 API server (s3rver).
- * The app hands sendoff the size and type it recorded in SQLite, so a presigned redirect needs no
- * request to S3 at all: the 302 goes out on the app's own knowledge, and its target still gives
- * the bytes.
+ * What a download costs the app in S3 requests, counted by a proxy between the app (its own
+ * process, configured by environment variables only) and the S3 API server (s3rver). The app
+ * hands sendoff the size and type it recorded in SQLite. In the `s3` profile a presigned redirect
+ * then needs no request to S3 at all: the 302 goes out on the app's own knowledge, and its target
+ * still gives the bytes. In the `migrating` profile the app must still find where each file is
+ * (bucket first, then disk), as before: one HeadObject to plan a download, and a file still only
+ * on disk is never redirected to the bucket.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,7 +13,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { request, startCountingProxy, startLocalS3, type CountingProxy, type LocalS3 } from '@sendoff-tools/test-kit';
 import { startAppProcess, type AppProcess } from './app-process.js';
-import { listFiles, signIn, type ListedFile } from './downloads.js';
+import { listFiles, signIn, uploadFile, type ListedFile } from './downloads.js';
 import { seedDigest, sha256 } from './seed-digest.js';
 
 describe('e2e: S3 requests per download in the s3 profile (counting proxy)', function () {
@@ -28,17 +30,7 @@ describe('e2e: S3 requests per download in the s3 profile (counting proxy)', fun
     s3 = await startLocalS3('sendoff-requests');
     proxy = await startCountingProxy(s3.endpoint);
     dataDir = await mkdtemp(join(tmpdir(), 'sendoff-e2e-s3-requests-'));
-    app = await startAppProcess({
-      profile: 's3',
-      dataDir,
-      env: {
-        S3_ENDPOINT: proxy.url,
-        S3_BUCKET: s3.bucket,
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
+    app = await startAppProcess({ profile: 's3', dataDir, env: bucketSettings(proxy.url, s3.bucket) });
     token = await signIn(app.url, 'alice');
     files = await listFiles(app.url, token);
   });
@@ -87,3 +79,65 @@ describe('e2e: S3 requests per download in the s3 profile (counting proxy)', fun
     expect(proxy!.requests).to.deep.equal([]);
   });
 });
+
+describe('e2e: S3 requests per download in the migrating profile (counting proxy)', function () {
+  this.timeout(90_000);
+
+  let s3: LocalS3 | undefined;
+  let proxy: CountingProxy | undefined;
+  let dataDir = '';
+  let app: AppProcess | undefined;
+
+  before(async () => {
+    s3 = await startLocalS3('sendoff-requests');
+    proxy = await startCountingProxy(s3.endpoint);
+    dataDir = await mkdtemp(join(tmpdir(), 'sendoff-e2e-migrating-requests-'));
+    // The dev profile seeds the files on local disk; the migrating profile then reads the bucket first.
+    const seeding = await startAppProcess({ profile: 'dev', dataDir });
+    await seeding.stop();
+    app = await startAppProcess({ profile: 'migrating', dataDir, env: bucketSettings(proxy.url, s3.bucket) });
+  });
+
+  after(async () => {
+    await app?.stop();
+    await proxy?.close();
+    await s3?.stop();
+    if (dataDir !== '') await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('streams a file still only on disk from there, never redirected: the bucket asked once to plan and once as the stream opens, as before', async () => {
+    const token = await signIn(app!.url, 'alice');
+    const file = (await listFiles(app!.url, token)).find((listed) => listed.name === 'hello world.txt') as ListedFile;
+    proxy!.reset();
+    const res = await request(`${app!.url}/api/files/${file.id}/download`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(200);
+    expect(res.headers.location).to.equal(undefined);
+    expect(sha256(res.body)).to.equal(await seedDigest(file.name));
+    // The stream opens the copy of the recorded size, which FallbackStorage finds again (bucket first).
+    expect(proxy!.requests.map((seen) => seen.method)).to.deep.equal(['HEAD', 'HEAD']);
+  });
+
+  it('redirects a file in the bucket after one HeadObject, and the 302 target gives its bytes', async () => {
+    const token = await signIn(app!.url, 'alice');
+    const bytes = Buffer.from('uploaded into the bucket while migrating\n');
+    const file = await uploadFile(app!.url, token, 'in the bucket.txt', 'text/plain', bytes);
+    proxy!.reset();
+    const res = await request(`${app!.url}/api/files/${file.id}/download`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(res.status).to.equal(302);
+    expect(proxy!.requests.map((seen) => seen.method)).to.deep.equal(['HEAD']);
+    const target = await request(res.headers.location ?? '');
+    expect(target.status).to.equal(200);
+    expect(target.body).to.deep.equal(bytes);
+  });
+});
+
+/** The app's settings for a bucket behind `endpoint` (s3rver's key pair). */
+function bucketSettings(endpoint: string, bucket: string): Record<string, string> {
+  return {
+    S3_ENDPOINT: endpoint,
+    S3_BUCKET: bucket,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
