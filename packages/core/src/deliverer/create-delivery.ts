@@ -14,7 +14,7 @@ import { checkLocalRoots } from './check-local-roots.js';
 import { ALL_FACTS, withFacts, type FileFacts } from './file-facts.js';
 import { resolveFile } from './resolve-file.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
-import { describe } from './describe.js';
+import { explanationOf } from './explanation.js';
 import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryResult } from './types.js';
 
 export function createDelivery(config: DeliveryConfig): Deliverer {
@@ -60,7 +60,7 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
       await decide(ctx, facts);
       const sources = facts.sources();
       const explanation = await withFacts(facts, () => policy.explain(ctx));
-      return describe(explanation, key, file, sources, facts.knownSize, safe);
+      return explanationOf(explanation, key, file, sources, facts.knownSize, safe);
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Explanation } from '../policy/types.js';
 import { ALL_FACTS } from './file-facts.js';
 import type { DeliveryExplanation, FactSource } from './types.js';
 
-export function describe(
+export function explanationOf(
   explanation: Explanation,
   key: Key,
   file: ResolvedFile,
