@@ -337,6 +337,16 @@ describe('createDelivery', () => {
       );
     });
 
+    it('does not throw when no strategy can serve the file: the error is in the explanation', async () => {
+      const refusing: DeliveryStrategy = { ...recording('refusing').strategy, canServe: () => false };
+      const delivery = deliverer({ strategies: [refusing], policy: { rules: [], fallback: 'refusing' } });
+      const explanation = await delivery.explain(GET, { key: 'notes.md' });
+      expect(explanation.decision).to.equal(undefined);
+      expect(explanation.error).to.match(/^no delivery strategy can serve this file/);
+      expect(explanation.facts).to.deep.equal({ size: 'storage', mtime: 'storage', etag: 'storage', contentType: 'storage' });
+      expect((await failureOf(delivery.deliver(GET, { key: 'notes.md' }))).code).to.equal('NO_STRATEGY');
+    });
+
     it('validates like deliver', async () => {
       expect((await failureOf(deliverer().explain(GET, { key: '../x' }))).code).to.equal('INVALID_KEY');
     });

@@ -4,7 +4,7 @@
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Storage } from '../contracts.js';
-import { configInvalid } from '../errors/sendoff-error.js';
+import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { createInlinePolicy } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
@@ -57,12 +57,17 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     },
     async explain(request, options) {
       const { key, file, facts, safe, ctx } = await resolve(request, options);
-      await decide(ctx, facts);
+      await decide(ctx, facts).catch(unlessNoStrategy);
       const sources = facts.sources();
       const explanation = await withFacts(facts, () => policy.explain(ctx));
       return explanationOf(explanation, key, file, sources, facts.knownSize, safe);
     },
   };
+}
+
+/** Lets NO_STRATEGY pass (the explanation reports it), rethrows anything else. */
+function unlessNoStrategy(error: unknown): void {
+  if (!(error instanceof SendoffError && error.code === 'NO_STRATEGY')) throw error;
 }
 
 function checkStorage(storage: Storage | undefined): Storage {
