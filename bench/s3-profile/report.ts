@@ -66,9 +66,9 @@ function context(run: S3ProfileResults, command: string): string[] {
     'not followed: the figure is what the app itself answers, and any other status or body length counts as a failure.',
     '',
     'The `s3` profile here uses the local S3 API server the app starts when no S3_ENDPOINT is set (s3rver, inside',
-    'the app process): every download first asks it for the object\'s metadata (HeadObject over HTTP on 127.0.0.1),',
-    'and the app CPU per request below includes what s3rver spends answering. Against AWS S3 that CPU moves out of the',
-    'process but the HeadObject round trip over the network stays on every request.',
+    'the app process). The app hands sendoff the size and type it recorded in SQLite (`recorded`), so the redirect',
+    'signs its URL without asking S3 anything; proxy mode still asks for the object\'s mtime and ETag (HeadObject over',
+    'HTTP on 127.0.0.1) before it reads it, and the app CPU per request below includes what s3rver spends answering.',
   ];
 }
 
@@ -88,11 +88,11 @@ function reading(figures: readonly TargetFigures[]): string[] {
     `Reading: with its presigned 302 the s3 profile answers ${formatRatio(redirect.ratioToDev)} the request rate of dev, and`,
     `${formatRatio(proxy.ratioToDev)} when it streams the bytes itself (proxy mode); the app process spends`,
     `${formatRatio(ratio(redirect.cpuMicrosPerRequest, dev.cpuMicrosPerRequest))} dev's CPU per request (redirect) and ${formatRatio(ratio(proxy.cpuMicrosPerRequest, dev.cpuMicrosPerRequest))} (proxy).`,
-    'Per download, dev stats and reads the file on disk; the redirect does one HeadObject and one presign;',
+    'Per download, dev stats and reads the file on disk; the redirect makes no S3 request, one presign;',
     'proxy mode does one HeadObject and one GetObject. With the embedded s3rver both S3 requests are served by the',
-    'same process (s3rver stats the object and reads its metadata and MD5 files for each), so these figures are the',
-    'cost of the local set-up the profile uses for development, not a forecast for AWS S3, where the S3 side costs',
-    'the app no CPU but adds a network round trip to every download.',
+    'same process (s3rver stats the object and reads its metadata and MD5 files for each), so the proxy figures are',
+    'the cost of the local set-up the profile uses for development, not a forecast for AWS S3, where the S3 side costs',
+    'the app no CPU but adds network round trips to every download.',
   ];
 }
 

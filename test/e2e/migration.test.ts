@@ -11,16 +11,15 @@
  * Every body stays byte-identical to what the seed wrote, and no file of the app changes.
  */
 import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { SEED_FILES } from '../../examples/koa-app/src/seed/seed-data.js';
-import { LocalS3, digestOf, runCli, s3Env, type CliResult } from '../migrate/harness.js';
+import { LocalS3, runCli, s3Env, type CliResult } from '../migrate/harness.js';
 import { APP_DIR, startAppProcess, type AppProcess } from './app-process.js';
 import { downloadEverything, signIn, uploadFile, type Download } from './downloads.js';
+import { seedDigest, sha256 } from './seed-digest.js';
 import { WriteGate } from './write-gate.js';
 
 const BUCKET = 'sendoff-migration-e2e';
@@ -245,16 +244,6 @@ function seedNamesReadableBy(user: string): string[] {
     .sort();
 }
 
-async function seedDigest(name: string): Promise<string> {
-  const seed = SEED_FILES.find((file) => file.name === name);
-  if (seed === undefined) throw new Error(`no seed file ${name}`);
-  const body = seed.body();
-  return Buffer.isBuffer(body) ? sha256(body) : digestOf(body as Readable);
-}
-
-function sha256(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** The keys of the local storage root (relative paths with `/`). */
 async function localKeys(root: string): Promise<string[]> {

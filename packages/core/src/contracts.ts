@@ -25,6 +25,9 @@ export interface FileStat {
   contentType?: string;
 }
 
+/** One fact of a `FileStat`. */
+export type FileFact = 'size' | 'mtime' | 'etag' | 'contentType';
+
 /** Where a file physically is. */
 export type FileLocation = LocalLocation | S3Location;
 
@@ -79,6 +82,12 @@ export interface Storage {
    * strategies against them at start-up; a storage without it is not checked.
    */
   readonly localRoots?: readonly string[];
+  /**
+   * Whether `locate` looks the file up, and shares that lookup with a `stat` made at the same time
+   * (a FallbackStorage must find which storage holds the file). The Deliverer then asks for both
+   * together even when the app recorded the file's facts: the stat costs nothing more.
+   */
+  readonly locateLooksUp?: boolean;
   stat(key: Key, options?: LookupOptions): Promise<FileStat>;
   open(key: Key, options?: OpenOptions): Promise<Readable>;
   locate(key: Key, options?: LookupOptions): Promise<FileLocation>;
@@ -140,6 +149,12 @@ export interface DeliveryStrategy {
    * the storage's `localRoots`).
    */
   readonly root?: string;
+  /**
+   * The facts of `file.stat` its `plan` reads. When the app hands `deliver` the facts it recorded,
+   * the Deliverer asks the storage only for those listed here (or read by the rules it evaluates)
+   * that the app did not give. Default: every fact.
+   */
+  readonly reads?: readonly FileFact[];
   /** Whether it can serve this particular file (e.g. a name the server cannot express). */
   canServe(file: ResolvedFile): boolean;
   plan(request: DeliveryRequest, file: ResolvedFile, options: ResolvedDeliveryOptions): Promise<DeliveryPlan>;

@@ -5,6 +5,7 @@ export type {
   Key,
   ByteRange,
   FileStat,
+  FileFact,
   FileLocation,
   LocalLocation,
   S3Location,
@@ -33,7 +34,7 @@ export { validateKey, isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './key
 // The Deliverer
 export { createDelivery } from './deliverer/create-delivery.js';
 export { MAX_FILENAME_BYTES, MAX_CONTENT_TYPE_BYTES, MAX_EXTRA_HEADER_BYTES } from './deliverer/resolve-options.js';
-export type { DeliveryConfig, DeliverOptions, DeliveryResult, DeliveryExplanation, Deliverer } from './deliverer/types.js';
+export type { DeliveryConfig, DeliverOptions, RecordedFacts, FactSource, DeliveryResult, DeliveryExplanation, Deliverer } from './deliverer/types.js';
 
 // Storage: where the bytes live
 export { LocalStorage } from './storage/local-storage.js';

@@ -103,6 +103,8 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
   return {
     name,
     locationKinds: ['s3'],
+    // The URL names the object; S3 answers its size, validators, Range and conditionals itself.
+    reads: [],
     expiresIn: settings.expiresInSeconds,
     skewMarginSeconds: settings.skewMarginSeconds,
     signingBucketSeconds: settings.signingBucketSeconds,

@@ -325,9 +325,26 @@ describe('createDelivery', () => {
       expect(explanation.size).to.equal(65536);
       expect(explanation.contentType).to.equal('application/octet-stream');
       expect(explanation.decision).to.deep.equal({ rule: 'fallback', strategy: 'xAccel', reasons: ['no rule applies'] });
+      expect(explanation.facts).to.deep.equal({ size: 'storage', mtime: 'storage', etag: 'storage', contentType: 'storage' });
       expect(explanation.text).to.equal(
-        ['environment production, 0 direct stream(s) in flight', 'small -> directStream [skipped]: size 65536 > maxSize 1024', 'fallback -> xAccel [CHOSEN]', '=> xAccel (fallback)'].join('\n'),
+        [
+          'environment production, 0 direct stream(s) in flight',
+          'small -> directStream [skipped]: size 65536 > maxSize 1024',
+          'fallback -> xAccel [CHOSEN]',
+          '=> xAccel (fallback)',
+          'facts: size (storage), mtime (storage), etag (storage), content type (storage)',
+        ].join('\n'),
       );
+    });
+
+    it('does not throw when no strategy can serve the file: the error is in the explanation', async () => {
+      const refusing: DeliveryStrategy = { ...recording('refusing').strategy, canServe: () => false };
+      const delivery = deliverer({ strategies: [refusing], policy: { rules: [], fallback: 'refusing' } });
+      const explanation = await delivery.explain(GET, { key: 'notes.md' });
+      expect(explanation.decision).to.equal(undefined);
+      expect(explanation.error).to.match(/^no delivery strategy can serve this file/);
+      expect(explanation.facts).to.deep.equal({ size: 'storage', mtime: 'storage', etag: 'storage', contentType: 'storage' });
+      expect((await failureOf(delivery.deliver(GET, { key: 'notes.md' }))).code).to.equal('NO_STRATEGY');
     });
 
     it('validates like deliver', async () => {

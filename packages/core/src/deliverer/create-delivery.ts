@@ -3,17 +3,19 @@
  * apply the inline policy, choose, plan. The policies, and the offload roots against the
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
-import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
-import { configInvalid, notFound } from '../errors/sendoff-error.js';
-import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
+import type { DeliveryPlan, DeliveryRequest, Storage } from '../contracts.js';
+import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
+import { createInlinePolicy } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
-import { hasExpectedSize } from '../storage/expected-size.js';
-import type { Policy, PolicyContext } from '../policy/types.js';
+import type { Decision, PolicyContext } from '../policy/types.js';
 import { checkLocalRoots } from './check-local-roots.js';
+import { ALL_FACTS, withFacts, type FileFacts } from './file-facts.js';
+import { resolveFile } from './resolve-file.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
-import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryExplanation, DeliveryResult } from './types.js';
+import { explanationOf } from './explanation.js';
+import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryResult } from './types.js';
 
 export function createDelivery(config: DeliveryConfig): Deliverer {
   const storage = checkStorage(config?.storage);
@@ -27,14 +29,17 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
     const checked = checkDeliverOptions(options);
     const key = validateKey(checked.key);
-    const lookup = checked.expectedSize === undefined ? undefined : { expectedSize: checked.expectedSize };
-    const [stat, location] = await Promise.all([storage.stat(key, lookup), storage.locate(key, lookup)]);
-    if (!hasExpectedSize(stat, lookup)) throw notFound();
-    // The bytes come from the copy the plan is made from (a FallbackStorage reads the storage holding that size).
-    const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, { expectedSize: stat.size, ...openOptions }) };
-    const safe = inline.apply(resolveDeliveryOptions(checked, key, stat));
+    const { file, facts } = await resolveFile(storage, key, checked);
+    const safe = inline.apply(await withFacts(facts, () => resolveDeliveryOptions(checked, key, file.stat)));
     const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: safe.options.contentType };
-    return { key, file, safe, ctx };
+    return { key, file, facts, safe, ctx };
+  }
+
+  /** The policy's decision, the file looked up first when a rule reads a fact not yet known, then what the strategy reads. */
+  async function decide(ctx: PolicyContext, facts: FileFacts): Promise<Decision> {
+    const decision = await withFacts(facts, () => policy.choose(ctx));
+    await facts.ensure(decision.strategy.reads ?? ALL_FACTS);
+    return decision;
   }
 
   return {
@@ -44,17 +49,25 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
       return counter.current;
     },
     async deliver(request, options) {
-      const { file, safe, ctx } = await resolve(request, options);
-      const decision = policy.choose(ctx);
+      const { file, facts, safe, ctx } = await resolve(request, options);
+      const decision = await decide(ctx, facts);
       const plan = await decision.strategy.plan(request, file, safe.options);
       const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
       return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
     },
     async explain(request, options) {
-      const { key, file, safe, ctx } = await resolve(request, options);
-      return describe(policy, ctx, key, file, safe);
+      const { key, file, facts, safe, ctx } = await resolve(request, options);
+      await decide(ctx, facts).catch(unlessNoStrategy);
+      const sources = facts.sources();
+      const explanation = await withFacts(facts, () => policy.explain(ctx));
+      return explanationOf(explanation, key, file, sources, facts.knownSize, safe);
     },
   };
+}
+
+/** Lets NO_STRATEGY pass (the explanation reports it), rethrows anything else. */
+function unlessNoStrategy(error: unknown): void {
+  if (!(error instanceof SendoffError && error.code === 'NO_STRATEGY')) throw error;
 }
 
 function checkStorage(storage: Storage | undefined): Storage {
@@ -72,13 +85,4 @@ function countStreams(plan: DeliveryPlan, counter: InFlightCounter): DeliveryPla
   if (plan.body !== 'stream') return plan;
   const open = plan.open;
   return { ...plan, open: async () => counter.track(await open()) };
-}
-
-function describe(policy: Policy, ctx: PolicyContext, key: Key, file: ResolvedFile, safe: InlineDecision): DeliveryExplanation {
-  const location = file.location.kind === 'local' ? 'local' : `s3://${file.location.bucket}`;
-  const explanation = policy.explain(ctx);
-  const { contentType, disposition } = safe.options;
-  const facts = { key, location, size: file.stat.size, contentType, disposition };
-  if (safe.refused === undefined) return { ...explanation, ...facts };
-  return { ...explanation, ...facts, inlineRefused: safe.refused, text: `${explanation.text}\n${safe.refused}` };
 }

@@ -23,6 +23,21 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*(?:\s
 const HEADER_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/i;
 const HEADER_VALUE = /^[\t\u0020-\u007e\u0080-\u00ff]*$/;
 
+const STRONG_ETAG = /^"[\x21\x23-\x7e\x80-\xff]*"$/;
+
+const byteCount = z.number({ error: 'must be a number' }).int('must be a whole number of bytes').min(0, 'must not be negative');
+const mediaType = z
+  .string({ error: 'must be a string' })
+  .max(MAX_CONTENT_TYPE_BYTES, `must be at most ${MAX_CONTENT_TYPE_BYTES} bytes`)
+  .regex(MEDIA_TYPE, 'must be a media type such as text/plain');
+
+const recordedSchema = z.strictObject({
+  size: byteCount.optional(),
+  mtime: z.date({ error: 'must be a valid Date' }).optional(),
+  etag: z.string({ error: 'must be a string' }).regex(STRONG_ETAG, 'must be a strong entity tag such as "abc"').optional(),
+  contentType: mediaType.optional(),
+});
+
 const optionsSchema = z.strictObject({
   key: z.unknown(),
   filename: z
@@ -31,20 +46,16 @@ const optionsSchema = z.strictObject({
     .refine((name) => Buffer.byteLength(name) <= MAX_FILENAME_BYTES, `must be at most ${MAX_FILENAME_BYTES} bytes`)
     .optional(),
   disposition: z.enum(['inline', 'attachment'], { error: 'must be "inline" or "attachment"' }).optional(),
-  contentType: z
-    .string({ error: 'must be a string' })
-    .max(MAX_CONTENT_TYPE_BYTES, `must be at most ${MAX_CONTENT_TYPE_BYTES} bytes`)
-    .regex(MEDIA_TYPE, 'must be a media type such as text/plain')
-    .optional(),
+  contentType: mediaType.optional(),
   headers: z
     .record(z.string().regex(HEADER_NAME, 'must be a header name'), z.string({ error: 'must be a string' }).regex(HEADER_VALUE, 'must not contain CR, LF or control characters'))
     .refine((headers) => headerLinesBytes(headers) <= MAX_EXTRA_HEADER_BYTES, `must take at most ${MAX_EXTRA_HEADER_BYTES} bytes in all (each counted as "Name: value" and CRLF)`)
     .optional(),
-  expectedSize: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number of bytes')
-    .min(0, 'must not be negative')
-    .optional(),
+  expectedSize: byteCount.optional(),
+  recorded: recordedSchema.optional(),
+}).refine((options) => options.recorded?.size === undefined || options.expectedSize === undefined || options.recorded.size === options.expectedSize, {
+  path: ['recorded', 'size'],
+  message: 'must equal expectedSize when both are given',
 });
 
 /** Throws BAD_REQUEST (400) naming the first bad option. */
@@ -59,7 +70,10 @@ export function checkDeliverOptions(options: unknown): DeliverOptions {
   throw badOption(`${where}${message}`);
 }
 
-/** Fills in the defaults: file name from the key, attachment, the best known content type. */
+/**
+ * Fills in the defaults: file name from the key, attachment, the best known content type (read
+ * from `stat` only when the options give none).
+ */
 export function resolveDeliveryOptions(options: DeliverOptions, key: Key, stat: FileStat): ResolvedDeliveryOptions {
   const filename = options.filename ?? (key.split('/').pop() as string);
   return {

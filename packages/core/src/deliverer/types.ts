@@ -1,4 +1,4 @@
-import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, Disposition, Storage } from '../contracts.js';
+import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, Disposition, FileFact, FileStat, Storage } from '../contracts.js';
 import type { InlinePolicyConfig } from '../inline/inline-policy.js';
 import type { DecisionSummary, Explanation, PolicyConfig } from '../policy/types.js';
 
@@ -36,7 +36,22 @@ export interface DeliverOptions {
    * 404 NOT_FOUND. Unset: any size.
    */
   expectedSize?: number;
+  /**
+   * What the app recorded of the file when it stored it (its own database row): any of size,
+   * mtime, etag (a strong, quoted tag) and content type. Given, the Deliverer takes them as the
+   * app's word and asks the storage only for a fact that a rule it evaluates or the chosen
+   * strategy reads and the app did not give (one lookup at most); a presigned redirect of a file
+   * whose content type is known needs no lookup at all. The recorded size is also the expected
+   * size (see `expectedSize`). Unset: the storage is asked for every fact, as always.
+   */
+  recorded?: RecordedFacts;
 }
+
+/** The facts of a file an app recorded itself (see `DeliverOptions.recorded`). */
+export type RecordedFacts = Partial<FileStat>;
+
+/** Where a fact of a delivery came from: the app's record, the storage, or nowhere (nothing read it). */
+export type FactSource = 'app' | 'storage' | 'not needed';
 
 /** A plan plus the decision that produced it (for logs). */
 export type DeliveryResult = DeliveryPlan & { decision: DecisionSummary };
@@ -45,10 +60,13 @@ export type DeliveryResult = DeliveryPlan & { decision: DecisionSummary };
 export interface DeliveryExplanation extends Explanation {
   key: string;
   location: string;
-  size: number;
+  /** The size, when the app recorded it or the storage was asked. */
+  size?: number;
   contentType: string;
   /** The disposition the download will carry, after the inline policy. */
   disposition: Disposition;
+  /** Where each fact of the file came from, as `deliver` resolves them for this request. */
+  facts: Record<FileFact, FactSource>;
   /** Why an `inline` request will be served as an attachment, when it will (also the last line of `text`). */
   inlineRefused?: string;
 }

@@ -23,6 +23,8 @@ export class FallbackStorage implements Storage {
   readonly locationKinds: readonly LocationKind[];
   /** The local roots of its storages, in order. */
   readonly localRoots: readonly string[];
+  /** `locate` finds the storage holding the file, in the lookup a concurrent `stat` shares. */
+  readonly locateLooksUp = true;
   readonly storages: readonly Storage[];
   /** Lookups under way, by key and expected size. */
   readonly #lookups = new Map<string, Promise<Holder>>();

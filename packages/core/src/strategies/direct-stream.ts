@@ -47,6 +47,8 @@ export function directStream(options: DirectStreamOptions = {}): DeliveryStrateg
   return {
     name,
     locationKinds: ['local', 's3'],
+    // The length, the validators and the ranges; the content type comes with the options.
+    reads: ['size', 'mtime', 'etag'],
     canServe: () => true,
     plan: async (request, file, resolved) => planDownload(name, options.cacheControl, request, file, resolved),
   };

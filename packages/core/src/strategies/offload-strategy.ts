@@ -3,7 +3,7 @@
  * name them, answered with 200, an empty body, the app's headers, the strategy's own and the
  * delivery header last. A file the header cannot name is refused by `canServe`, so `plan` throws.
  */
-import type { DeliveryPlan, DeliveryStrategy, ResolvedFile } from '../contracts.js';
+import type { DeliveryPlan, DeliveryStrategy, FileFact, ResolvedFile } from '../contracts.js';
 import type { LocalRoot } from './local-root.js';
 import { notExpressible } from './not-expressible.js';
 import { offloadHeaders } from './offload-headers.js';
@@ -20,6 +20,8 @@ export interface OffloadSpec<S extends string> {
   refusal: string;
   /** Headers between the app's and the delivery header; gets the app's headers as planned. */
   extraHeaders?: (file: ResolvedFile, appHeaders: Record<string, string>) => Record<string, string>;
+  /** The facts of `file.stat` `extraHeaders` reads (default none: the web server reads the file itself). */
+  reads?: readonly FileFact[];
 }
 
 export interface OffloadStrategyBase<S extends string> extends DeliveryStrategy {
@@ -34,6 +36,7 @@ export function offloadStrategy<S extends string>(spec: OffloadSpec<S>): Offload
     name,
     server: spec.server,
     locationKinds: ['local'],
+    reads: spec.reads ?? [],
     root: spec.root.configured,
     canServe: (file) => valueOf(file) !== undefined,
     async plan(_request, file, opts): Promise<DeliveryPlan> {

@@ -4,7 +4,7 @@
  * UTF-8, sent as latin1 chars) and needs the app's ETag, else every file gets `ETag: "0"`;
  * lighttpd percent-decodes it (so each segment is encoded) and checks it against its docroot.
  */
-import type { ResolvedFile } from '../contracts.js';
+import type { FileFact, ResolvedFile } from '../contracts.js';
 import { configInvalid } from '../errors/sendoff-error.js';
 import { etagOf } from '../http/etag.js';
 import { formatHttpDate } from '../http/http-date.js';
@@ -46,6 +46,7 @@ export function xSendfile(options: XSendfileOptions): XSendfileStrategy {
     valueOf: headerValue,
     refusal: `${server} cannot be told about this file (outside the root, or a control character in its path)`,
     extraHeaders: (file) => (server === 'apache' ? { ...apacheValidators(file), ...extra } : extra),
+    reads: server === 'apache' ? VALIDATOR_FACTS : [],
   });
   return { ...strategy, headerValue };
 }
@@ -63,6 +64,9 @@ function rateHeaders(options: XSendfileOptions, owner: string): Record<string, s
   }
   return { 'X-LIGHTTPD-KBytes-per-second': String(options.kbytesPerSecond) };
 }
+
+/** What the validators are made of (`etagOf` falls back to size and mtime). */
+const VALIDATOR_FACTS: readonly FileFact[] = ['size', 'mtime', 'etag'];
 
 /** Apache would otherwise answer `ETag: "0"` for every file behind the proxy: the tags directStream sends. */
 function apacheValidators(file: ResolvedFile): Record<string, string> {
