@@ -15,9 +15,6 @@ const OVERRIDABLE: Readonly<Record<string, string>> = {
   expires: 'response-expires',
 };
 
-/** Every query parameter `responseOverrides` may produce. */
-export const RESPONSE_OVERRIDE_PARAMETERS: readonly string[] = ['response-content-disposition', 'response-content-type', ...Object.values(OVERRIDABLE)];
-
 /** What active content is served as: a type no browser renders. */
 const BINARY_TYPE = 'application/octet-stream';
 

@@ -12,3 +12,7 @@ export type { Announcement } from './wait-for-announcement.js';
 export { startLocalS3, unreachableS3Client, S3RVER_CREDENTIALS, REGION } from './local-s3.js';
 export type { LocalS3 } from './local-s3.js';
 export { failureOf } from './failure-of.js';
+export { startCloudFrontEdge } from './cloudfront-edge.js';
+export type { CloudFrontEdge, CloudFrontEdgeOptions } from './cloudfront-edge.js';
+export { verifyCloudFrontRequest, decodeCloudFrontBase64, cannedPolicy, matchesResource } from './cloudfront-verify.js';
+export type { CloudFrontRequest, CloudFrontVerdict, CloudFrontRefusal, CloudFrontPolicyStatement } from './cloudfront-verify.js';
