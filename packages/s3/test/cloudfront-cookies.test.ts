@@ -6,10 +6,9 @@
 import { expect } from 'chai';
 import { parseSetCookie } from 'cookie';
 import { SendoffError, validateKey } from '@sendoff/core';
-import { decodeCloudFrontBase64, request, startCloudFrontEdge, startLocalS3, type CloudFrontEdge, type LocalS3 } from '@sendoff-tools/test-kit';
+import { decodeCloudFrontBase64, request, createTestKeyPair, startCloudFrontEdge, startLocalS3, type CloudFrontEdge, type LocalS3, type TestKeyPair } from '@sendoff-tools/test-kit';
 import { S3Storage } from '../src/s3-storage.js';
 import { cloudFrontCookies, type CloudFrontCookiesOptions } from '../src/cloudfront-cookies.js';
-import { createTestKeyPair, type TestKeyPair } from './cloudfront-keys.js';
 
 const NAMES = ['CloudFront-Policy', 'CloudFront-Signature', 'CloudFront-Key-Pair-Id'];
 

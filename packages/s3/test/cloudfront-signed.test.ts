@@ -8,10 +8,9 @@ import contentDispositionParser from 'content-disposition';
 import type { DeliveryPlan, ResolvedFile } from '@sendoff/core';
 import { SendoffError, validateKey } from '@sendoff/core';
 import { contentDisposition } from '@sendoff/core/http';
-import { cannedPolicy, decodeCloudFrontBase64, request, startCloudFrontEdge, startLocalS3, type CloudFrontEdge, type LocalS3 } from '@sendoff-tools/test-kit';
+import { cannedPolicy, decodeCloudFrontBase64, request, createTestKeyPair, startCloudFrontEdge, startLocalS3, type CloudFrontEdge, type LocalS3, type TestKeyPair } from '@sendoff-tools/test-kit';
 import { S3Storage } from '../src/s3-storage.js';
 import { cloudFrontSigned, type CloudFrontSignedOptions } from '../src/cloudfront-signed.js';
-import { createTestKeyPair, type TestKeyPair } from './cloudfront-keys.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
 
 const GET = { method: 'GET', headers: {} };
@@ -173,6 +172,16 @@ describe('cloudFrontSigned through a verifying CloudFront stand-in and s3rver', 
     const policy = JSON.parse(decodeCloudFrontBase64(signedPartsOf(url).params.Policy ?? '')?.toString() ?? '{}');
     expect(policy.Statement[0].Condition.IpAddress).to.deep.equal({ 'AWS:SourceIp': '127.0.0.1/32' });
     expect((await follow(url)).status).to.equal(200);
+  });
+
+  it('a link for one address opens from that address only', async () => {
+    const url = redirectOf(await strategy({ ipAddress: '127.0.0.1' }).plan(GET, file, downloadOptions()));
+    const there = await request(url, { localAddress: '127.0.0.1' });
+    expect(there.status).to.equal(200);
+    expect(there.body.equals(body)).to.equal(true);
+    const elsewhere = await request(url, { localAddress: '127.0.0.2' });
+    expect(elsewhere.status).to.equal(403);
+    expect(edge.verdicts.at(-1)).to.deep.equal({ valid: false, reason: 'source ip refused' });
   });
 
   it('refuses (403) a link for another IP range and one not valid yet', async () => {

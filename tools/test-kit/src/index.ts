@@ -16,3 +16,5 @@ export { startCloudFrontEdge } from './cloudfront-edge.js';
 export type { CloudFrontEdge, CloudFrontEdgeOptions } from './cloudfront-edge.js';
 export { verifyCloudFrontRequest, decodeCloudFrontBase64, cannedPolicy, matchesResource } from './cloudfront-verify.js';
 export type { CloudFrontRequest, CloudFrontVerdict, CloudFrontRefusal, CloudFrontPolicyStatement } from './cloudfront-verify.js';
+export { createTestKeyPair } from './cloudfront-keys.js';
+export type { TestKeyPair } from './cloudfront-keys.js';

@@ -1,9 +1,10 @@
-/** An RSA key pair for CloudFront signing tests, and openssl's verdict on a CloudFront signature. */
+/** An RSA key pair for CloudFront signing tests (its temp directory removed by `remove()`), and openssl's verdict on a CloudFront signature. */
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeCloudFrontBase64, runProcess } from '@sendoff-tools/test-kit';
+import { decodeCloudFrontBase64 } from './cloudfront-verify.js';
+import { runProcess } from './run-process.js';
 
 export interface TestKeyPair {
   keyPairId: string;
