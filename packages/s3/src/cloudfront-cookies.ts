@@ -5,8 +5,10 @@
  * three cookies CloudFront reads (`CloudFront-Policy`, `CloudFront-Signature`,
  * `CloudFront-Key-Pair-Id`). The app sets the `Set-Cookie` values on its own response; the
  * browser sends them to the distribution when the distribution's host is inside the cookies'
- * `Domain` (an alternate domain name under the app's domain). Expiry is derived as for
- * s3Redirect; the cookies' Max-Age is the policy's remaining life minus the skew margin.
+ * `Domain` (an alternate domain name under the app's domain). The policy's expiry is derived as
+ * for s3Redirect. The cookies are session cookies (gone when the browser closes, as CloudFront
+ * advises) unless `persistent`: then their Max-Age is the policy's remaining life minus the skew
+ * margin.
  */
 import { stringifySetCookie } from 'cookie';
 import { configInvalid } from '@sendoff/core';
@@ -37,6 +39,8 @@ export interface CloudFrontCookiesOptions extends CloudFrontKeyOptions, CloudFro
   path?: string;
   /** `SameSite` attribute (default `Lax`). */
   sameSite?: CookieSameSite;
+  /** Give the cookies a Max-Age (the policy's remaining life minus the skew margin); default false: session cookies. */
+  persistent?: boolean;
   /** Clock in epoch milliseconds (default `Date.now`); for tests. */
   now?: () => number;
 }
@@ -48,7 +52,7 @@ export interface CloudFrontCookies {
   values: { 'CloudFront-Policy': string; 'CloudFront-Signature': string; 'CloudFront-Key-Pair-Id': string };
   /** When CloudFront stops accepting them. */
   expiresAt: Date;
-  /** The Max-Age they carry, seconds. */
+  /** How long a browser may keep them, seconds (their Max-Age when `persistent`). */
   maxAgeSeconds: number;
 }
 
@@ -72,8 +76,9 @@ export function cloudFrontCookies(options: CloudFrontCookiesOptions): CloudFront
     'CloudFront-Key-Pair-Id': signed['Key-Pair-Id'],
   };
   const maxAge = window.maxAgeSeconds;
+  const lifetime = options.persistent === true ? { maxAge } : {};
   const setCookie = Object.entries(values).map(([cookie, value]) =>
-    stringifySetCookie(cookie, value, { ...attributes, maxAge, secure: true, httpOnly: true, encode: (raw) => raw }),
+    stringifySetCookie(cookie, value, { ...attributes, ...lifetime, secure: true, httpOnly: true, encode: (raw) => raw }),
   );
   return { setCookie, values, expiresAt: new Date(window.expiresAtMs), maxAgeSeconds: maxAge };
 }

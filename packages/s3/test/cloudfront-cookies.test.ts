@@ -50,9 +50,19 @@ describe('cloudFrontCookies through a verifying CloudFront stand-in and s3rver',
     return `${edge.url}/${key.split('/').map(encodeURIComponent).join('/')}`;
   }
 
-  it('sets the three cookies, Secure, HttpOnly, SameSite=Lax, Path from the resource, Max-Age from the expiry', () => {
+  it('sets the three cookies as session cookies: Secure, HttpOnly, SameSite=Lax, Path from the resource', () => {
+    const result = cookies();
+    expect(result.setCookie).to.have.length(3);
+    for (const [index, line] of result.setCookie.entries()) {
+      expect(line).to.equal(`${NAMES[index]}=${result.values[NAMES[index] as keyof typeof result.values]}; Path=/u/123/; HttpOnly; Secure; SameSite=Lax`);
+      expect(parseSetCookie(line).maxAge).to.equal(undefined);
+      expect(parseSetCookie(line).expires).to.equal(undefined);
+    }
+  });
+
+  it('persistent cookies carry a Max-Age derived from the expiry like s3Redirect', () => {
     const now = Date.UTC(2026, 5, 1, 10, 0, 0, 400);
-    const result = cookies({ expiresIn: 600, now: () => now });
+    const result = cookies({ expiresIn: 600, now: () => now, persistent: true });
     expect(result.setCookie).to.have.length(3);
     expect(result.expiresAt.toISOString()).to.equal('2026-06-01T10:10:00.000Z');
     expect(result.maxAgeSeconds).to.equal(600 - 1 - 30);
