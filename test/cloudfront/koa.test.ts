@@ -10,6 +10,7 @@ import Koa from 'koa';
 import contentDispositionParser from 'content-disposition';
 import { SendoffError, createDelivery, validateKey, type Deliverer, type Disposition } from '@sendoff/core';
 import { contentDisposition, sanitizeFilename } from '@sendoff/core/http';
+import type { ConformanceFile } from '@sendoff/core/testing';
 import { deliver, sendoff } from '@sendoff/koa';
 import { S3Storage, cloudFrontCookies, cloudFrontSigned } from '@sendoff/s3';
 import {
@@ -27,14 +28,8 @@ import {
 
 const PREFIX = 'site-9/';
 
-interface Fixture {
-  id: string;
-  key: string;
-  bytes: Buffer;
-  filename: string;
-  contentType: string;
-  disposition: Disposition;
-}
+/** A file of the bucket and the download options the app serves it with at `/files/<id>`. */
+type Fixture = Omit<ConformanceFile, 'urlPath'> & { id: string; key: string; disposition: Disposition };
 
 const FIXTURES: Fixture[] = [
   { id: 'report', key: 'docs/report.txt', bytes: Buffer.from('The quick brown fox jumps over the lazy dog.\n'.repeat(20)), filename: 'report.txt', contentType: 'text/plain; charset=utf-8', disposition: 'inline' },

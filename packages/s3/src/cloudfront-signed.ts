@@ -17,7 +17,7 @@ import { MAX_CLOUDFRONT_SECONDS, conditionsOf, hasConditions, type CloudFrontCon
 import { signedUrlOf } from './cloudfront-signature.js';
 import { distributionOriginOf, objectUrl } from './distribution-url.js';
 import { signingWindowFor, type SigningWindow } from './redirect-lifetime.js';
-import { isServableS3File, lifetimeSettingsOf, redirectStatusOf, s3LocationOf, type RedirectLifetimeOptions } from './redirect-options.js';
+import { lifetimeSettingsOf, redirectStrategyFields, redirectStatusOf, s3LocationOf, type RedirectLifetimeOptions } from './redirect-options.js';
 import { redirectPlan } from './redirect-plan.js';
 import { responseOverrides } from './response-overrides.js';
 
@@ -64,13 +64,8 @@ export function cloudFrontSigned(options: CloudFrontSignedOptions): CloudFrontSi
   };
 
   return {
-    name,
-    locationKinds: ['s3'],
-    expiresIn: settings.expiresInSeconds,
-    skewMarginSeconds: settings.skewMarginSeconds,
-    signingBucketSeconds: settings.signingBucketSeconds,
+    ...redirectStrategyFields(name, settings, options.bucket),
     policy,
-    canServe: (file) => isServableS3File(file, options.bucket),
     signedUrl: (file, resolved) => sign(file, resolved).url,
     async plan(request: DeliveryRequest, file: ResolvedFile, resolved: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
       if (!isReadMethod(request.method)) return methodNotAllowed(name);

@@ -48,9 +48,16 @@ export function redirectStatusOf(status: RedirectStatus | undefined, name: strin
   return status;
 }
 
-/** Whether `file` is an S3 object of the configured bucket (of any bucket when none is set). */
-export function isServableS3File(file: ResolvedFile, bucket: string | undefined): boolean {
-  return file.location.kind === 's3' && (bucket === undefined || file.location.bucket === bucket);
+/** What a redirect strategy says of itself: its name, its settings, and the S3 objects it serves (of its bucket, when one is set). */
+export function redirectStrategyFields(name: string, settings: LifetimeSettings, bucket: string | undefined) {
+  return {
+    name,
+    locationKinds: ['s3'] as const,
+    expiresIn: settings.expiresInSeconds,
+    skewMarginSeconds: settings.skewMarginSeconds,
+    signingBucketSeconds: settings.signingBucketSeconds,
+    canServe: (file: ResolvedFile) => file.location.kind === 's3' && (bucket === undefined || file.location.bucket === bucket),
+  };
 }
 
 export function s3LocationOf(file: ResolvedFile, name: string): S3Location {

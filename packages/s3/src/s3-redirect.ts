@@ -12,7 +12,7 @@ import { isHeadMethod, isReadMethod, methodNotAllowed } from '@sendoff/core/http
 import { createS3Client } from './create-s3-client.js';
 import { ObjectUrlSigner } from './object-url-signer.js';
 import { MAX_PRESIGNED_SECONDS, signingWindowFor } from './redirect-lifetime.js';
-import { isServableS3File, lifetimeSettingsOf, redirectStatusOf, s3LocationOf, type RedirectLifetimeOptions } from './redirect-options.js';
+import { lifetimeSettingsOf, redirectStrategyFields, redirectStatusOf, s3LocationOf, type RedirectLifetimeOptions } from './redirect-options.js';
 import { redirectPlan } from './redirect-plan.js';
 import { responseOverrides } from './response-overrides.js';
 import { toSendoffError } from './s3-errors.js';
@@ -79,12 +79,7 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
   };
 
   return {
-    name,
-    locationKinds: ['s3'],
-    expiresIn: settings.expiresInSeconds,
-    skewMarginSeconds: settings.skewMarginSeconds,
-    signingBucketSeconds: settings.signingBucketSeconds,
-    canServe: (file) => isServableS3File(file, options.bucket),
+    ...redirectStrategyFields(name, settings, options.bucket),
     async presignedUrl(method, file, resolved) {
       return (await presign(method, file, resolved)).url;
     },
