@@ -7,6 +7,7 @@
  * `<url>&Policy=…&Signature=…&Key-Pair-Id=…` for a custom one, as CloudFront documents them.
  */
 import { getSignedCookies } from '@aws-sdk/cloudfront-signer';
+import type { KeyObject } from 'node:crypto';
 import type { CloudFrontKey } from './cloudfront-key.js';
 import { customPolicy, type CloudFrontConditions } from './cloudfront-policy.js';
 
@@ -28,9 +29,10 @@ export interface CloudFrontSignature {
 
 /** The signature parameters for `resource` (an exact URL, or for a custom policy a pattern with `*` and `?`). */
 export function signatureFor(resource: string, key: CloudFrontKey, terms: PolicyTerms): CloudFrontSignature {
+  const signer = { url: resource, keyPairId: key.keyPairId, privateKey: signingKey(key.privateKey) };
   const signed = terms.conditions === undefined
-    ? getSignedCookies({ url: resource, keyPairId: key.keyPairId, privateKey: key.privateKey, dateLessThan: new Date(terms.expiresAtMs).toISOString() })
-    : getSignedCookies({ url: resource, keyPairId: key.keyPairId, privateKey: key.privateKey, policy: customPolicy(resource, terms.expiresAtMs, terms.conditions) });
+    ? getSignedCookies({ ...signer, dateLessThan: new Date(terms.expiresAtMs).toISOString() })
+    : getSignedCookies({ ...signer, policy: customPolicy(resource, terms.expiresAtMs, terms.conditions) });
   const policy = signed['CloudFront-Policy'];
   const expires = signed['CloudFront-Expires'];
   return {
@@ -38,6 +40,15 @@ export function signatureFor(resource: string, key: CloudFrontKey, terms: Policy
     Signature: signed['CloudFront-Signature'],
     'Key-Pair-Id': signed['CloudFront-Key-Pair-Id'],
   };
+}
+
+/**
+ * The key as the signer takes it. Its declared type is a PEM string or buffer, which node:crypto
+ * would parse on every signature; it hands the key to node:crypto's `Sign#sign`, which takes a
+ * KeyObject as well.
+ */
+function signingKey(key: KeyObject): string {
+  return key as unknown as string;
 }
 
 /** `url` signed: the signature parameters appended, last, as CloudFront wants them. */
