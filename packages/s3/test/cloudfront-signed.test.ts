@@ -3,6 +3,7 @@
  * s3rver): every signature is also checked by openssl with the public key; tampered, expired,
  * not-yet-valid and out-of-range links are refused with 403.
  */
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { expect } from 'chai';
 import contentDispositionParser from 'content-disposition';
 import type { DeliveryPlan, ResolvedFile } from '@sendoff/core';
@@ -359,6 +360,21 @@ describe('cloudFrontSigned through a verifying CloudFront stand-in and s3rver', 
 
   it('only serves S3 locations (of its bucket when one is set) and answers other methods with 405', async () => {
     await expectServesOnlyItsBucket(strategy({ bucket: s3.bucket, status: 307, name: 'cdn' }), file, 'cdn');
+  });
+
+  it('takes the key as PKCS#1 or PKCS#8 PEM, encrypted with a passphrase too; refuses a wrong passphrase and a key that is not RSA', async () => {
+    const rsa = createPrivateKey(keys.privateKey);
+    const encrypted = rsa.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'correct horse' }).toString();
+    for (const variant of [{ privateKey: rsa.export({ type: 'pkcs8', format: 'pem' }).toString() }, { privateKey: encrypted, passphrase: 'correct horse' }, { privateKey: Buffer.from(keys.privateKey) }]) {
+      const url = redirectOf(await strategy(variant).plan(GET, file, downloadOptions()));
+      const { resource, params } = signedPartsOf(url);
+      expect(await keys.opensslVerifies(cannedPolicy(resource, Number(params.Expires)), params.Signature ?? '')).to.equal(true);
+    }
+    for (const bad of [{ privateKey: encrypted, passphrase: 'wrong' }, { privateKey: encrypted }, { privateKey: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() }]) {
+      const error = await failureOf(Promise.resolve().then(() => strategy(bad)));
+      expect(error.code).to.equal('CONFIG_INVALID');
+      expect(error.message).to.not.include('correct horse');
+    }
   });
 
   it('rejects bad configurations at start-up with CONFIG_INVALID, naming no secret', async () => {
