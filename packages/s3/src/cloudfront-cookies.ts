@@ -93,8 +93,9 @@ function resourceOf(resource: string): string {
 function cookieAttributesOf(options: CloudFrontCookiesOptions, resource: string): { path: string; sameSite: 'strict' | 'lax' | 'none'; domain?: string } {
   const path = options.path ?? defaultPathOf(resource);
   if (!COOKIE_PATH.test(path)) throw configInvalid(`${NAME}: path must start with / and hold no spaces, ';' or control characters`);
-  const sameSite = SAME_SITE[options.sameSite ?? 'Lax'];
-  if (sameSite === undefined) throw configInvalid(`${NAME}: sameSite must be 'Strict', 'Lax' or 'None'`);
+  const asked = options.sameSite ?? 'Lax';
+  if (!Object.hasOwn(SAME_SITE, asked)) throw configInvalid(`${NAME}: sameSite must be 'Strict', 'Lax' or 'None'`);
+  const sameSite = SAME_SITE[asked];
   if (options.domain === undefined) return { path, sameSite };
   if (!DOMAIN.test(options.domain)) throw configInvalid(`${NAME}: domain must be a host name (example.com)`);
   return { path, sameSite, domain: options.domain };
