@@ -14,13 +14,13 @@
  * "CloudFront signing" section of bench/RESULTS.md.
  */
 import { createPublicKey, generateKeyPairSync, verify } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { getSignedUrl } from '@aws-sdk/cloudfront-signer';
 import { validateKey, type ResolvedFile } from '@sendoff/core';
 import { cloudFrontSigned } from '@sendoff/s3';
 import { cannedPolicy, decodeCloudFrontBase64 } from '@sendoff-tools/test-kit';
 import { writeSection } from './lib/results-file.js';
-import { formatNumber, formatRatio, median, ratio } from './lib/stats.js';
+import { pairedRatio, reportHead, roundOptionsFromArgs, runSigningRounds, type Signer } from './lib/signing-rounds.js';
+import { formatNumber, formatRatio, median } from './lib/stats.js';
 
 const HEADING = 'CloudFront signing';
 const DISTRIBUTION = 'https://files.example.com';
@@ -28,15 +28,7 @@ const KEY_PAIR_ID = 'K2JCJMDEHXQW5F';
 const NOW = Date.UTC(2026, 5, 1, 10, 0, 0);
 const EXPIRES_IN = 300;
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '5' },
-    write: { type: 'boolean', default: false },
-  },
-});
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
+const { seconds, rounds, write } = roundOptionsFromArgs();
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -63,13 +55,14 @@ const dateLessThan = new Date(NOW + EXPIRES_IN * 1000).toISOString();
 let counter = 0;
 const next = () => counter++ % 1000;
 
-const contenders: Record<string, (index: number) => Promise<string>> = {
+const signers: Record<string, (index: number) => Promise<string>> = {
   'cloudFrontSigned plan': async (index) => {
     const plan = await strategy.plan(request, files[index]!, options);
     return plan.body === 'redirect' ? plan.location : '';
   },
   'getSignedUrl (PEM key)': async (index) => getSignedUrl({ url: unsigned[index]!, keyPairId: KEY_PAIR_ID, privateKey, dateLessThan }),
 };
+const contenders: Record<string, Signer> = Object.fromEntries(Object.entries(signers).map(([name, sign]) => [name, () => sign(next())]));
 
 /** The URL with its parameters in name order (the contenders order CloudFront's differently). */
 function canonical(url: string): string {
@@ -79,7 +72,7 @@ function canonical(url: string): string {
 
 /** Stops the run unless both contenders give the same URL, with a signature the public key accepts. */
 async function checkAnswers(): Promise<void> {
-  const [ours, theirs] = await Promise.all(Object.values(contenders).map((sign) => sign(7)));
+  const [ours, theirs] = await Promise.all(Object.values(signers).map((sign) => sign(7)));
   if (canonical(ours ?? '') !== canonical(theirs ?? '')) throw new Error(`the contenders disagree:\n${ours}\n${theirs}`);
   const [resource = '', rest = ''] = (ours ?? '').split('&Expires=');
   const expires = Number(rest.split('&')[0]);
@@ -88,50 +81,21 @@ async function checkAnswers(): Promise<void> {
   if (!valid || expires !== (NOW / 1000) + EXPIRES_IN) throw new Error(`not a valid signed URL: ${ours}`);
 }
 
-/** URLs per second of `sign`, run back to back for `durationMs`. */
-async function rate(sign: (index: number) => Promise<string>, durationMs: number): Promise<number> {
-  const start = performance.now();
-  let count = 0;
-  let length = 0;
-  while (performance.now() - start < durationMs) {
-    for (let i = 0; i < 20; i++) length += (await sign(next())).length;
-    count += 20;
-  }
-  if (length === 0) throw new Error('no URL produced');
-  return count / ((performance.now() - start) / 1000);
-}
-
 async function main(): Promise<void> {
   await checkAnswers();
-  const names = Object.keys(contenders);
-  for (const name of names) await rate(contenders[name]!, 300); // warm-up
-  const rates: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) rates[name]!.push(await rate(contenders[name]!, seconds * 1000));
-    process.stderr.write(`[bench] round ${round + 1}/${rounds}: ${names.map((n) => `${n} ${formatNumber(rates[n]!.at(-1)!)}/s`).join(', ')}\n`);
-  }
+  const rates = await runSigningRounds(contenders, { seconds, rounds, write });
   const ours = median(rates['cloudFrontSigned plan']!);
   const theirs = median(rates['getSignedUrl (PEM key)']!);
-  const paired = median(rates['cloudFrontSigned plan']!.map((value, round) => ratio(value, rates['getSignedUrl (PEM key)']![round]!)));
+  const paired = pairedRatio(rates, 'cloudFrontSigned plan', 'getSignedUrl (PEM key)');
   const section = [
-    `## ${HEADING}`,
-    '',
-    `Command: \`node --import tsx bench/cloudfront-sign.ts --seconds=${seconds} --rounds=${rounds}\``,
-    '',
-    `Node ${process.version}, ${rounds} rounds of ${seconds} s each per contender (alternating order), median URLs/s, one URL at a time;`,
-    'a 2048-bit RSA key, the same 1000 object keys and `response-content-disposition` / `response-content-type` overrides; both give the same URL (up to the order of the signature parameters), checked first.',
-    'The machine was shared with other work, so absolute rates vary between rounds; the paired ratio is steadier.',
-    '',
-    '| contender | URLs/s (median) | µs per URL |',
-    '|---|---:|---:|',
+    ...reportHead(HEADING, 'bench/cloudfront-sign.ts', { seconds, rounds, write }, 'a 2048-bit RSA key, the same 1000 object keys and `response-content-disposition` / `response-content-type` overrides; both give the same URL (up to the order of the signature parameters), checked first.'),
     `| cloudFrontSigned plan (key read once into a KeyObject, whole plan) | ${formatNumber(ours)} | ${formatNumber(1e6 / ours, 1)} |`,
     `| getSignedUrl({ url, keyPairId, privateKey: PEM, dateLessThan }) | ${formatNumber(theirs)} | ${formatNumber(1e6 / theirs, 1)} |`,
     '',
     `Ratio (median of per-round ratios): cloudFrontSigned is **${formatRatio(paired)}** getSignedUrl's rate with a PEM key.`,
   ].join('\n');
   process.stdout.write(`${section}\n`);
-  if (values.write) await writeSection(new URL('./RESULTS.md', import.meta.url), HEADING, section);
+  if (write) await writeSection(new URL('./RESULTS.md', import.meta.url), HEADING, section);
 }
 
 main().catch((error: unknown) => {
