@@ -10,27 +10,19 @@
  * Each round runs both for a fixed time, alternating which goes first; the report gives the median
  * rate of each and the ratio. --write replaces the "S3 presigning" section of bench/RESULTS.md.
  */
-import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { validateKey, type ResolvedFile } from '@sendoff/core';
 import { contentDisposition } from '@sendoff/core/http';
 import { S3Storage, createS3Client, s3Redirect } from '@sendoff/s3';
 import { writeSection } from './lib/results-file.js';
-import { formatNumber, formatRatio, median, ratio } from './lib/stats.js';
+import { pairedRatio, reportHead, roundOptionsFromArgs, runSigningRounds, type Signer } from './lib/signing-rounds.js';
+import { formatNumber, formatRatio, median } from './lib/stats.js';
 
 const HEADING = 'S3 presigning';
 const BUCKET = 'bench-bucket';
 
-const { values } = parseArgs({
-  options: {
-    seconds: { type: 'string', default: '2' },
-    rounds: { type: 'string', default: '5' },
-    write: { type: 'boolean', default: false },
-  },
-});
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
+const { seconds, rounds, write } = roundOptionsFromArgs();
 
 const client = createS3Client({
   endpoint: 'http://127.0.0.1:9',
@@ -59,7 +51,7 @@ const next = () => counter++ % 1000;
 
 const presigner = new S3RequestPresigner({ ...client.config });
 
-const contenders: Record<string, () => Promise<string>> = {
+const contenders: Record<string, Signer> = {
   's3Redirect plan': async () => {
     const plan = await strategy.plan(request, files[next()]!, options);
     return plan.body === 'redirect' ? plan.location : '';
@@ -95,53 +87,24 @@ const contenders: Record<string, () => Promise<string>> = {
   },
 };
 
-/** URLs per second of `sign`, run back to back for `durationMs`. */
-async function rate(sign: () => Promise<string>, durationMs: number): Promise<number> {
-  const start = performance.now();
-  let count = 0;
-  let length = 0;
-  while (performance.now() - start < durationMs) {
-    for (let i = 0; i < 50; i++) length += (await sign()).length;
-    count += 50;
-  }
-  if (length === 0) throw new Error('no URL produced');
-  return count / ((performance.now() - start) / 1000);
-}
-
 async function main(): Promise<void> {
-  const names = Object.keys(contenders);
-  for (const name of names) await rate(contenders[name]!, 300); // warm-up: JIT, endpoint resolution
-  const rates: Record<string, number[]> = Object.fromEntries(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? names : [...names].reverse();
-    for (const name of order) rates[name]!.push(await rate(contenders[name]!, seconds * 1000));
-    process.stderr.write(`[bench] round ${round + 1}/${rounds}: ${names.map((n) => `${n} ${formatNumber(rates[n]!.at(-1)!)}/s`).join(', ')}\n`);
-  }
+  const rates = await runSigningRounds(contenders, { seconds, rounds, write });
   const fast = median(rates['s3Redirect plan']!);
   const slow = median(rates['getSignedUrl(GetObjectCommand)']!);
   const sdkPresigner = median(rates['S3RequestPresigner.presign']!);
   // Per-round ratios pair runs made under the same machine load; their median is the figure to quote.
-  const pairedRatio = (name: string) => median(rates[name]!.map((value, round) => ratio(value, rates['getSignedUrl(GetObjectCommand)']![round]!)));
+  const pairedToGetSignedUrl = (name: string) => pairedRatio(rates, name, 'getSignedUrl(GetObjectCommand)');
   const section = [
-    `## ${HEADING}`,
-    '',
-    `Command: \`node --import tsx bench/s3-presign.ts --seconds=${seconds} --rounds=${rounds}\``,
-    '',
-    `Node ${process.version}, ${rounds} rounds of ${seconds} s each per contender (alternating order), median URLs/s, one URL at a time;`,
-    'same credentials, same object keys and the same `response-content-disposition` / `response-content-type` overrides.',
-    'The machine was shared with other work, so absolute rates vary between rounds; the paired ratio is steadier.',
-    '',
-    '| contender | URLs/s (median) | µs per URL |',
-    '|---|---:|---:|',
+    ...reportHead(HEADING, 'bench/s3-presign.ts', { seconds, rounds, write }, 'same credentials, same object keys and the same `response-content-disposition` / `response-content-type` overrides.'),
     `| s3Redirect plan (own SigV4 query signer, whole plan) | ${formatNumber(fast)} | ${formatNumber(1e6 / fast, 1)} |`,
     `| getSignedUrl(client, new GetObjectCommand(...)) | ${formatNumber(slow)} | ${formatNumber(1e6 / slow, 1)} |`,
     `| S3RequestPresigner#presign, prepared request (URL not formatted) | ${formatNumber(sdkPresigner)} | ${formatNumber(1e6 / sdkPresigner, 1)} |`,
     '',
-    `Ratio (median of per-round ratios): s3Redirect is **${formatRatio(pairedRatio('s3Redirect plan'))}** getSignedUrl's rate` +
-      ` (S3RequestPresigner on a prepared request: ${formatRatio(pairedRatio('S3RequestPresigner.presign'))}).`,
+    `Ratio (median of per-round ratios): s3Redirect is **${formatRatio(pairedToGetSignedUrl('s3Redirect plan'))}** getSignedUrl's rate` +
+      ` (S3RequestPresigner on a prepared request: ${formatRatio(pairedToGetSignedUrl('S3RequestPresigner.presign'))}).`,
   ].join('\n');
   process.stdout.write(`${section}\n`);
-  if (values.write) await writeSection(new URL('./RESULTS.md', import.meta.url), HEADING, section);
+  if (write) await writeSection(new URL('./RESULTS.md', import.meta.url), HEADING, section);
   client.destroy();
 }
 

@@ -19,6 +19,8 @@ const SYSTEM_PACKAGES = [
   { pkg: 'lighttpd', file: '/usr/sbin/lighttpd' },
   { pkg: 'caddy', file: '/usr/bin/caddy' },
   { pkg: 'chromium', file: '/usr/bin/chromium' },
+  // The CloudFront tests check every signature with `openssl dgst -sha1 -verify` as well.
+  { pkg: 'openssl', file: '/usr/bin/openssl' },
 ];
 
 /**

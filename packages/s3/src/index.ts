@@ -1,4 +1,5 @@
-// @sendoff/s3: a Storage over one S3 bucket, and the s3Redirect strategy (presigned redirects).
+// @sendoff/s3: a Storage over one S3 bucket, the s3Redirect strategy (presigned redirects), and
+// CloudFront in front of the bucket: the cloudFrontSigned strategy and cloudFrontCookies.
 // A local S3 API server for development and tests is under `@sendoff/s3/local`.
 export { S3Storage } from './s3-storage.js';
 export type { S3StorageOptions } from './s3-storage.js';
@@ -12,5 +13,11 @@ export type {
   S3RedirectStrategy,
   RedirectStatus,
 } from './s3-redirect.js';
+export { cloudFrontSigned } from './cloudfront-signed.js';
+export type { CloudFrontSignedOptions, CloudFrontSignedStrategy, CloudFrontPolicyKind } from './cloudfront-signed.js';
+export type { CloudFrontKeyOptions } from './cloudfront-key.js';
+export type { CloudFrontConditions } from './cloudfront-policy.js';
+export { cloudFrontCookies } from './cloudfront-cookies.js';
+export type { CloudFrontCookiesOptions, CloudFrontCookies, CookieSameSite } from './cloudfront-cookies.js';
 export { toSendoffError as s3ErrorToSendoffError, s3FailureKind, describeS3Error } from './s3-errors.js';
 export type { S3FailureKind } from './s3-errors.js';

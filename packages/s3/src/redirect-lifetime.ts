@@ -2,8 +2,8 @@
  * How long a presigned redirect lives and how long it may be cached. A cached 302 must never
  * outlive the URL it points to, so Cache-Control is derived from the URL's remaining life.
  *
- * Real lifetime = min(configured expiry, expiry of temporary credentials, 7 days), counted from
- * the signing date; the Cache-Control max-age is what is left of it now, minus a clock-skew
+ * Real lifetime = min(configured expiry, expiry of temporary credentials, the signer's maximum:
+ * 7 days for SigV4), counted from the signing date; the Cache-Control max-age is what is left of it now, minus a clock-skew
  * margin. With signing-time buckets of W seconds the signing date is floored to W, so every
  * request inside one window gets the very same URL (browser and CDN caches can reuse it).
  */
@@ -18,6 +18,8 @@ export interface LifetimeSettings {
   skewMarginSeconds: number;
   /** Signing-time window W in seconds; 0 signs at the current second. */
   signingBucketSeconds: number;
+  /** The longest life the signer allows (default MAX_PRESIGNED_SECONDS, SigV4's limit). */
+  maxExpiresInSeconds?: number;
 }
 
 export interface SigningWindow {
@@ -34,8 +36,9 @@ export interface SigningWindow {
 /** Throws when settings could give a URL with no life left (or an invalid X-Amz-Expires). */
 export function checkLifetimeSettings(settings: LifetimeSettings): void {
   const { expiresInSeconds, skewMarginSeconds, signingBucketSeconds } = settings;
-  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > MAX_PRESIGNED_SECONDS) {
-    throw new RangeError(`expiresIn must be a whole number of seconds from 1 to ${MAX_PRESIGNED_SECONDS}`);
+  const max = maxExpiresInSeconds(settings);
+  if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > max) {
+    throw new RangeError(`expiresIn must be a whole number of seconds from 1 to ${max}`);
   }
   if (!Number.isInteger(skewMarginSeconds) || skewMarginSeconds < 0) throw new RangeError('skewMarginSeconds must be a whole number ≥ 0');
   if (!Number.isInteger(signingBucketSeconds) || signingBucketSeconds < 0) throw new RangeError('signingBucketSeconds must be a whole number ≥ 0');
@@ -58,7 +61,7 @@ export function cacheControlFor(window: SigningWindow): string {
 }
 
 function windowFrom(settings: LifetimeSettings, signedAtMs: number, nowMs: number, credentialsExpireAtMs?: number): SigningWindow {
-  const expiresInSeconds = Math.min(settings.expiresInSeconds, MAX_PRESIGNED_SECONDS);
+  const expiresInSeconds = Math.min(settings.expiresInSeconds, maxExpiresInSeconds(settings));
   const expiresAtMs = Math.min(signedAtMs + expiresInSeconds * 1000, credentialsExpireAtMs ?? Number.POSITIVE_INFINITY);
   const remainingSeconds = Math.floor((expiresAtMs - nowMs) / 1000);
   return {
@@ -67,6 +70,10 @@ function windowFrom(settings: LifetimeSettings, signedAtMs: number, nowMs: numbe
     expiresAtMs,
     maxAgeSeconds: Math.max(0, remainingSeconds - settings.skewMarginSeconds),
   };
+}
+
+function maxExpiresInSeconds(settings: LifetimeSettings): number {
+  return settings.maxExpiresInSeconds ?? MAX_PRESIGNED_SECONDS;
 }
 
 /** Floors `nowMs` to the signing window (to the second when windows are off). */

@@ -9,6 +9,7 @@ import { s3Redirect } from '../src/s3-redirect.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
 import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 import { verifyPresignedUrl } from './sigv4-verify.js';
+import { expectServesOnlyItsBucket } from './serves-only-s3.js';
 
 const SECRET = S3RVER_CREDENTIALS.secretAccessKey;
 const GET = { method: 'GET', headers: {} };
@@ -224,15 +225,7 @@ describe('s3Redirect against s3rver', () => {
   });
 
   it('only serves S3 locations (of its bucket when one is set) and answers other methods with 405', async () => {
-    const strategy = s3Redirect({ client: s3.client, bucket: s3.bucket, status: 307, name: 's3Temp' });
-    expect(strategy.name).to.equal('s3Temp');
-    expect(strategy.locationKinds).to.deep.equal(['s3']);
-    expect(strategy.canServe(file)).to.equal(true);
-    expect(strategy.canServe({ ...file, location: { ...file.location, bucket: 'other' } as ResolvedFile['location'] })).to.equal(false);
-    expect(strategy.canServe({ ...file, location: { kind: 'local', root: '/r', path: '/r/x', key } })).to.equal(false);
-    expect((await strategy.plan(GET, file, downloadOptions())).status).to.equal(307);
-    const refused = await strategy.plan({ method: 'POST', headers: {} }, file, downloadOptions());
-    expect(refused).to.deep.equal({ strategy: 's3Temp', status: 405, headers: { Allow: 'GET, HEAD', 'Content-Length': '0' }, body: 'empty' });
+    await expectServesOnlyItsBucket(s3Redirect({ client: s3.client, bucket: s3.bucket, status: 307, name: 's3Temp' }), file, 's3Temp');
   });
 
   it('needs no network to sign: works with S3 out of reach', async () => {
