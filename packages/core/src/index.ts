@@ -61,7 +61,15 @@ export type {
   RuleExplanation,
   Explanation,
   Policy,
+  TrafficScope,
+  TrafficThreshold,
 } from './policy/types.js';
+
+// Traffic: what the traffic conditions read, in this process or the whole fleet
+export { localTraffic, DEFAULT_WINDOW_SECONDS } from './traffic/local-traffic.js';
+export type { LocalTraffic, LocalTrafficOptions } from './traffic/local-traffic.js';
+export { DEFAULT_TRAFFIC_TIMEOUT_MS } from './traffic/types.js';
+export type { TrafficSnapshot, TrafficSource, TrafficFacts, TrafficVerdict } from './traffic/types.js';
 
 // Inline policy: which types may be shown in the browser
 export type { InlinePolicyConfig } from './inline/inline-policy.js';

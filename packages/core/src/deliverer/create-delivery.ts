@@ -3,15 +3,15 @@
  * apply the inline policy, choose, plan. The policies, and the offload roots against the
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
-import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
+import type { DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
 import { configInvalid, notFound } from '../errors/sendoff-error.js';
 import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
-import { InFlightCounter } from '../policy/in-flight.js';
 import { hasExpectedSize } from '../storage/expected-size.js';
 import type { Policy, PolicyContext } from '../policy/types.js';
 import { checkLocalRoots } from './check-local-roots.js';
+import { trafficTracker } from './traffic-tracker.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
 import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryExplanation, DeliveryResult } from './types.js';
 
@@ -22,7 +22,7 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
   checkLocalRoots(storage, config.strategies, config.policy, environment);
   const inline = createInlinePolicy(config.inline);
-  const counter = new InFlightCounter();
+  const traffic = trafficTracker(config.traffic);
 
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
     const checked = checkDeliverOptions(options);
@@ -33,7 +33,8 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     // The bytes come from the copy the plan is made from (a FallbackStorage reads the storage holding that size).
     const file: ResolvedFile = { key, stat, location, open: (openOptions) => storage.open(key, { expectedSize: stat.size, ...openOptions }) };
     const safe = inline.apply(resolveDeliveryOptions(checked, key, stat));
-    const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: safe.options.contentType };
+    const facts = await traffic.facts(policy.readsFleetTraffic);
+    const ctx: PolicyContext = { environment, request, file, inFlight: traffic.inFlight, contentType: safe.options.contentType, traffic: facts };
     return { key, file, safe, ctx };
   }
 
@@ -41,14 +42,15 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     environment,
     storage,
     get inFlight() {
-      return counter.current;
+      return traffic.inFlight;
     },
     async deliver(request, options) {
       const { file, safe, ctx } = await resolve(request, options);
       const decision = policy.choose(ctx);
       const plan = await decision.strategy.plan(request, file, safe.options);
-      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
-      return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
+      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons, ...(decision.traffic && { traffic: decision.traffic }) };
+      traffic.recordDownload(request, plan, file);
+      return { ...traffic.countStreams(plan), decision: summary } as DeliveryResult;
     },
     async explain(request, options) {
       const { key, file, safe, ctx } = await resolve(request, options);
@@ -65,13 +67,6 @@ function checkStorage(storage: Storage | undefined): Storage {
     ['stat', 'open', 'locate', 'put'].every((method) => typeof (storage as unknown as Record<string, unknown>)[method] === 'function');
   if (!isStorage) throw configInvalid('delivery config: storage must implement Storage (locationKinds, stat, open, locate, put)');
   return storage;
-}
-
-/** A stream plan whose `open` hands its stream to the in-flight counter. */
-function countStreams(plan: DeliveryPlan, counter: InFlightCounter): DeliveryPlan {
-  if (plan.body !== 'stream') return plan;
-  const open = plan.open;
-  return { ...plan, open: async () => counter.track(await open()) };
 }
 
 function describe(policy: Policy, ctx: PolicyContext, key: Key, file: ResolvedFile, safe: InlineDecision): DeliveryExplanation {

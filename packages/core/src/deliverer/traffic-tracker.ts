@@ -1,0 +1,60 @@
+/**
+ * What the Deliverer counts: its direct streams in flight and the downloads it plans, in its own
+ * `localTraffic` and, when the config names one, in a fleet source too. Reads the facts a decision
+ * needs (the fleet's only when a rule asks for them).
+ */
+import type { DeliveryPlan, DeliveryRequest, ResolvedFile } from '../contracts.js';
+import { InFlightCounter } from '../policy/in-flight.js';
+import { localTraffic } from '../traffic/local-traffic.js';
+import { readTraffic } from '../traffic/read-traffic.js';
+import type { TrafficFacts, TrafficSource } from '../traffic/types.js';
+
+export interface TrafficTracker {
+  /** Direct streams of this process in flight. */
+  readonly inFlight: number;
+  /** A stream plan whose `open` hands its stream to the counters; other plans as they are. */
+  countStreams(plan: DeliveryPlan): DeliveryPlan;
+  /** Counts a planned download and the bytes it sends. */
+  recordDownload(request: DeliveryRequest, plan: DeliveryPlan, file: ResolvedFile): void;
+  /** This process's traffic, and the fleet's when `wantFleet`. */
+  facts(wantFleet: boolean): Promise<TrafficFacts>;
+}
+
+export function trafficTracker(fleet: TrafficSource | undefined): TrafficTracker {
+  const local = localTraffic();
+  const sources: TrafficSource[] = fleet === undefined ? [local] : [local, fleet];
+  const tell = (event: (source: TrafficSource) => void) => {
+    for (const source of sources) {
+      try {
+        event(source);
+      } catch {
+        // A source that breaks its "never throws" promise must not break the download.
+      }
+    }
+  };
+  const counter = new InFlightCounter({ started: () => tell((source) => source.streamStarted()), ended: () => tell((source) => source.streamEnded()) });
+  return {
+    get inFlight() {
+      return counter.current;
+    },
+    countStreams(plan) {
+      if (plan.body !== 'stream') return plan;
+      const open = plan.open;
+      return { ...plan, open: async () => counter.track(await open()) };
+    },
+    recordDownload(request, plan, file) {
+      const bytes = bytesSent(request, plan, file);
+      tell((source) => source.recordDownload(bytes));
+    },
+    facts(wantFleet) {
+      return readTraffic(local.snapshot(), fleet, wantFleet);
+    },
+  };
+}
+
+/** The bytes a plan sends: a stream's length; an offload's or redirect's whole file on success; else 0. */
+function bytesSent(request: DeliveryRequest, plan: DeliveryPlan, file: ResolvedFile): number {
+  if (request.method.toUpperCase() === 'HEAD') return 0;
+  if (plan.body === 'stream') return plan.length;
+  return plan.status < 400 && plan.status !== 304 ? file.stat.size : 0;
+}
