@@ -19,6 +19,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'lighttpd', file: '/usr/sbin/lighttpd' },
   { pkg: 'caddy', file: '/usr/bin/caddy' },
   { pkg: 'chromium', file: '/usr/bin/chromium' },
+  { pkg: 'redis-server', file: '/usr/bin/redis-server' },
 ];
 
 /**
@@ -31,6 +32,7 @@ const SUITES = [
   { dir: 'packages/s3', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/koa', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },
