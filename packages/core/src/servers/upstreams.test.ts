@@ -49,7 +49,7 @@ describe('generateServerConfig with several app processes', () => {
     const cases: ServerConfigInput[] = [
       input({ server: 'apache', strategy: xSendfile({ root: ROOT, server: 'apache' }) }),
       input({ server: 'lighttpd', strategy: xSendfile({ root: ROOT, server: 'lighttpd' }) }),
-      input({ server: 'caddy', strategy: caddyAccel({ root: ROOT, prefix: '/_protected/' }) }),
+      input({ server: 'caddy', strategy: caddyAccel({ root: ROOT }) }),
     ];
     for (const config of cases) {
       const error = failure(() => generateServerConfig(config));
