@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { installProbe } from '@sendoff/core';
+import { installProbe, memoryLinkStore } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { buildContainer } from './container.js';
 import type { DeliveryListener } from './files/observe-deliveries.js';
@@ -66,7 +66,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
-  const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({
+  const { config, front, close: closeProfile, notes = [], probe: probeTarget, linkStore = memoryLinkStore() } = await profile.createDelivery({
     dataDir,
     env,
     maxRequestBodyBytes: maxRequestBodyBytes(uploadLimitBytes),
@@ -86,7 +86,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const db = openDatabase(dataDir);
   let listening: Server | undefined;
   try {
-    const container = buildContainer(config, settings, db, options.onDelivery);
+    const container = buildContainer(config, settings, db, linkStore, options.onDelivery);
     const seeded = await seedIfFresh(container);
     // The probe's expectation names the strategy the Deliverer picks for it, so `sendoff doctor`
     // can tell a web server that really offloads from one that only proxies what the app streams.
