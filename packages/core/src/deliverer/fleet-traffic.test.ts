@@ -4,6 +4,7 @@ import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { DeliveryRequest } from '../contracts.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
@@ -100,6 +101,17 @@ describe('createDelivery with a fleet traffic source', () => {
     await delivery.deliver(HEAD, { key: 'a.txt' });
     expect(fake.snapshots()).to.equal(0);
     expect(fake.events).to.deep.equal(['download 11', 'started', 'ended', 'download 0']);
+  });
+
+  it('refuses a traffic source that is not one, at start-up', () => {
+    const { source } = fakeFleet(() => fleet(0));
+    const bad: unknown[] = [{}, { ...source, snapshot: 'now' }, { ...source, name: 7 }, { ...source, timeoutMs: -1 }, { ...source, timeoutMs: Number.NaN }];
+    for (const traffic of bad) {
+      expect(() => deliverer(traffic as TrafficSource), JSON.stringify(traffic)).to.throw(
+        SendoffError,
+        'delivery config: traffic must implement TrafficSource (name, streamStarted, streamEnded, recordDownload, snapshot; timeoutMs a positive number)',
+      );
+    }
   });
 
   it('counts an offloaded download with the size of the file', async () => {

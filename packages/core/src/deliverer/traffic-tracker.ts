@@ -4,6 +4,7 @@
  * needs (the fleet's only when a rule asks for them).
  */
 import type { DeliveryPlan, DeliveryRequest, ResolvedFile } from '../contracts.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { InFlightCounter } from '../policy/in-flight.js';
 import { localTraffic } from '../traffic/local-traffic.js';
 import { readTraffic } from '../traffic/read-traffic.js';
@@ -20,7 +21,8 @@ export interface TrafficTracker {
   facts(wantFleet: boolean): Promise<TrafficFacts>;
 }
 
-export function trafficTracker(fleet: TrafficSource | undefined): TrafficTracker {
+export function trafficTracker(source: TrafficSource | undefined): TrafficTracker {
+  const fleet = checkTrafficSource(source);
   const local = localTraffic();
   const sources: TrafficSource[] = fleet === undefined ? [local] : [local, fleet];
   const tell = (event: (source: TrafficSource) => void) => {
@@ -50,6 +52,23 @@ export function trafficTracker(fleet: TrafficSource | undefined): TrafficTracker
       return readTraffic(local.snapshot(), fleet, wantFleet);
     },
   };
+}
+
+const SOURCE_METHODS = ['streamStarted', 'streamEnded', 'recordDownload', 'snapshot'] as const;
+
+/** The config's fleet source, checked at start-up; CONFIG_INVALID when it is not one. */
+function checkTrafficSource(source: TrafficSource | undefined): TrafficSource | undefined {
+  if (source === undefined) return undefined;
+  const candidate = source as unknown as Partial<Record<string, unknown>> | null;
+  const timeoutMs = candidate?.['timeoutMs'];
+  const valid =
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate['name'] === 'string' &&
+    SOURCE_METHODS.every((method) => typeof candidate[method] === 'function') &&
+    (timeoutMs === undefined || (typeof timeoutMs === 'number' && Number.isFinite(timeoutMs) && timeoutMs > 0));
+  if (!valid) throw configInvalid('delivery config: traffic must implement TrafficSource (name, streamStarted, streamEnded, recordDownload, snapshot; timeoutMs a positive number)');
+  return source;
 }
 
 /** The bytes a plan sends: a stream's length; an offload's or redirect's whole file on success; else 0. */
