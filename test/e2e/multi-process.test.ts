@@ -213,6 +213,19 @@ describe('two app processes behind one nginx, sharing Redis (real nginx, real re
       expect(note).to.deep.include({ strategy: 'directStream', rule: 'fallback' });
     }
     for (let i = 0; i < 6; i++) expect(sentByApp(await downloadThroughNginx())).to.equal(true);
+    // The page's download links are stateless: they keep working.
+    for (const app of apps) {
+      const made = await fetch(`${app.url}/api/files/${small.id}/download-link`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(made.status).to.equal(201);
+      const { url } = (await made.json()) as { url: string };
+      const followed = await request(at(nginx!.url, url));
+      expect(followed.status).to.equal(200);
+      expect(followed.body.equals(SMALL_BYTES)).to.equal(true);
+    }
     // A revocable link cannot be checked: refused for now (503), never let through blind.
     const refused = await request(at(nginx!.url, madeBeforeTheOutage));
     expect(refused.status).to.equal(503);

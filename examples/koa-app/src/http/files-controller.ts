@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import type { Deliverer, Disposition, LinkSigner } from '@sendoff/core';
+import type { Deliverer, Disposition, LinkSigner, LinkUseOptions } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { deliver } from '@sendoff/koa';
 import { APP_TYPES } from '../app-types.js';
@@ -87,8 +87,8 @@ export class FilesController {
     const owner = userOf(ctx);
     if (!isOwner(file, owner)) throw forbidden('only the owner can create a shareable link');
     const { ttl, maxUses } = parseBody(ctx, this.#linkBody());
-    const link = this.#signedLink(ctx, file, 'attachment', ttl, maxUses);
-    this.linkRecords.add({ id: link.id, fileId: file.id, owner, expiresAt: new Date(link.expiresAt) });
+    const link = this.#signedLink(ctx, file, 'attachment', ttl, maxUses === undefined ? {} : { maxUses });
+    this.linkRecords.add({ id: link.id ?? '', fileId: file.id, owner, expiresAt: new Date(link.expiresAt) });
     ctx.status = 201;
     ctx.body = { ...link, ...(maxUses === undefined ? {} : { maxUses }) };
   }
@@ -103,7 +103,9 @@ export class FilesController {
     const { disposition } = parseBody(ctx, DownloadLinkBody);
     const delivery = await deliveryNote(this.deliverer, downloadOptions(file, disposition));
     ctx.status = 201;
-    ctx.body = { ...this.#signedLink(ctx, file, disposition, this.settings.downloadLinkTtlSeconds), delivery: delivery ?? null };
+    // Stateless: followed at once by the browser, it keeps working while the link store is away.
+    const link = this.#signedLink(ctx, file, disposition, this.settings.downloadLinkTtlSeconds, { revocable: false });
+    ctx.body = { ...link, delivery: delivery ?? null };
   }
 
   #readable(ctx: Context): FileRecord {
@@ -113,10 +115,10 @@ export class FilesController {
     return file;
   }
 
-  #signedLink(ctx: Context, file: FileRecord, disposition: Disposition, ttlSeconds: number, maxUses?: number): { url: string; expiresAt: string; id: string } {
-    const token = this.links.sign({ key: file.key, disposition, ttlSeconds }, maxUses === undefined ? {} : { maxUses });
-    const { expiresAt, id = '' } = this.links.verify(token);
-    return { url: `${linkBase(ctx, this.settings)}/l/${token}`, expiresAt: expiresAt.toISOString(), id };
+  #signedLink(ctx: Context, file: FileRecord, disposition: Disposition, ttlSeconds: number, use: LinkUseOptions): { url: string; expiresAt: string; id?: string } {
+    const token = this.links.sign({ key: file.key, disposition, ttlSeconds }, use);
+    const { expiresAt, id } = this.links.verify(token);
+    return { url: `${linkBase(ctx, this.settings)}/l/${token}`, expiresAt: expiresAt.toISOString(), ...(id === undefined ? {} : { id }) };
   }
 
   #linkBody() {

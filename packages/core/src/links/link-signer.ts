@@ -44,6 +44,12 @@ export interface LinkUseOptions {
   maxUses?: number;
   /** The link's id (1-64 of A-Z a-z 0-9 _ -); default a random one. Needs a store. */
   id?: string;
+  /**
+   * Default `true` with a store: the link carries an id and `redeem` checks the store. `false`: a
+   * stateless link (no id, no use limit) that `redeem` never checks, e.g. a short-lived link a
+   * browser follows at once, which must keep working while the store is away.
+   */
+  revocable?: boolean;
 }
 
 interface LinkFields {
@@ -146,7 +152,11 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
 
 /** The id (and the use limit) a link gets: an id for every link when there is a store. */
 function statefulFields(use: LinkUseOptions, store: LinkStore | undefined): Pick<WirePayload, 'jti' | 'mu'> {
-  const { maxUses, id } = use ?? {};
+  const { maxUses, id, revocable } = use ?? {};
+  if (revocable === false) {
+    if (maxUses !== undefined || id !== undefined) throw badInput('a link with maxUses or an id is revocable');
+    return {};
+  }
   if (store === undefined) {
     if (maxUses !== undefined || id !== undefined) throw configInvalid('link signer: maxUses and id need a link store (options.store)');
     return {};

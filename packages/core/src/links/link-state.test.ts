@@ -102,6 +102,17 @@ describe('revocable and single-use links', () => {
     expect((await failureOf(links.revoke('x'))).code).to.equal('CONFIG_INVALID');
   });
 
+  it('revocable: false signs a stateless link even with a store: it never asks the store', async () => {
+    const silent: LinkStore = { timeoutMs: 20, use: () => new Promise(() => {}), revoke: () => new Promise(() => {}), isRevoked: () => new Promise(() => {}) };
+    const links = signer(silent);
+    const token = links.sign({ key: 'a.txt', ttlSeconds: 60 }, { revocable: false });
+    expect(decodeBody(token)).to.not.have.property('jti');
+    expect((await links.redeem(token)).key).to.equal('a.txt');
+    for (const use of [{ revocable: false, maxUses: 1 }, { revocable: false, id: 'x' }]) {
+      expect(() => links.sign({ key: 'a.txt', ttlSeconds: 60 }, use)).to.throw(SendoffError, 'cannot sign link: a link with maxUses or an id is revocable');
+    }
+  });
+
   it('refuses bad ids and use limits with 400', () => {
     const links = signer(memoryLinkStore());
     for (const use of [{ maxUses: 0 }, { maxUses: 1.5 }, { maxUses: 1_000_001 }, { id: '' }, { id: 'a/b' }, { id: 'x'.repeat(65) }]) {
