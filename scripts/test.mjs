@@ -21,6 +21,7 @@ const SYSTEM_PACKAGES = [
   { pkg: 'chromium', file: '/usr/bin/chromium' },
   // The CloudFront tests check every signature with `openssl dgst -sha1 -verify` as well.
   { pkg: 'openssl', file: '/usr/bin/openssl' },
+  { pkg: 'redis-server', file: '/usr/bin/redis-server' },
 ];
 
 /**
@@ -33,6 +34,7 @@ const SUITES = [
   { dir: 'packages/s3', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/koa', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },

@@ -63,6 +63,18 @@ describe('sendoff config (real CLI process)', () => {
     expect(result.stdout).to.contain('proxy_pass http://localhost:4000;');
   });
 
+  it('nginx: --upstream repeated balances several app processes; the other servers refuse a list', async () => {
+    const several = ['--upstream', '127.0.0.1:3001', '--upstream', '127.0.0.1:3002'];
+    const nginx = await runCli(['config', 'nginx', ...ARGS, ...several], ENV);
+    expect(nginx.code).to.equal(0);
+    expect(nginx.stdout).to.contain('  upstream sendoff_app {\n    server 127.0.0.1:3001;\n    server 127.0.0.1:3002;\n  }\n');
+    expect(nginx.stdout).to.contain('proxy_pass http://sendoff_app;');
+    const apache = await runCli(['config', 'apache', ...ARGS, ...several], ENV);
+    expect(apache.code).to.equal(2);
+    expect(apache.stdout).to.equal('');
+    expect(apache.stderr).to.contain('upstream: the apache config proxies to one app address, got 2 (only nginx balances several)');
+  });
+
   it('request body limit: --max-body-bytes, else the module\'s server.maxBodyBytes, else 100 MiB, in each server\'s unit', async () => {
     const byDefault = await runCli(['config', 'nginx', ...ARGS], ENV);
     expect(byDefault.code).to.equal(0);

@@ -17,7 +17,7 @@ import { createConsumerProject, type ConsumerProject } from './consumer-project.
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -45,7 +45,7 @@ describe('the packed packages, installed in a project outside the repository', f
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
 
-  it('packs the five public packages, and only them', () => {
+  it('packs the six public packages, and only them', () => {
     expect(packs.map((pack) => pack.name)).to.deep.equal(PUBLIC_PACKAGES);
   });
 
@@ -77,7 +77,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify, ioredis and the S3 client', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -85,7 +85,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -125,6 +125,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/s3/local': 'function',
           '@sendoff/koa': 'function',
           '@sendoff/inversify': 'function',
+          '@sendoff/redis': 'function',
           '@sendoff/cli': 'function',
         });
         expect(after).to.deep.equal(before);
@@ -173,6 +174,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
+          '@sendoff/redis': 'function',
           '@sendoff/cli': 'function',
         });
       });

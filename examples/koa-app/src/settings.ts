@@ -26,6 +26,8 @@ export const DEFAULT_MAX_LINK_TTL_SECONDS = 7 * 24 * 3600;
 export const DEFAULT_LINK_TTL_SECONDS = 3600;
 export const DOWNLOAD_LINK_TTL_SECONDS = 60;
 export const DEFAULT_SESSION_TTL_SECONDS = 12 * 3600;
+/** Most downloads a shareable link may be limited to. */
+export const MAX_LINK_USES = 1000;
 
 /** Room a multipart request needs around the file: boundaries, part headers, small other fields. */
 export const MULTIPART_ENVELOPE_BYTES = 64 * 1024;

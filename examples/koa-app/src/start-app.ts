@@ -3,7 +3,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import { continueWithinLimit } from './http/continue-within-limit.js';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { installProbe } from '@sendoff/core';
+import { installProbe, memoryLinkStore } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { buildContainer } from './container.js';
 import type { DeliveryListener } from './files/observe-deliveries.js';
@@ -67,7 +67,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   await fsp.mkdir(dataDir, { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
-  const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({
+  const { config, front, close: closeProfile, notes = [], probe: probeTarget, linkStore = memoryLinkStore() } = await profile.createDelivery({
     dataDir,
     env,
     maxRequestBodyBytes: maxRequestBodyBytes(uploadLimitBytes),
@@ -87,7 +87,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const db = openDatabase(dataDir);
   let listening: Server | undefined;
   try {
-    const container = buildContainer(config, settings, db, options.onDelivery);
+    const container = buildContainer(config, settings, db, linkStore, options.onDelivery);
     const seeded = await seedIfFresh(container);
     // The probe's expectation names the strategy the Deliverer picks for it, so `sendoff doctor`
     // can tell a web server that really offloads from one that only proxies what the app streams.

@@ -11,7 +11,7 @@ import type { BrowserContext, Download, Page, Response } from 'playwright-core';
 import type { DeliveryDecision } from '../src/files/observe-deliveries.js';
 import { startApp, type RunningApp } from '../src/start-app.js';
 import { launchChromium, type RunningBrowser } from './browser.js';
-import { seededBytes, signIn, TEST_SECRET, upload } from './support.js';
+import { request, seededBytes, signIn, TEST_SECRET, upload } from './support.js';
 
 const PDF = 'Résumé – naïve.pdf';
 const TEXT = 'hello world.txt';
@@ -204,6 +204,27 @@ describe('example app: the page in a real browser (Chromium)', function () {
       const row = await rowOf(page, TEXT);
       const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Download' }).click()]);
       expect((await bytesOf(download)).equals(seededBytes(TEXT))).to.equal(true);
+    });
+
+    it('the owner creates a shareable link and revokes it with its button: the link then answers 410', async () => {
+      await signInOnPage(page, app().app.url, 'alice');
+      const row = await rowOf(page, TEXT);
+      await row.getByRole('button', { name: 'Link' }).click();
+      const created = page.locator('#links li').first();
+      await created.getByRole('button', { name: 'Revoke' }).waitFor();
+      const url = (await created.locator('a').getAttribute('href')) ?? expect.fail('the link has no URL');
+      const before = await request(url);
+      expect(before.status).to.equal(200);
+      expect(before.body.equals(seededBytes(TEXT))).to.equal(true);
+
+      await created.getByRole('button', { name: 'Revoke' }).click();
+      await created.locator('.state').waitFor();
+      expect(await created.locator('.state').textContent()).to.equal('revoked');
+      expect(await created.getAttribute('class')).to.equal('link revoked');
+      expect(await page.getByRole('status').textContent()).to.equal(`Revoked the link to ${TEXT}.`);
+      const after = await request(url);
+      expect(after.status).to.equal(410);
+      expect(after.json<{ error: { code: string } }>().error.code).to.equal('LINK_REVOKED');
     });
 
     it('shows an error as an alert in the error style and a success as a status in the success style', async () => {

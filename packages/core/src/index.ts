@@ -62,7 +62,15 @@ export type {
   RuleExplanation,
   Explanation,
   Policy,
+  TrafficScope,
+  TrafficThreshold,
 } from './policy/types.js';
+
+// Traffic: what the traffic conditions read, in this process or the whole fleet
+export { localTraffic, DEFAULT_WINDOW_SECONDS } from './traffic/local-traffic.js';
+export type { LocalTraffic, LocalTrafficOptions } from './traffic/local-traffic.js';
+export { DEFAULT_TRAFFIC_TIMEOUT_MS } from './traffic/types.js';
+export type { TrafficSnapshot, TrafficSource, TrafficFacts, TrafficVerdict } from './traffic/types.js';
 
 // Inline policy: which types may be shown in the browser
 export type { InlinePolicyConfig } from './inline/inline-policy.js';
@@ -70,8 +78,12 @@ export { isActiveContentType } from './inline/active-content.js';
 export { DEFAULT_INLINE_TYPES, DEFAULT_ACTIVE_CONTENT_POLICY, DOWNLOAD_SAFETY_HEADERS } from './inline/defaults.js';
 
 // Signed download links
-export { createLinkSigner, MIN_SECRET_BYTES } from './links/link-signer.js';
-export type { LinkSignerOptions, SignInput, LinkPayload, LinkSigner } from './links/link-signer.js';
+export { createLinkSigner, MIN_SECRET_BYTES, MAX_LINK_USES } from './links/link-signer.js';
+export type { LinkSignerOptions, SignInput, LinkPayload, LinkSigner, LinkUseOptions } from './links/link-signer.js';
+export { memoryLinkStore } from './links/memory-link-store.js';
+export type { MemoryLinkStoreOptions } from './links/memory-link-store.js';
+export { DEFAULT_LINK_STORE_TIMEOUT_MS } from './links/link-store.js';
+export type { LinkStore, LinkUse } from './links/link-store.js';
 export { isCanonicalBase64url } from './links/base64url.js';
 
 // The probe that the start-up check and `sendoff doctor` fetch

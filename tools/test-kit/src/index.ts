@@ -20,3 +20,5 @@ export { verifyCloudFrontRequest, decodeCloudFrontBase64, cannedPolicy, matchesR
 export type { CloudFrontRequest, CloudFrontVerdict, CloudFrontRefusal, CloudFrontPolicyStatement } from './cloudfront-verify.js';
 export { createTestKeyPair } from './cloudfront-keys.js';
 export type { TestKeyPair } from './cloudfront-keys.js';
+export { startLocalRedis } from './local-redis.js';
+export type { LocalRedis } from './local-redis.js';

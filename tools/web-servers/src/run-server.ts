@@ -13,8 +13,8 @@ import { ROOT_WORKER_USER, workerIds } from './worker-user.js';
 export interface RunServerOptions {
   server: ServerKind;
   strategy: OffloadStrategy;
-  /** The Node app the server proxies to. */
-  upstream: HostPort;
+  /** The Node app the server proxies to (nginx: also several processes, balanced round-robin). */
+  upstream: HostPort | readonly HostPort[];
   /** Default: 127.0.0.1 on a free port. */
   listen?: HostPort;
   /** Default: a fresh directory under the OS temp dir, removed again by `stop()`. */

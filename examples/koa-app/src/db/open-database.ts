@@ -20,6 +20,12 @@ CREATE TABLE IF NOT EXISTS shares (
   user TEXT NOT NULL REFERENCES users(name),
   PRIMARY KEY (file_id, user)
 );
+CREATE TABLE IF NOT EXISTS links (
+  id TEXT PRIMARY KEY,
+  file_id TEXT NOT NULL REFERENCES files(id),
+  owner TEXT NOT NULL REFERENCES users(name),
+  expires_at INTEGER NOT NULL
+);
 CREATE TABLE IF NOT EXISTS meta (
   name TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -1,17 +1,18 @@
 import type { Context } from 'koa';
 import { inject, injectable } from 'inversify';
 import { z } from 'zod';
-import type { Deliverer, Disposition, LinkSigner } from '@sendoff/core';
+import type { Deliverer, Disposition, LinkSigner, LinkUseOptions } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { deliver } from '@sendoff/koa';
 import { APP_TYPES } from '../app-types.js';
 import { FileRepository, type FileRecord } from '../db/file-repository.js';
+import { LinkRepository } from '../db/link-repository.js';
 import { UserRepository } from '../db/user-repository.js';
 import { FileStore } from '../files/file-store.js';
 import { deliveryNote } from '../files/delivery-note.js';
 import { downloadOptions } from '../files/download-options.js';
 import { receiveUpload } from '../uploads/receive-upload.js';
-import type { AppSettings } from '../settings.js';
+import { MAX_LINK_USES, type AppSettings } from '../settings.js';
 import { AppError, badRequest, fileNotFound, forbidden } from './app-error.js';
 import { linkBase } from './link-base.js';
 import { parseBody } from './parse-body.js';
@@ -43,6 +44,7 @@ export class FilesController {
     @inject(FileRepository) private readonly files: FileRepository,
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(FileStore) private readonly store: FileStore,
+    @inject(LinkRepository) private readonly linkRecords: LinkRepository,
     @inject(APP_TYPES.Settings) private readonly settings: AppSettings,
   ) {}
 
@@ -76,13 +78,19 @@ export class FilesController {
     ctx.status = 204;
   }
 
-  /** A shareable link (up to 7 days): only the owner may hand the file to anyone holding a URL. */
+  /**
+   * A shareable link (up to 7 days, optionally good for `maxUses` downloads): only the owner may
+   * hand the file to anyone holding a URL, and only they may revoke it (`POST /api/links/:id/revoke`).
+   */
   async createLink(ctx: Context): Promise<void> {
     const file = this.#readable(ctx);
-    if (!isOwner(file, userOf(ctx))) throw forbidden('only the owner can create a shareable link');
-    const { ttl } = parseBody(ctx, this.#linkBody());
+    const owner = userOf(ctx);
+    if (!isOwner(file, owner)) throw forbidden('only the owner can create a shareable link');
+    const { ttl, maxUses } = parseBody(ctx, this.#linkBody());
+    const link = this.#signedLink(ctx, file, 'attachment', ttl, maxUses === undefined ? {} : { maxUses });
+    this.linkRecords.add({ id: link.id ?? '', fileId: file.id, owner, expiresAt: new Date(link.expiresAt) });
     ctx.status = 201;
-    ctx.body = this.#signedLink(ctx, file, 'attachment', ttl);
+    ctx.body = { ...link, ...(maxUses === undefined ? {} : { maxUses }) };
   }
 
   /**
@@ -95,7 +103,9 @@ export class FilesController {
     const { disposition } = parseBody(ctx, DownloadLinkBody);
     const delivery = await deliveryNote(this.deliverer, downloadOptions(file, disposition));
     ctx.status = 201;
-    ctx.body = { ...this.#signedLink(ctx, file, disposition, this.settings.downloadLinkTtlSeconds), delivery: delivery ?? null };
+    // Stateless: followed at once by the browser, it keeps working while the link store is away.
+    const link = this.#signedLink(ctx, file, disposition, this.settings.downloadLinkTtlSeconds, { revocable: false });
+    ctx.body = { ...link, delivery: delivery ?? null };
   }
 
   #readable(ctx: Context): FileRecord {
@@ -105,15 +115,18 @@ export class FilesController {
     return file;
   }
 
-  #signedLink(ctx: Context, file: FileRecord, disposition: Disposition, ttlSeconds: number): { url: string; expiresAt: string } {
-    const token = this.links.sign({ key: file.key, disposition, ttlSeconds });
-    const { expiresAt } = this.links.verify(token);
-    return { url: `${linkBase(ctx, this.settings)}/l/${token}`, expiresAt: expiresAt.toISOString() };
+  #signedLink(ctx: Context, file: FileRecord, disposition: Disposition, ttlSeconds: number, use: LinkUseOptions): { url: string; expiresAt: string; id?: string } {
+    const token = this.links.sign({ key: file.key, disposition, ttlSeconds }, use);
+    const { expiresAt, id } = this.links.verify(token);
+    return { url: `${linkBase(ctx, this.settings)}/l/${token}`, expiresAt: expiresAt.toISOString(), ...(id === undefined ? {} : { id }) };
   }
 
   #linkBody() {
     const { defaultLinkTtlSeconds, maxLinkTtlSeconds } = this.settings;
-    return z.strictObject({ ttl: z.number().int().min(1).max(maxLinkTtlSeconds).default(defaultLinkTtlSeconds) });
+    return z.strictObject({
+      ttl: z.number().int().min(1).max(maxLinkTtlSeconds).default(defaultLinkTtlSeconds),
+      maxUses: z.number().int().min(1).max(MAX_LINK_USES).optional(),
+    });
   }
 }
 

@@ -45,6 +45,7 @@ export function buildRouter(container: Container, probe: Probe): Router {
   router.post('/api/files/:id/share', signedIn, json, (ctx) => files.share(ctx));
   router.post('/api/files/:id/link', signedIn, json, (ctx) => files.createLink(ctx));
   router.post('/api/files/:id/download-link', signedIn, json, (ctx) => files.createDownloadLink(ctx));
+  router.post('/api/links/:id/revoke', signedIn, (ctx) => links.revoke(ctx));
   router.get('/l/:token', (ctx) => links.open(ctx));
   // What `sendoff doctor` fetches: the expectation from the app, the file through the deployment.
   const deliverer = container.get(TYPES.Deliverer);

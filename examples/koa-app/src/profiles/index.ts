@@ -1,5 +1,6 @@
 import type { Profile } from './profile.js';
 import { dev } from './dev.js';
+import { fleet } from './fleet.js';
 import { migrating } from './migrating.js';
 import { s3 } from './s3.js';
 import { webServerProfiles } from './web-servers.js';
@@ -12,6 +13,7 @@ export const profiles: Readonly<Record<string, Profile>> = {
   ...webServerProfiles,
   [s3.name]: s3,
   [migrating.name]: migrating,
+  [fleet.name]: fleet,
 };
 
 export const DEFAULT_PROFILE = dev.name;

@@ -1,4 +1,4 @@
-import type { DeliveryConfig, Probe, Storage } from '@sendoff/core';
+import type { DeliveryConfig, LinkStore, Probe, Storage } from '@sendoff/core';
 
 /** What a profile may look at when it builds a deployment. */
 export interface ProfileContext {
@@ -42,6 +42,11 @@ export interface ProfileDeployment {
    * server must be checked with a file it is the one to serve.
    */
   probe?: { storage: Storage; key: string };
+  /**
+   * Where link revocations and uses are kept; every process of the app must share it. Default: this
+   * process's memory (right for one process).
+   */
+  linkStore?: LinkStore;
   /** Releases what the profile started besides a front server (e.g. a local S3 server). */
   close?(): Promise<void>;
   /** Lines to tell the person starting the app (e.g. that a local S3 server was started). */

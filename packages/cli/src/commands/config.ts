@@ -1,13 +1,13 @@
 /**
  * `sendoff config <nginx|apache|lighttpd|caddy> [--root DIR [--prefix PATH] | --config FILE]
- * [--listen host:port] [--upstream host:port] [--runtime-dir DIR] [--strategy NAME] [--user NAME]
+ * [--listen host:port] [--upstream host:port]...  [--runtime-dir DIR] [--strategy NAME] [--user NAME]
  * [--keep-header NAME]... [--max-body-bytes N]` prints the web-server config generated from the
  * offload strategy for that server: the one the flags describe, or the deployment module's.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DeliveryStrategy } from '@sendoff/core';
-import { DEFAULT_INTERNAL_PREFIX, DEFAULT_MAX_BODY_BYTES, generateServerConfig, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
+import { DEFAULT_INTERNAL_PREFIX, DEFAULT_MAX_BODY_BYTES, generateServerConfig, type HostPort, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
 import { parseAddress } from '../address.js';
 import { DEFAULT_MODULES, findDefaultModule, loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
 import { UsageError, type Command, type CommandIo } from '../io.js';
@@ -32,7 +32,7 @@ const OPTIONS = {
   prefix: { type: 'string' },
   config: { type: 'string', short: 'c' },
   listen: { type: 'string' },
-  upstream: { type: 'string' },
+  upstream: { type: 'string', multiple: true },
   'runtime-dir': { type: 'string' },
   strategy: { type: 'string' },
   user: { type: 'string' },
@@ -47,6 +47,13 @@ export const configCommand: Command = {
   run: runConfig,
 };
 
+/** The app addresses: every `--upstream`, else the module's `server.upstream` (one or a list), else the default. */
+function upstreamsFrom(flags: string[] | undefined, fromModule: unknown): HostPort[] {
+  const given = flags !== undefined && flags.length > 0 ? flags : (fromModule ?? DEFAULT_UPSTREAM);
+  const list: unknown[] = Array.isArray(given) ? given : [given];
+  return list.map((value) => parseAddress(value, '--upstream'));
+}
+
 async function runConfig(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true, strict: true });
   if (values.help) {
@@ -59,7 +66,7 @@ async function runConfig(args: string[], io: CommandIo): Promise<number> {
   const generated = generateServerConfig({
     server,
     listen: parseAddress(values.listen ?? settings.listen ?? DEFAULT_LISTEN, '--listen'),
-    upstream: parseAddress(values.upstream ?? settings.upstream ?? DEFAULT_UPSTREAM, '--upstream'),
+    upstream: upstreamsFrom(values.upstream, settings.upstream),
     strategy,
     runtimeDir: resolve(values['runtime-dir'] ?? settings.runtimeDir ?? DEFAULT_RUNTIME_DIR),
     keepHeaders: values['keep-header'],
@@ -149,7 +156,8 @@ function usage(): string {
     `      --prefix PATH       nginx: the internal location (default: ${DEFAULT_INTERNAL_PREFIX})`,
     '  -c, --config FILE       deployment module (default: sendoff.config.ts, .mts, .js or .mjs in the working directory)',
     `      --listen HOST:PORT  where the web server listens (default: module's server.listen, else ${DEFAULT_LISTEN})`,
-    `      --upstream HOST:PORT the Node app (default: module's server.upstream, else ${DEFAULT_UPSTREAM})`,
+    `      --upstream HOST:PORT the Node app (default: module's server.upstream, else ${DEFAULT_UPSTREAM});`,
+    '                          nginx: repeat it for several app processes, balanced round-robin',
     `      --runtime-dir DIR   pid file, logs, temp files (default: module's server.runtimeDir, else ./${DEFAULT_RUNTIME_DIR})`,
     '      --strategy NAME     which strategy, when the deployment module has several for this server',
     '      --user NAME         unprivileged user for the workers when the server starts as root',

@@ -3,16 +3,16 @@
  * apply the inline policy, choose, plan. The policies, and the offload roots against the
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
-import type { DeliveryPlan, DeliveryRequest, Storage } from '../contracts.js';
+import type { DeliveryRequest, Storage } from '../contracts.js';
 import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { createInlinePolicy } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
-import { InFlightCounter } from '../policy/in-flight.js';
 import type { Decision, PolicyContext } from '../policy/types.js';
 import { checkLocalRoots } from './check-local-roots.js';
 import { ALL_FACTS, withFacts, type FileFacts } from './file-facts.js';
 import { resolveFile } from './resolve-file.js';
+import { trafficTracker } from './traffic-tracker.js';
 import { checkDeliverOptions, resolveDeliveryOptions } from './resolve-options.js';
 import { explanationOf } from './explanation.js';
 import type { DeliverOptions, Deliverer, DeliveryConfig, DeliveryResult } from './types.js';
@@ -24,14 +24,15 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
   const policy = createPolicy(config.policy, config.strategies, [...storage.locationKinds], environment);
   checkLocalRoots(storage, config.strategies, config.policy, environment);
   const inline = createInlinePolicy(config.inline);
-  const counter = new InFlightCounter();
+  const traffic = trafficTracker(config.traffic);
 
   async function resolve(request: DeliveryRequest, options: DeliverOptions) {
     const checked = checkDeliverOptions(options);
     const key = validateKey(checked.key);
     const { file, facts } = await resolveFile(storage, key, checked);
     const safe = inline.apply(await withFacts(facts, () => resolveDeliveryOptions(checked, key, file.stat)));
-    const ctx: PolicyContext = { environment, request, file, inFlight: counter.current, contentType: safe.options.contentType };
+    const trafficFacts = await traffic.facts(policy.readsFleetTraffic);
+    const ctx: PolicyContext = { environment, request, file, inFlight: traffic.inFlight, contentType: safe.options.contentType, traffic: trafficFacts };
     return { key, file, facts, safe, ctx };
   }
 
@@ -46,14 +47,15 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     environment,
     storage,
     get inFlight() {
-      return counter.current;
+      return traffic.inFlight;
     },
     async deliver(request, options) {
       const { file, facts, safe, ctx } = await resolve(request, options);
       const decision = await decide(ctx, facts);
       const plan = await decision.strategy.plan(request, file, safe.options);
-      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
-      return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
+      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons, ...(decision.traffic && { traffic: decision.traffic }) };
+      traffic.recordDownload(request, plan, facts.knownSize);
+      return { ...traffic.countStreams(plan), decision: summary } as DeliveryResult;
     },
     async explain(request, options) {
       const { key, file, facts, safe, ctx } = await resolve(request, options);
@@ -78,11 +80,4 @@ function checkStorage(storage: Storage | undefined): Storage {
     ['stat', 'open', 'locate', 'put'].every((method) => typeof (storage as unknown as Record<string, unknown>)[method] === 'function');
   if (!isStorage) throw configInvalid('delivery config: storage must implement Storage (locationKinds, stat, open, locate, put)');
   return storage;
-}
-
-/** A stream plan whose `open` hands its stream to the in-flight counter. */
-function countStreams(plan: DeliveryPlan, counter: InFlightCounter): DeliveryPlan {
-  if (plan.body !== 'stream') return plan;
-  const open = plan.open;
-  return { ...plan, open: async () => counter.track(await open()) };
 }

@@ -1,6 +1,7 @@
 import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, Disposition, FileFact, FileStat, Storage } from '../contracts.js';
 import type { InlinePolicyConfig } from '../inline/inline-policy.js';
 import type { DecisionSummary, Explanation, PolicyConfig } from '../policy/types.js';
+import type { TrafficSource } from '../traffic/types.js';
 
 export interface DeliveryConfig {
   /** Default `process.env.NODE_ENV ?? 'development'`. */
@@ -13,6 +14,13 @@ export interface DeliveryConfig {
    * Default: `DEFAULT_INLINE_TYPES`, `DEFAULT_ACTIVE_CONTENT_POLICY`.
    */
   inline?: InlinePolicyConfig;
+  /**
+   * A traffic source every process of the fleet shares (e.g. `redisTraffic` from
+   * `@sendoff/redis`): told of this process's streams and downloads, and asked for the fleet's
+   * numbers when a rule reads fleet traffic, within its `timeoutMs` (see docs/multi-process.md).
+   * Unset: this process is the fleet.
+   */
+  traffic?: TrafficSource;
 }
 
 export interface DeliverOptions {

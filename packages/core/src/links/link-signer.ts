@@ -1,19 +1,25 @@
 /**
- * Stateless signed download links: `base64url(JSON payload) + "." + base64url(HMAC-SHA256)`.
+ * Signed download links: `base64url(JSON payload) + "." + base64url(HMAC-SHA256)`.
  * The payload names the key id (`kid`) that signed it, so secrets can rotate: a token keeps
- * verifying while its kid is still configured.
+ * verifying while its kid is still configured. With a link store, every link carries an id and can
+ * be revoked, and a link may be limited to `maxUses` downloads (`redeem` checks and counts).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Disposition, Key } from '../contracts.js';
 import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { MAX_FILENAME_BYTES } from '../deliverer/resolve-options.js';
 import { validateKey } from '../keys/validate-key.js';
 import { isCanonicalBase64url } from './base64url.js';
+import { bounded, checkLinkState } from './check-link-state.js';
+import type { LinkStore } from './link-store.js';
 
 export const MIN_SECRET_BYTES = 32;
 const DEFAULT_MAX_TTL_SECONDS = 7 * 24 * 3600;
 const MAX_TOKEN_LENGTH = 8192;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const LINK_ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** Most uses a link may be given. */
+export const MAX_LINK_USES = 1_000_000;
 const VERSION = 1;
 
 export interface LinkSignerOptions {
@@ -25,6 +31,25 @@ export interface LinkSignerOptions {
   now?: () => number;
   /** Longest life a token may be given, in seconds. Default 7 days. */
   maxTtlSeconds?: number;
+  /**
+   * Where revocations and uses are kept (shared by every process that verifies links). With it,
+   * every link gets an id (`revoke` takes it) and `maxUses` may be given.
+   */
+  store?: LinkStore;
+}
+
+/** What makes a link stateful. */
+export interface LinkUseOptions {
+  /** At most this many downloads (`redeem` calls) succeed; later ones get 410 LINK_USED_UP. Needs a store. */
+  maxUses?: number;
+  /** The link's id (1-64 of A-Z a-z 0-9 _ -); default a random one. Needs a store. */
+  id?: string;
+  /**
+   * Default `true` with a store: the link carries an id and `redeem` checks the store. `false`: a
+   * stateless link (no id, no use limit) that `redeem` never checks, e.g. a short-lived link a
+   * browser follows at once, which must keep working while the store is away.
+   */
+  revocable?: boolean;
 }
 
 interface LinkFields {
@@ -42,12 +67,27 @@ export interface LinkPayload {
   expiresAt: Date;
   /** The key id that signed the token. */
   keyId: string;
+  /** The link's id (links signed with a store). */
+  id?: string;
+  /** How many downloads the link allows, when limited. */
+  maxUses?: number;
 }
 
 export interface LinkSigner {
-  sign(input: SignInput): string;
-  /** The payload of a valid token; LINK_INVALID or LINK_EXPIRED (403) otherwise. */
+  sign(input: SignInput, use?: LinkUseOptions): string;
+  /**
+   * The payload of a valid token; LINK_INVALID or LINK_EXPIRED (403) otherwise. Stateless: it does
+   * not check revocation or count a use (see `redeem`).
+   */
   verify(token: string): LinkPayload;
+  /**
+   * `verify`, then the link's state in the store: a revoked link or one used `maxUses` times is
+   * 410 (LINK_REVOKED, LINK_USED_UP); a store that does not answer in time is 503 (LINK_UNAVAILABLE).
+   * Counts one use. Without a store, the same as `verify`.
+   */
+  redeem(token: string): Promise<LinkPayload>;
+  /** Revokes the link `id` until `expiresAt` (default: the longest life a link may have from now). Needs a store. */
+  revoke(id: string, expiresAt?: Date): Promise<void>;
 }
 
 /** The JSON inside a token. */
@@ -59,6 +99,10 @@ interface WirePayload {
   fn?: string;
   /** Expiry, seconds since the epoch. */
   exp: number;
+  /** Link id. */
+  jti?: string;
+  /** Most uses. */
+  mu?: number;
 }
 
 export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
@@ -68,12 +112,15 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
   const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   if (!Number.isFinite(maxTtlSeconds) || maxTtlSeconds <= 0) throw configInvalid('link signer: maxTtlSeconds must be a positive number');
 
-  return {
-    sign(input) {
+  const store = options.store;
+
+  const signer: LinkSigner = {
+    sign(input, use = {}) {
       const exp = expiryOf(input, now(), maxTtlSeconds);
       const wire: WirePayload = { v: VERSION, kid: options.currentKeyId, key: validateKey(input?.key), exp };
       if (input.disposition !== undefined) wire.disp = checkDisposition(input.disposition);
       if (input.filename !== undefined) wire.fn = checkFilename(input.filename);
+      Object.assign(wire, statefulFields(use, store));
       const body = Buffer.from(JSON.stringify(wire)).toString('base64url');
       return `${body}.${mac(secrets.get(options.currentKeyId) as Buffer, body).toString('base64url')}`;
     },
@@ -88,7 +135,37 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
       if (now() >= wire.exp * 1000) throw new SendoffError('LINK_EXPIRED', 'link expired');
       return payload;
     },
+    async redeem(token) {
+      const payload = signer.verify(token);
+      await checkLinkState(payload, store);
+      return payload;
+    },
+    async revoke(id, expiresAt) {
+      if (store === undefined) throw configInvalid('link signer: revoking a link needs a link store');
+      if (typeof id !== 'string' || !LINK_ID.test(id)) throw badInput('a link id is 1-64 characters of A-Z a-z 0-9 _ -');
+      const until = expiresAt ?? new Date(now() + maxTtlSeconds * 1000);
+      await bounded(store, () => store.revoke(id, until));
+    },
   };
+  return signer;
+}
+
+/** The id (and the use limit) a link gets: an id for every link when there is a store. */
+function statefulFields(use: LinkUseOptions, store: LinkStore | undefined): Pick<WirePayload, 'jti' | 'mu'> {
+  const { maxUses, id, revocable } = use ?? {};
+  if (revocable === false) {
+    if (maxUses !== undefined || id !== undefined) throw badInput('a link with maxUses or an id is revocable');
+    return {};
+  }
+  if (store === undefined) {
+    if (maxUses !== undefined || id !== undefined) throw configInvalid('link signer: maxUses and id need a link store (options.store)');
+    return {};
+  }
+  if (id !== undefined && (typeof id !== 'string' || !LINK_ID.test(id))) throw badInput('id must be 1-64 characters of A-Z a-z 0-9 _ -');
+  if (maxUses !== undefined && (!Number.isSafeInteger(maxUses) || maxUses < 1 || maxUses > MAX_LINK_USES)) {
+    throw badInput(`maxUses must be a whole number from 1 to ${MAX_LINK_USES}`);
+  }
+  return { jti: id ?? randomBytes(16).toString('base64url'), ...(maxUses === undefined ? {} : { mu: maxUses }) };
 }
 
 function checkSecrets(keys: Record<string, string | Buffer> | undefined): Map<string, Buffer> {
@@ -166,7 +243,9 @@ function parseWire(body: string): WirePayload {
     typeof candidate.key === 'string' &&
     Number.isSafeInteger(candidate.exp) &&
     (candidate.disp === undefined || candidate.disp === 'inline' || candidate.disp === 'attachment') &&
-    (candidate.fn === undefined || typeof candidate.fn === 'string');
+    (candidate.fn === undefined || typeof candidate.fn === 'string') &&
+    (candidate.jti === undefined || (typeof candidate.jti === 'string' && LINK_ID.test(candidate.jti))) &&
+    (candidate.mu === undefined || (Number.isSafeInteger(candidate.mu) && candidate.mu >= 1 && candidate.mu <= MAX_LINK_USES));
   if (!valid) throw linkInvalid('malformed');
   return candidate as WirePayload;
 }
@@ -181,6 +260,8 @@ function toPayload(wire: WirePayload): LinkPayload {
   const payload: LinkPayload = { key, expiresAt: new Date(wire.exp * 1000), keyId: wire.kid };
   if (wire.disp !== undefined) payload.disposition = wire.disp;
   if (wire.fn !== undefined) payload.filename = wire.fn;
+  if (wire.jti !== undefined) payload.id = wire.jti;
+  if (wire.mu !== undefined) payload.maxUses = wire.mu;
   return payload;
 }
 

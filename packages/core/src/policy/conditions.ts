@@ -2,6 +2,7 @@
  * One checker per rule condition. Each answers whether its condition holds for a request and
  * says why, in a line an operator can read ("size 20971520 > maxSize 1048576").
  */
+import { compileTrafficConditions } from './traffic-conditions.js';
 import type { PolicyContext, RuleConditions } from './types.js';
 
 export interface Check {
@@ -24,6 +25,7 @@ export function compileConditions(rule: RuleConditions): Checker[] {
   if (rule.range !== undefined) checkers.push(isRangeRequest(rule.range));
   if (rule.maxInFlight !== undefined) checkers.push(isBelowMaxInFlight(rule.maxInFlight));
   if (rule.minInFlight !== undefined) checkers.push(isAtLeastMinInFlight(rule.minInFlight));
+  checkers.push(...compileTrafficConditions(rule));
   if (rule.when !== undefined) checkers.push(isCustomConditionTrue(rule.when));
   return checkers;
 }

@@ -6,6 +6,8 @@ import type { DeliveryStrategy, LocationKind } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
 import { compileConditions } from './conditions.js';
 import type { Checker } from './conditions.js';
+import { readsFleetTraffic } from './traffic-conditions.js';
+import type { TrafficVerdict } from '../traffic/types.js';
 import type { Decision, Explanation, Policy, PolicyConfig, PolicyContext, RuleExplanation } from './types.js';
 import { ruleName, validatePolicy } from './validate-policy.js';
 
@@ -33,25 +35,28 @@ export function createPolicy(
     checkers: compileConditions(rule),
   }));
   const fallback: CompiledRule = { name: FALLBACK, index: -1, strategy: strategyNamed(valid.fallback), checkers: [] };
+  const readsFleet = valid.rules.some(readsFleetTraffic);
+  const verdict = (ctx: PolicyContext) => (readsFleet ? trafficVerdict(ctx) : {});
 
   return {
     config: valid,
+    readsFleetTraffic: readsFleet,
     choose(ctx) {
       for (const rule of rules) {
         const reasons = reasonsIfAllHold(rule, ctx);
-        if (reasons && cannotServeReason(rule.strategy, ctx) === undefined) return decision(rule, reasons);
+        if (reasons && cannotServeReason(rule.strategy, ctx) === undefined) return { ...decision(rule, reasons), ...verdict(ctx) };
       }
       const refusal = cannotServeReason(fallback.strategy, ctx);
       if (refusal !== undefined) throw noStrategy(refusal);
-      return decision(fallback, ['no rule applies']);
+      return { ...decision(fallback, ['no rule applies']), ...verdict(ctx) };
     },
     explain(ctx) {
       const explained = [...rules, fallback].map((rule) => explainRule(rule, ctx));
       const chosen = explained.find((rule) => rule.conditionsHold && rule.canServe);
       if (chosen) chosen.chosen = true;
       const decisionSummary = chosen && { rule: chosen.rule, strategy: chosen.use, reasons: chosen.index === -1 ? ['no rule applies'] : chosen.reasons };
-      const explanation: Explanation = { environment: ctx.environment, inFlight: ctx.inFlight, rules: explained, text: '' };
-      if (decisionSummary) explanation.decision = decisionSummary;
+      const explanation: Explanation = { environment: ctx.environment, inFlight: ctx.inFlight, ...verdict(ctx), rules: explained, text: '' };
+      if (decisionSummary) explanation.decision = { ...decisionSummary, ...verdict(ctx) };
       else explanation.error = noStrategy(explained[explained.length - 1]?.reasons.at(-1) ?? '').message;
       explanation.text = renderExplanation(explanation);
       return explanation;
@@ -61,6 +66,11 @@ export function createPolicy(
 
 function decision(rule: CompiledRule, reasons: string[]): Decision {
   return { strategy: rule.strategy, rule: rule.name, reasons };
+}
+
+/** Where the fleet numbers of this context came from (this process's counters when it has none). */
+function trafficVerdict(ctx: PolicyContext): { traffic: TrafficVerdict } {
+  return { traffic: { source: ctx.traffic?.source ?? 'local', fallback: ctx.traffic?.fallback ?? false } };
 }
 
 /** The reasons of every condition when they all hold, or undefined at the first that fails. */
@@ -104,6 +114,7 @@ function noStrategy(reason: string): SendoffError {
 
 function renderExplanation(explanation: Explanation): string {
   const lines = [`environment ${explanation.environment}, ${explanation.inFlight} direct stream(s) in flight`];
+  if (explanation.traffic) lines.push(`traffic: ${explanation.traffic.source}`);
   for (const rule of explanation.rules) {
     const verdict = rule.chosen ? 'CHOSEN' : rule.conditionsHold && !rule.canServe ? 'cannot serve' : rule.conditionsHold ? 'matches' : 'skipped';
     const detail = rule.reasons.length > 0 ? `: ${rule.reasons.join('; ')}` : rule.index === -1 ? '' : ': no conditions';

@@ -4,6 +4,7 @@
  * the file wins; otherwise the fallback.
  */
 import type { DeliveryRequest, DeliveryStrategy, LocationKind, ResolvedFile } from '../contracts.js';
+import type { TrafficFacts, TrafficVerdict } from '../traffic/types.js';
 
 /** What a rule looks at. */
 export interface PolicyContext {
@@ -14,6 +15,17 @@ export interface PolicyContext {
   inFlight: number;
   /** The content type the download will carry; defaults to `file.stat.contentType`. */
   contentType?: string;
+  /** Traffic of this process and of the fleet (the Deliverer fills it in); unset: `inFlight` alone. */
+  traffic?: TrafficFacts;
+}
+
+/** Whose traffic a condition reads: this process's, or every process's sharing the fleet source. */
+export type TrafficScope = 'process' | 'fleet';
+
+/** A rate condition: holds while the rate of `scope` is above `above`. */
+export interface TrafficThreshold {
+  above: number;
+  scope: TrafficScope;
 }
 
 export interface RuleConditions {
@@ -35,6 +47,15 @@ export interface RuleConditions {
   maxInFlight?: number;
   /** Only while at least this many direct streams are in flight. */
   minInFlight?: number;
+  /**
+   * Only while more than this many direct streams are in flight in the whole fleet (every process
+   * sharing the Deliverer's `traffic` source; this process alone when there is none).
+   */
+  fleetStreamsAbove?: number;
+  /** Only while more than this many downloads per second were planned (a number: this process). */
+  downloadsPerSecondAbove?: number | TrafficThreshold;
+  /** Only while more than this many bytes per second were planned (a number: this process). */
+  bytesPerSecondAbove?: number | TrafficThreshold;
   /** A custom predicate, evaluated last. */
   when?: (ctx: PolicyContext) => boolean;
 }
@@ -58,6 +79,8 @@ export interface Decision {
   rule: string;
   /** Why that rule won (its conditions, as text). */
   reasons: string[];
+  /** When a rule reads fleet traffic: where the numbers came from, and whether it fell back to this process's. */
+  traffic?: TrafficVerdict;
 }
 
 /** A decision as plain data, for logs and explanations. */
@@ -65,6 +88,8 @@ export interface DecisionSummary {
   rule: string;
   strategy: string;
   reasons: string[];
+  /** When a rule reads fleet traffic: where the numbers came from, and whether it fell back to this process's. */
+  traffic?: TrafficVerdict;
 }
 
 /** How one rule (or the fallback) fared for a request. */
@@ -86,6 +111,8 @@ export interface RuleExplanation {
 export interface Explanation {
   environment: string;
   inFlight: number;
+  /** When a rule reads fleet traffic: where the numbers came from, and whether it fell back to this process's. */
+  traffic?: TrafficVerdict;
   /** The decision, or undefined when no strategy can serve the file (see `error`). */
   decision?: DecisionSummary;
   error?: string;
@@ -97,6 +124,8 @@ export interface Explanation {
 
 export interface Policy {
   readonly config: PolicyConfig;
+  /** Whether some rule reads fleet-wide traffic (only then is a fleet traffic source asked). */
+  readonly readsFleetTraffic: boolean;
   /** Picks the strategy for a request; throws NO_STRATEGY (500) when none can serve the file. */
   choose(ctx: PolicyContext): Decision;
   /** Evaluates every rule and says why each one matched or not. Never throws NO_STRATEGY. */

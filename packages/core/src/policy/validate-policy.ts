@@ -14,6 +14,10 @@ const METHOD = /^[A-Za-z]+$/;
 
 const oneOrMore = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
 const count = z.number().int('must be an integer').nonnegative('must not be negative');
+const rate = z.number().nonnegative('must not be negative').refine(Number.isFinite, 'must be a finite number');
+const rateThreshold = z.union([rate, z.strictObject({ above: rate, scope: z.enum(['process', 'fleet'], { error: 'must be "process" or "fleet"' }) })], {
+  error: 'must be a number or { above, scope: "process" | "fleet" }',
+});
 
 const ruleSchema = z.strictObject({
   name: z.string().min(1, 'must not be empty').optional(),
@@ -27,6 +31,9 @@ const ruleSchema = z.strictObject({
   range: z.boolean().optional(),
   maxInFlight: count.positive('must be at least 1 (no request is ever below 0 streams in flight)').optional(),
   minInFlight: count.optional(),
+  fleetStreamsAbove: count.optional(),
+  downloadsPerSecondAbove: rateThreshold.optional(),
+  bytesPerSecondAbove: rateThreshold.optional(),
   when: z.custom<(ctx: PolicyContext) => boolean>((value) => typeof value === 'function', 'must be a function').optional(),
 });
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/sendoff-error.js';
-import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, singleUpstream, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 
 /** Where Debian installs the modules (libapache2-mod-xsendfile included). */
 export const APACHE_MODULES_DIR = '/usr/lib/apache2/modules';
@@ -26,7 +26,7 @@ export function apacheConfig(input: ServerConfigInput): ServerConfig {
   const runtime = safePath(input.runtimeDir, 'runtimeDir');
   const root = safePath(strategy.root, `${strategy.name} root`);
   const listen = hostPort(input.listen, 'listen');
-  const upstream = hostPort(input.upstream, 'upstream');
+  const upstream = hostPort(singleUpstream(input), 'upstream');
   const text = [
     `# Apache config for sendoff (${strategy.name}): X-Sendfile under ${root}`,
     `ServerRoot "${runtime}"`,

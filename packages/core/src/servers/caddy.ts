@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { configInvalid } from '../errors/sendoff-error.js';
-import { hostPort, maxBodyBytesOf, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, singleUpstream, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { HEADER_SURVIVAL } from '../strategies/header-survival.js';
 
 export function caddyConfig(input: ServerConfigInput): ServerConfig {
@@ -30,7 +30,7 @@ export function caddyConfig(input: ServerConfigInput): ServerConfig {
     '  request_body {',
     `    max_size ${limit}`,
     '  }',
-    `  reverse_proxy ${hostPort(input.upstream, 'upstream')} {`,
+    `  reverse_proxy ${hostPort(singleUpstream(input), 'upstream')} {`,
     '    @accel header X-Accel-Redirect *',
     '    handle_response @accel {',
     `      root * "${root}"`,

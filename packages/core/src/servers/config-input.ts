@@ -21,8 +21,11 @@ export interface ServerConfigInput {
   server: ServerKind;
   /** Where the web server listens. */
   listen: HostPort;
-  /** The Node application it proxies to. */
-  upstream: HostPort;
+  /**
+   * The Node application it proxies to; for nginx, also a list of several app processes, which it
+   * balances round-robin (a process that refuses the connection is skipped). The other servers take one.
+   */
+  upstream: HostPort | readonly HostPort[];
   /** The offload strategy the app uses (gives the root and, for nginx, the internal prefix). */
   strategy: OffloadStrategy;
   /** Absolute directory for the pid file, logs and temp files (the config file goes there too). */
@@ -77,6 +80,20 @@ export function hostPort({ host, port }: HostPort, what: string): string {
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw configInvalid(`${what}: port must be 1-65535`);
   if (!/^[A-Za-z0-9.:-]+$/.test(host)) throw configInvalid(`${what}: invalid host ${JSON.stringify(host)}`);
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Every upstream address, as `host:port`; at least one. */
+export function upstreamAddresses(input: ServerConfigInput): string[] {
+  const list = Array.isArray(input.upstream) ? (input.upstream as readonly HostPort[]) : [input.upstream as HostPort];
+  if (list.length === 0) throw configInvalid('upstream: name at least one app address');
+  return list.map((upstream, index) => hostPort(upstream, list.length === 1 ? 'upstream' : `upstream ${index + 1}`));
+}
+
+/** The one upstream of a server that takes one; CONFIG_INVALID naming the server for a list of several. */
+export function singleUpstream(input: ServerConfigInput): HostPort {
+  const list = Array.isArray(input.upstream) ? (input.upstream as readonly HostPort[]) : [input.upstream as HostPort];
+  if (list.length !== 1) throw configInvalid(`upstream: the ${input.server} config proxies to one app address, got ${list.length} (only nginx balances several)`);
+  return list[0] as HostPort;
 }
 
 /** A user or group name. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { configInvalid } from '../errors/sendoff-error.js';
 import { withTrailingSlash } from '../http/url-path.js';
 import { maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
-import { hostPort } from './config-input.js';
+import { hostPort, singleUpstream } from './config-input.js';
 
 /** lighttpd keeps `server.max-request-size` (KiB) in an unsigned 32-bit number. */
 const MAX_REQUEST_SIZE_KIB = 0xffff_ffff;
@@ -18,7 +18,8 @@ export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
   const runtime = safePath(input.runtimeDir, 'runtimeDir');
   const docroot = withTrailingSlash(safePath(strategy.root, `${strategy.name} root`));
   hostPort(input.listen, 'listen');
-  hostPort(input.upstream, 'upstream');
+  const upstream = singleUpstream(input);
+  hostPort(upstream, 'upstream');
   const empty = join(runtime, 'empty');
   const text = [
     `# lighttpd config for sendoff (${strategy.name}): X-Sendfile under ${docroot}`,
@@ -37,8 +38,8 @@ export function lighttpdConfig(input: ServerConfigInput): ServerConfig {
     '# File validators (ETag, Last-Modified, 304) need the MIME table.',
     'include_shell "/usr/share/lighttpd/create-mime.conf.pl"',
     'proxy.server = ( "" => ( (',
-    `  "host" => "${input.upstream.host}",`,
-    `  "port" => ${input.upstream.port},`,
+    `  "host" => "${upstream.host}",`,
+    `  "port" => ${upstream.port},`,
     '  "x-sendfile" => "enable",',
     `  "x-sendfile-docroot" => ( "${docroot}" )`,
     ') ) )',

@@ -6,11 +6,12 @@
 import { join } from 'node:path';
 import { configInvalid } from '../errors/sendoff-error.js';
 import { withTrailingSlash } from '../http/url-path.js';
-import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, upstreamAddresses, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { checkInternalPrefix } from '../strategies/internal-prefix.js';
 import { NGINX_PROXY_BUFFER_BYTES } from './header-budget.js';
 
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
+const UPSTREAM_NAME = 'sendoff_app';
 
 export function nginxConfig(input: ServerConfigInput): ServerConfig {
   const { strategy } = input;
@@ -20,6 +21,7 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
   const prefix = checkInternalPrefix(strategy.prefix, strategy.name);
   const keep = uniqueHeaders([...strategy.keepHeaders, ...(input.keepHeaders ?? [])]);
   const temp = TEMP_PATHS.map((name) => `  ${name}_temp_path "${join(runtime, 'temp', name)}";`);
+  const upstreams = upstreamAddresses(input);
   const text = [
     `# nginx config for sendoff (${strategy.name}): X-Accel-Redirect ${prefix} -> ${alias}`,
     ...userLine(input),
@@ -32,6 +34,7 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     '  default_type application/octet-stream;',
     `  access_log "${join(runtime, 'access.log')}";`,
     ...temp,
+    ...upstreamBlock(upstreams),
     '  sendfile on;',
     '  server_tokens off;',
     '  # A larger request body gets 413 here, before it reaches the app.',
@@ -41,7 +44,7 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     '    # Several ranges get the whole file (200), never a multipart/byteranges body larger than it.',
     '    max_ranges 1;',
     '    location / {',
-    `      proxy_pass http://${hostPort(input.upstream, 'upstream')};`,
+    `      proxy_pass http://${upstreams.length === 1 ? upstreams[0] : UPSTREAM_NAME};`,
     '      proxy_http_version 1.1;',
     '      proxy_set_header Host $http_host;',
     '      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
@@ -69,6 +72,12 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     directories: [runtime, join(runtime, 'temp'), ...TEMP_PATHS.map((name) => join(runtime, 'temp', name))],
     command: { binary: 'nginx', args: ['-p', runtime, '-e', join(runtime, 'error.log'), '-c', join(runtime, 'nginx.conf'), '-g', 'daemon off;'] },
   };
+}
+
+/** Several app processes: one named upstream, balanced round-robin; a process that refuses connections is skipped. */
+function upstreamBlock(addresses: string[]): string[] {
+  if (addresses.length === 1) return [];
+  return [`  upstream ${UPSTREAM_NAME} {`, ...addresses.map((address) => `    server ${address};`), '  }'];
 }
 
 function uniqueHeaders(names: string[]): string[] {
