@@ -11,6 +11,7 @@ for (const target of S3_TARGETS) {
 
   describeStorage({
     name: `S3Storage on ${target.name}`,
+    startTimeoutMs: target.startTimeoutMs,
     async start() {
       s3 = await target.start();
       return new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: 'contract' });

@@ -12,7 +12,7 @@ export type { Announcement } from './wait-for-announcement.js';
 export { startLocalS3, unreachableS3Client, S3RVER_CREDENTIALS, REGION } from './local-s3.js';
 export type { LocalS3 } from './local-s3.js';
 export { failureOf } from './failure-of.js';
-export { startRadosgw, RADOSGW_PACKAGES } from './radosgw.js';
+export { startRadosgw, RADOSGW_PACKAGES, RADOSGW_START_TIMEOUT_MS } from './radosgw.js';
 export type { Radosgw, StartRadosgwOptions } from './radosgw.js';
 export { sharedRadosgw } from './shared-radosgw.js';
 export { S3_TARGETS, S3RVER, RADOSGW } from './s3-targets.js';

@@ -24,6 +24,8 @@ export const RADOSGW_PACKAGES = 'ceph-mon ceph-osd radosgw ceph-common';
 const BINARIES = ['monmaptool', 'ceph-mon', 'ceph-osd', 'ceph', 'radosgw', 'radosgw-admin'] as const;
 const BIN_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
 const REGION = 'us-east-1';
+/** The default bound on a start: the monitor, the OSD, radosgw's first pools and the user, on a loaded machine. */
+export const RADOSGW_START_TIMEOUT_MS = 120_000;
 /** How many ports the OSD may pick from (it binds eight: v1 and v2 for four addresses). */
 const MESSENGER_PORTS = 64;
 
@@ -41,7 +43,7 @@ export interface Radosgw {
 }
 
 export interface StartRadosgwOptions {
-  /** Bound on the whole start (default 120 s); past it the start fails with the daemons' last log lines. */
+  /** Bound on the whole start (default `RADOSGW_START_TIMEOUT_MS`); past it the start fails with the daemons' last log lines. */
   readyTimeoutMs?: number;
 }
 
@@ -56,7 +58,7 @@ const running = new Set<Cluster>();
 export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<Radosgw> {
   const bin = binaries();
   const began = Date.now();
-  const deadline = began + (options.readyTimeoutMs ?? 120_000);
+  const deadline = began + (options.readyTimeoutMs ?? RADOSGW_START_TIMEOUT_MS);
   const dir = await mkdtemp(join(tmpdir(), 'sendoff-radosgw-'));
   const cluster: Cluster = { dir, config: join(dir, 'ceph.conf'), daemons: [] };
   running.add(cluster);

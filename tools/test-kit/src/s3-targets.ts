@@ -7,6 +7,7 @@
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { createS3Client } from '@sendoff/s3';
 import { startLocalS3, type LocalS3 } from './local-s3.js';
+import { RADOSGW_START_TIMEOUT_MS } from './radosgw.js';
 import { sharedRadosgw } from './shared-radosgw.js';
 
 export type S3TargetName = 's3rver' | 'radosgw';
@@ -17,6 +18,8 @@ export interface S3Target {
   verifiesSignatures: boolean;
   /** Whether `bytes=0-0`, suffix ranges and unsatisfiable ranges get AWS's answers. */
   answersRangesAsAws: boolean;
+  /** How long `start` may take, in ms (for a `before` hook's time-out): radosgw's first start builds a cluster. */
+  startTimeoutMs: number;
   /** A new, empty bucket named after `bucket`, with a client of its own; `stop()` releases both. */
   start(bucket?: string): Promise<LocalS3>;
 }
@@ -27,6 +30,7 @@ export const S3RVER: S3Target = {
   name: 's3rver',
   verifiesSignatures: false,
   answersRangesAsAws: false,
+  startTimeoutMs: 30_000,
   start: (bucket = DEFAULT_BUCKET) => startLocalS3(bucket),
 };
 
@@ -34,6 +38,7 @@ export const RADOSGW: S3Target = {
   name: 'radosgw',
   verifiesSignatures: true,
   answersRangesAsAws: true,
+  startTimeoutMs: RADOSGW_START_TIMEOUT_MS + 10_000,
   start: (bucket = DEFAULT_BUCKET) => startRadosgwBucket(bucket),
 };
 
