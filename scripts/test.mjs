@@ -19,6 +19,11 @@ const SYSTEM_PACKAGES = [
   { pkg: 'lighttpd', file: '/usr/sbin/lighttpd' },
   { pkg: 'caddy', file: '/usr/bin/caddy' },
   { pkg: 'chromium', file: '/usr/bin/chromium' },
+  // Ceph's radosgw on a one-node cluster: the real S3 server the S3 suites run against besides s3rver.
+  { pkg: 'ceph-mon', file: '/usr/bin/ceph-mon' },
+  { pkg: 'ceph-osd', file: '/usr/bin/ceph-osd' },
+  { pkg: 'radosgw', file: '/usr/bin/radosgw' },
+  { pkg: 'ceph-common', file: '/usr/bin/ceph' },
 ];
 
 /**
