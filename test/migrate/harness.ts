@@ -59,9 +59,8 @@ export class LocalS3 {
     await this.client.send(new CreateBucketCommand({ Bucket: name }));
   }
 
-  async objectKeys(bucket: string): Promise<string[]> {
-    const listed = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
-    return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
+  objectKeys(bucket: string): Promise<string[]> {
+    return objectKeys(this.client, bucket);
   }
 
   async objectDigest(bucket: string, key: string): Promise<string> {
@@ -85,6 +84,12 @@ export class LocalS3 {
     await this.server.close();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+/** The keys of the objects in `bucket` (up to 1,000), sorted. */
+export async function objectKeys(client: S3Client, bucket: string): Promise<string[]> {
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
+  return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
 }
 
 export async function digestOf(stream: Readable): Promise<string> {
@@ -158,10 +163,11 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess) => void;
 }
 
-export function s3Env(endpoint: string): Record<string, string> {
+/** The environment that points the CLI at `endpoint` with a key pair (s3rver's by default). */
+export function s3Env(endpoint: string, credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }): Record<string, string> {
   return {
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_S3: endpoint,
   };
