@@ -63,13 +63,12 @@ export class LocalS3 {
     return objectKeys(this.client, bucket);
   }
 
-  async objectDigest(bucket: string, key: string): Promise<string> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return digestOf(object.Body as Readable);
+  objectDigest(bucket: string, key: string): Promise<string> {
+    return objectDigest(this.client, bucket, key);
   }
 
-  async contentType(bucket: string, key: string): Promise<string | undefined> {
-    return (await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentType;
+  contentType(bucket: string, key: string): Promise<string | undefined> {
+    return contentType(this.client, bucket, key);
   }
 
   /** Where s3rver keeps the bytes of an object (to change them behind its back). */
@@ -88,8 +87,28 @@ export class LocalS3 {
 
 /** The keys of the objects in `bucket` (up to 1,000), sorted. */
 export async function objectKeys(client: S3Client, bucket: string): Promise<string[]> {
+  return [...(await objectVersions(client, bucket)).keys()].sort();
+}
+
+/** Each object of `bucket` (up to 1,000) with what changes when it is written again: its ETag and Last-Modified. */
+export async function objectVersions(client: S3Client, bucket: string): Promise<Map<string, string>> {
   const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
-  return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
+  return new Map((listed.Contents ?? []).map((object) => [object.Key ?? '', `${object.ETag} ${object.LastModified?.toISOString()}`]));
+}
+
+/** The keys written (created or replaced) since `before` was taken with `objectVersions`, sorted: what any S3 server shows of a run's writes. */
+export async function keysWrittenSince(client: S3Client, bucket: string, before: Map<string, string>): Promise<string[]> {
+  const now = await objectVersions(client, bucket);
+  return [...now].filter(([key, version]) => before.get(key) !== version).map(([key]) => key).sort();
+}
+
+export async function objectDigest(client: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return digestOf(object.Body as Readable);
+}
+
+export async function contentType(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentType;
 }
 
 export async function digestOf(stream: Readable): Promise<string> {
