@@ -1,12 +1,14 @@
 /**
- * `sendoff migrate` end to end against each S3 server of the test kit (s3rver, radosgw): a tree with hard names and a multipart-sized file
- * lands byte-equal under the prefix with its content types; a second run uploads nothing; a dry run
- * writes nothing; names that are not valid keys are reported as failures; symlinks leaving the root
- * are ignored.
+ * `sendoff migrate` end to end against each S3 server of the test kit (s3rver, radosgw): a tree
+ * with hard names and a multipart-sized file lands byte-equal under the prefix with its content
+ * types; a second run uploads nothing; a dry run writes nothing; `--verify` reads everything back
+ * and repairs an object overwritten in the bucket; names that are not valid keys are reported as
+ * failures; symlinks leaving the root are ignored.
  */
 import { expect } from 'chai';
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3_TARGETS, type LocalS3 } from '@sendoff-tools/test-kit';
 import { BUCKET, bytesFor, contentType, exists, fileDigest, keysWrittenSince, listTree, makeTempDir, objectDigest, objectKeys, objectVersions, parseReport, runCli, s3Env, writeTree } from './harness.js';
 
@@ -114,6 +116,24 @@ for (const target of S3_TARGETS) {
       expect(report.files.find((f) => f.status === 'copied')).to.include({ key: 'plus+sign.txt', reason: 'changed since its last copy' });
       expect(await writtenSince(before)).to.deep.equal(['archive/2026/plus+sign.txt']);
       expect(await objectDigest(s3.client, s3.bucket, 'archive/2026/plus+sign.txt')).to.equal(await fileDigest(join(source, 'plus+sign.txt')));
+    });
+
+    it('--verify reads every journaled object back, the multipart one too, and copies again only one overwritten in the bucket', async () => {
+      const intact = await versions();
+      const checked = await runCli(['migrate', '--from', source, '--to', to(), '--verify', '--json'], { env: env() });
+      expect(checked.code, checked.stderr).to.equal(0);
+      expect(parseReport(checked)).to.include({ copied: 0, failed: 0, skipped: Object.keys(HARD_NAMES).length });
+      expect(await writtenSince(intact)).to.deep.equal([]);
+
+      await s3.client.send(new PutObjectCommand({ Bucket: s3.bucket, Key: 'archive/2026/with space/and more spaces.txt', Body: 'overwritten\n' }));
+      const before = await versions();
+      const repaired = await runCli(['migrate', '--from', source, '--to', to(), '--verify', '--json'], { env: env() });
+      expect(repaired.code, repaired.stderr).to.equal(0);
+      const report = parseReport(repaired);
+      expect(report.copied).to.equal(1);
+      expect(report.files.find((f) => f.status === 'copied')?.key).to.equal('with space/and more spaces.txt');
+      expect(await writtenSince(before)).to.deep.equal(['archive/2026/with space/and more spaces.txt']);
+      expect(await objectDigest(s3.client, s3.bucket, 'archive/2026/with space/and more spaces.txt')).to.equal(await fileDigest(join(source, 'with space/and more spaces.txt')));
     });
 
     it('reports a name that is not a valid key as failed (exit 1), and still copies the rest', async () => {
