@@ -39,12 +39,18 @@ export interface Radosgw {
   client: S3Client;
   /** How long the cluster took from the first command to the user's keys, in ms. */
   startMs: number;
+  /** The temp directory that holds the cluster (removed by `stop()`). */
+  directory: string;
+  /** The daemons' process ids: monitor, OSD, radosgw. */
+  pids: number[];
   stop(): Promise<void>;
 }
 
 export interface StartRadosgwOptions {
   /** Bound on the whole start (default `RADOSGW_START_TIMEOUT_MS`); past it the start fails with the daemons' last log lines. */
   readyTimeoutMs?: number;
+  /** Where to look for the Ceph binaries (default /usr/bin, /usr/sbin, /usr/local/bin). */
+  binDirs?: readonly string[];
 }
 
 interface Cluster {
@@ -56,7 +62,7 @@ interface Cluster {
 const running = new Set<Cluster>();
 
 export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<Radosgw> {
-  const bin = binaries();
+  const bin = binaries(options.binDirs ?? BIN_DIRS);
   const began = Date.now();
   const deadline = began + (options.readyTimeoutMs ?? RADOSGW_START_TIMEOUT_MS);
   const dir = await mkdtemp(join(tmpdir(), 'sendoff-radosgw-'));
@@ -91,6 +97,8 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
       ...keys,
       client,
       startMs: Date.now() - began,
+      directory: dir,
+      pids: cluster.daemons.map((child) => child.pid ?? 0),
       async stop() {
         client.destroy();
         await stopCluster(cluster);
@@ -104,8 +112,8 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
 }
 
 /** The absolute path of each binary; one clear error naming the Debian packages when one is missing. */
-function binaries(): Record<(typeof BINARIES)[number], string> {
-  const found = Object.fromEntries(BINARIES.map((name) => [name, BIN_DIRS.map((dir) => join(dir, name)).find(isExecutable)]));
+function binaries(dirs: readonly string[]): Record<(typeof BINARIES)[number], string> {
+  const found = Object.fromEntries(BINARIES.map((name) => [name, dirs.map((dir) => join(dir, name)).find(isExecutable)]));
   const missing = BINARIES.filter((name) => found[name] === undefined);
   if (missing.length > 0) {
     throw new Error(`${missing.join(', ')} not found: install the Debian packages ${RADOSGW_PACKAGES} (apt-get install -y ${RADOSGW_PACKAGES})`);

@@ -42,7 +42,23 @@ export const RADOSGW: S3Target = {
   start: (bucket = DEFAULT_BUCKET) => startRadosgwBucket(bucket),
 };
 
-export const S3_TARGETS: readonly S3Target[] = [S3RVER, RADOSGW];
+/**
+ * Every S3 server, or those `SENDOFF_S3_TARGETS` names (`s3rver` for the fast loop). Under
+ * `CI=true` the variable may not leave one out: there a missing radosgw is a failure, not a skip.
+ */
+export const S3_TARGETS: readonly S3Target[] = s3TargetsFrom(process.env);
+
+/** The S3 servers an environment asks for (see `S3_TARGETS`). */
+export function s3TargetsFrom(env: NodeJS.ProcessEnv): readonly S3Target[] {
+  const all = [S3RVER, RADOSGW];
+  const wanted = env['SENDOFF_S3_TARGETS']?.split(',').map((name) => name.trim()).filter(Boolean);
+  if (wanted === undefined || wanted.length === 0) return all;
+  const unknown = wanted.filter((name) => !all.some((target) => target.name === name));
+  if (unknown.length > 0) throw new Error(`SENDOFF_S3_TARGETS names unknown S3 servers: ${unknown.join(', ')} (known: ${all.map((t) => t.name).join(', ')})`);
+  const chosen = all.filter((target) => wanted.includes(target.name));
+  if (env['CI'] === 'true' && chosen.length < all.length) throw new Error('SENDOFF_S3_TARGETS may not leave an S3 server out under CI=true');
+  return chosen;
+}
 
 let buckets = 0;
 
