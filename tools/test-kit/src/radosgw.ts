@@ -82,7 +82,7 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
     const ceph = (...args: string[]) => runOrFail(bin.ceph, [...c, '--connect-timeout', String(secondsLeft(deadline)), ...args], { cwd: dir });
     const osdId = (await ceph('osd', 'create')).stdout.trim();
     await runOrFail(bin['ceph-osd'], [...c, '-i', osdId, '--mkfs'], { cwd: dir });
-    await ceph('osd', 'crush', 'add', `osd.${osdId}`, '1', 'root=default', 'host=localhost');
+    // The OSD puts itself in the CRUSH map when it starts (`osd crush update on start`).
     cluster.daemons.push(daemon(bin['ceph-osd'], [...c, '-i', osdId, '-f'], dir));
     cluster.daemons.push(daemon(bin.radosgw, [...c, '-n', 'client.rgw', '-f'], dir));
     const endpoint = `http://127.0.0.1:${ports.s3}`;
