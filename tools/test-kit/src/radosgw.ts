@@ -9,20 +9,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { accessSync, constants, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@sendoff/s3';
-import { findFreePort } from '@sendoff-tools/web-servers';
+import { findExecutable, findFreePort } from '@sendoff-tools/web-servers';
 import { hasExited, stopChild } from './child-server.js';
 import { runOrFail } from './run-process.js';
 
 /** The Debian packages that hold the binaries below. */
 export const RADOSGW_PACKAGES = 'ceph-mon ceph-osd radosgw ceph-common';
 const BINARIES = ['monmaptool', 'ceph-mon', 'ceph-osd', 'ceph', 'radosgw', 'radosgw-admin'] as const;
-const BIN_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin'];
 const REGION = 'us-east-1';
 /** The default bound on a start: the monitor, the OSD, radosgw's first pools and the user, on a loaded machine. */
 export const RADOSGW_START_TIMEOUT_MS = 120_000;
@@ -49,7 +48,7 @@ export interface Radosgw {
 export interface StartRadosgwOptions {
   /** Bound on the whole start (default `RADOSGW_START_TIMEOUT_MS`); past it the start fails with the daemons' last log lines. */
   readyTimeoutMs?: number;
-  /** Where to look for the Ceph binaries (default /usr/bin, /usr/sbin, /usr/local/bin). */
+  /** Where to look for the Ceph binaries (default: PATH, then the sbin directories). */
   binDirs?: readonly string[];
 }
 
@@ -62,7 +61,7 @@ interface Cluster {
 const running = new Set<Cluster>();
 
 export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<Radosgw> {
-  const bin = binaries(options.binDirs ?? BIN_DIRS);
+  const bin = binaries(options.binDirs);
   const began = Date.now();
   const deadline = began + (options.readyTimeoutMs ?? RADOSGW_START_TIMEOUT_MS);
   const dir = await mkdtemp(join(tmpdir(), 'sendoff-radosgw-'));
@@ -112,22 +111,13 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
 }
 
 /** The absolute path of each binary; one clear error naming the Debian packages when one is missing. */
-function binaries(dirs: readonly string[]): Record<(typeof BINARIES)[number], string> {
-  const found = Object.fromEntries(BINARIES.map((name) => [name, dirs.map((dir) => join(dir, name)).find(isExecutable)]));
+function binaries(dirs: readonly string[] | undefined): Record<(typeof BINARIES)[number], string> {
+  const found = Object.fromEntries(BINARIES.map((name) => [name, findExecutable(name, dirs)]));
   const missing = BINARIES.filter((name) => found[name] === undefined);
   if (missing.length > 0) {
     throw new Error(`${missing.join(', ')} not found: install the Debian packages ${RADOSGW_PACKAGES} (apt-get install -y ${RADOSGW_PACKAGES})`);
   }
   return found as Record<(typeof BINARIES)[number], string>;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
