@@ -121,8 +121,9 @@ function binaries(dirs: readonly string[] | undefined): Record<(typeof BINARIES)
 }
 
 /**
- * No authentication inside the cluster (nothing but this process's children can reach it), plain
- * CRC framing (the daemons' default "secure" mode needs cephx), one replica, few placement groups.
+ * No authentication inside the cluster (it listens on loopback only and lives for one test run), plain
+ * CRC framing (the daemons' default "secure" mode needs cephx), one replica, few placement groups;
+ * the monitor neither warns about nor refuses a nearly full disk (it holds a few MiB).
  */
 function cephConf(dir: string, fsid: string, ports: { mon: number; s3: number; messenger: number }): string {
   return `[global]
@@ -147,6 +148,7 @@ osd pool default pg num = 8
 osd pool default pgp num = 8
 mon allow pool size one = true
 mon data avail warn = 1
+mon data avail crit = 0
 osd objectstore = memstore
 memstore device bytes = 1073741824
 osd crush chooseleaf type = 0
