@@ -121,9 +121,9 @@ function binaries(dirs: readonly string[] | undefined): Record<(typeof BINARIES)
 }
 
 /**
- * No authentication inside the cluster (it listens on loopback only and lives for one test run), plain
- * CRC framing (the daemons' default "secure" mode needs cephx), one replica, few placement groups;
- * the monitor neither warns about nor refuses a nearly full disk (it holds a few MiB).
+ * No authentication inside the cluster (it listens on loopback only and lives for one test run),
+ * plain CRC framing (the daemons' default "secure" mode needs cephx), one replica, few placement
+ * groups; the monitor neither warns about nor refuses a nearly full disk (it holds a few MiB).
  */
 function cephConf(dir: string, fsid: string, ports: { mon: number; s3: number; messenger: number }): string {
   return `[global]
