@@ -87,8 +87,9 @@ export async function startRadosgw(options: StartRadosgwOptions = {}): Promise<R
     const endpoint = `http://127.0.0.1:${ports.s3}`;
     await waitForS3(endpoint, cluster, deadline);
     const keys = { accessKeyId: `SENDOFF${randomBytes(6).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(24).toString('base64url') };
-    await runOrFail(bin['radosgw-admin'], [...c, '-n', 'client.admin', 'user', 'create', '--uid=sendoff', '--display-name=sendoff tests',
-      `--access-key=${keys.accessKeyId}`, `--secret=${keys.secretAccessKey}`], { cwd: dir });
+    const bound = String(secondsLeft(deadline));
+    await runOrFail(bin['radosgw-admin'], [...c, '-n', 'client.admin', '--client-mount-timeout', bound, '--rados-osd-op-timeout', bound,
+      'user', 'create', '--uid=sendoff', '--display-name=sendoff tests', `--access-key=${keys.accessKeyId}`, `--secret=${keys.secretAccessKey}`], { cwd: dir });
     const client = createS3Client({ endpoint, region: REGION, forcePathStyle: true, credentials: keys });
     return {
       endpoint,
