@@ -22,6 +22,11 @@ const SYSTEM_PACKAGES = [
   // The CloudFront tests check every signature with `openssl dgst -sha1 -verify` as well.
   { pkg: 'openssl', file: '/usr/bin/openssl' },
   { pkg: 'redis-server', file: '/usr/bin/redis-server' },
+  // Ceph's radosgw on a one-node cluster: the real S3 server the S3 suites run against besides s3rver.
+  { pkg: 'ceph-mon', file: '/usr/bin/ceph-mon' },
+  { pkg: 'ceph-osd', file: '/usr/bin/ceph-osd' },
+  { pkg: 'radosgw', file: '/usr/bin/radosgw' },
+  { pkg: 'ceph-common', file: '/usr/bin/ceph' },
 ];
 
 /**

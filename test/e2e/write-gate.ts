@@ -60,7 +60,8 @@ export class WriteGate {
 
   private async forward(req: IncomingMessage, res: ServerResponse, target: URL): Promise<void> {
     if (WRITES.has(req.method ?? '')) await this.#hold();
-    const headers = { ...req.headers, host: target.host };
+    // The Host header stays the gate's: the client signed it, and a real S3 checks the signature.
+    const headers = { ...req.headers };
     delete headers.expect;
     const upstream = request(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent: false },

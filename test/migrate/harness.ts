@@ -59,18 +59,16 @@ export class LocalS3 {
     await this.client.send(new CreateBucketCommand({ Bucket: name }));
   }
 
-  async objectKeys(bucket: string): Promise<string[]> {
-    const listed = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
-    return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
+  objectKeys(bucket: string): Promise<string[]> {
+    return objectKeys(this.client, bucket);
   }
 
-  async objectDigest(bucket: string, key: string): Promise<string> {
-    const object = await this.client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return digestOf(object.Body as Readable);
+  objectDigest(bucket: string, key: string): Promise<string> {
+    return objectDigest(this.client, bucket, key);
   }
 
-  async contentType(bucket: string, key: string): Promise<string | undefined> {
-    return (await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentType;
+  contentType(bucket: string, key: string): Promise<string | undefined> {
+    return contentType(this.client, bucket, key);
   }
 
   /** Where s3rver keeps the bytes of an object (to change them behind its back). */
@@ -85,6 +83,32 @@ export class LocalS3 {
     await this.server.close();
     await rm(this.directory, { recursive: true, force: true });
   }
+}
+
+/** The keys of the objects in `bucket` (up to 1,000), sorted. */
+export async function objectKeys(client: S3Client, bucket: string): Promise<string[]> {
+  return [...(await objectVersions(client, bucket)).keys()].sort();
+}
+
+/** Each object of `bucket` (up to 1,000) with what changes when it is written again: its ETag and Last-Modified. */
+export async function objectVersions(client: S3Client, bucket: string): Promise<Map<string, string>> {
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1000 }));
+  return new Map((listed.Contents ?? []).map((object) => [object.Key ?? '', `${object.ETag} ${object.LastModified?.toISOString()}`]));
+}
+
+/** The keys written (created or replaced) since `before` was taken with `objectVersions`, sorted: what any S3 server shows of a run's writes. */
+export async function keysWrittenSince(client: S3Client, bucket: string, before: Map<string, string>): Promise<string[]> {
+  const now = await objectVersions(client, bucket);
+  return [...now].filter(([key, version]) => before.get(key) !== version).map(([key]) => key).sort();
+}
+
+export async function objectDigest(client: S3Client, bucket: string, key: string): Promise<string> {
+  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return digestOf(object.Body as Readable);
+}
+
+export async function contentType(client: S3Client, bucket: string, key: string): Promise<string | undefined> {
+  return (await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).ContentType;
 }
 
 export async function digestOf(stream: Readable): Promise<string> {
@@ -158,10 +182,11 @@ export interface CliOptions {
   onSpawn?: (child: ChildProcess) => void;
 }
 
-export function s3Env(endpoint: string): Record<string, string> {
+/** The environment that points the CLI at `endpoint` with a key pair (s3rver's by default). */
+export function s3Env(endpoint: string, credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }): Record<string, string> {
   return {
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_REGION: 'us-east-1',
     AWS_ENDPOINT_URL_S3: endpoint,
   };

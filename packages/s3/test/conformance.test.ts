@@ -1,15 +1,15 @@
 /**
- * The shared conformance kit over S3 proxy mode: directStream reading through S3Storage from a
- * local S3 API server (s3rver), behind core's plan server. GET /files/<percent-encoded key>.
+ * The shared conformance kit over S3 proxy mode: directStream reading through S3Storage from each
+ * S3 server of the test kit (s3rver, radosgw), behind core's plan server. GET /files/<percent-encoded key>.
  *
  * s3rver answers some Range requests wrongly (bytes=0-0, suffix and multi-range); S3Storage asks
- * for explicit ranges and trims what comes back, so every Range check of the kit runs here.
+ * for explicit ranges and trims what comes back, so every Range check of the kit runs on both.
  */
 import { SendoffError, directStream, notFound, validateKey, type Key } from '@sendoff/core';
 import { createPlanServer, describeConformance, type ConformanceFile, type PlanServer } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
 import { resolveFile } from './resolved-file.js';
-import { startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
+import { S3_TARGETS, type LocalS3 } from '@sendoff-tools/test-kit';
 
 const BUCKET = 'sendoff-conformance-bucket';
 const PREFIX = 'private-tenant-area-7f3a/';
@@ -63,44 +63,46 @@ const S3_HEADERS = [
   'x-amz-meta-sendoff-key',
 ];
 
-describe('S3 proxy mode (directStream + S3Storage on s3rver)', () => {
-  let s3: LocalS3;
-  let server: PlanServer;
+for (const target of S3_TARGETS) {
+  describe(`S3 proxy mode (directStream + S3Storage on ${target.name})`, () => {
+    let s3: LocalS3;
+    let server: PlanServer;
 
-  before(async function () {
-    this.timeout(30_000);
-    s3 = await startLocalS3(BUCKET);
-    const storage = new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: PREFIX });
-    for (const file of FILES) await storage.put(validateKey(file.key), file.bytes, { contentType: file.contentType });
-    const strategy = directStream();
-    const byKey = new Map(FILES.map((file) => [file.key.normalize('NFC'), file]));
-    server = await createPlanServer(async (request, url) => {
-      const key = keyOf(url.pathname);
-      const meta = byKey.get(key);
-      const resolved = await resolveFile(storage, key);
-      return strategy.plan(request, resolved, {
-        filename: meta?.filename ?? key.split('/').at(-1) ?? 'download',
-        disposition: meta?.disposition ?? 'attachment',
-        contentType: meta?.contentType ?? resolved.stat.contentType ?? 'application/octet-stream',
-        headers: {},
+    before(async function () {
+      this.timeout(target.startTimeoutMs);
+      s3 = await target.start(BUCKET);
+      const storage = new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: PREFIX });
+      for (const file of FILES) await storage.put(validateKey(file.key), file.bytes, { contentType: file.contentType });
+      const strategy = directStream();
+      const byKey = new Map(FILES.map((file) => [file.key.normalize('NFC'), file]));
+      server = await createPlanServer(async (request, url) => {
+        const key = keyOf(url.pathname);
+        const meta = byKey.get(key);
+        const resolved = await resolveFile(storage, key);
+        return strategy.plan(request, resolved, {
+          filename: meta?.filename ?? key.split('/').at(-1) ?? 'download',
+          disposition: meta?.disposition ?? 'attachment',
+          contentType: meta?.contentType ?? resolved.stat.contentType ?? 'application/octet-stream',
+          headers: {},
+        });
       });
     });
-  });
-  after(async () => {
-    await server?.close();
-    await s3?.stop();
-  });
+    after(async () => {
+      await server?.close();
+      await s3?.stop();
+    });
 
-  describeConformance({
-    name: 'directStream + S3Storage (proxy mode) over node:http',
-    baseUrl: () => server.baseUrl,
-    files: () => FILES.map((file): ConformanceFile => ({ ...file, urlPath: urlPathOf(file.key) })),
-    missingPath: () => urlPathOf('docs/missing.txt'),
-    badKeyPaths: () => HOSTILE_PATHS,
-    forbiddenHeaders: [...S3_HEADERS, 'x-accel-redirect', 'x-sendfile'],
-    secrets: () => [s3.bucket, s3.endpoint, new URL(s3.endpoint).host, PREFIX, PREFIX.slice(0, -1)],
+    describeConformance({
+      name: `directStream + S3Storage (proxy mode) on ${target.name} over node:http`,
+      baseUrl: () => server.baseUrl,
+      files: () => FILES.map((file): ConformanceFile => ({ ...file, urlPath: urlPathOf(file.key) })),
+      missingPath: () => urlPathOf('docs/missing.txt'),
+      badKeyPaths: () => HOSTILE_PATHS,
+      forbiddenHeaders: [...S3_HEADERS, 'x-accel-redirect', 'x-sendfile'],
+      secrets: () => [s3.bucket, s3.endpoint, new URL(s3.endpoint).host, PREFIX, PREFIX.slice(0, -1)],
+    });
   });
-});
+}
 
 function urlPathOf(key: string): string {
   return `/files/${key.split('/').map(encodeURIComponent).join('/')}`;

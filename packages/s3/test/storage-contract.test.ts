@@ -1,18 +1,21 @@
 /**
- * The storage contract (`describeStorage` of @sendoff/core/testing) against S3Storage on a local
- * S3 API server (s3rver), under a key prefix.
+ * The storage contract (`describeStorage` of @sendoff/core/testing) against S3Storage under a key
+ * prefix, on each S3 server of the test kit (s3rver, then radosgw).
  */
 import { describeStorage } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
-import { startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
+import { S3_TARGETS, type LocalS3 } from '@sendoff-tools/test-kit';
 
-let s3: LocalS3 | undefined;
+for (const target of S3_TARGETS) {
+  let s3: LocalS3 | undefined;
 
-describeStorage({
-  name: 'S3Storage on s3rver',
-  async start() {
-    s3 = await startLocalS3();
-    return new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: 'contract' });
-  },
-  stop: async () => s3?.stop(),
-});
+  describeStorage({
+    name: `S3Storage on ${target.name}`,
+    startTimeoutMs: target.startTimeoutMs,
+    async start() {
+      s3 = await target.start();
+      return new S3Storage({ client: s3.client, bucket: s3.bucket, prefix: 'contract' });
+    },
+    stop: async () => s3?.stop(),
+  });
+}

@@ -22,3 +22,8 @@ export { createTestKeyPair } from './cloudfront-keys.js';
 export type { TestKeyPair } from './cloudfront-keys.js';
 export { startLocalRedis } from './local-redis.js';
 export type { LocalRedis } from './local-redis.js';
+export { startRadosgw, RADOSGW_PACKAGES, RADOSGW_START_TIMEOUT_MS } from './radosgw.js';
+export type { Radosgw, StartRadosgwOptions } from './radosgw.js';
+export { sharedRadosgw } from './shared-radosgw.js';
+export { S3_TARGETS, S3RVER, RADOSGW, s3TargetsFrom } from './s3-targets.js';
+export type { S3Target, S3TargetName } from './s3-targets.js';

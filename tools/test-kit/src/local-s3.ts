@@ -14,8 +14,11 @@ import { findFreePort } from '@sendoff-tools/web-servers';
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const REGION = 'us-east-1';
 
+/** A bucket on an S3 server started for the tests, and a client of its own. */
 export interface LocalS3 {
   endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
   bucket: string;
   client: S3Client;
   stop(): Promise<void>;
@@ -27,6 +30,8 @@ export async function startLocalS3(bucket = 'sendoff-test'): Promise<LocalS3> {
   const client = server.createClient();
   return {
     endpoint: server.endpoint,
+    region: server.region,
+    credentials: server.credentials,
     bucket,
     client,
     async stop() {

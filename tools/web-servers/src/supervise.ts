@@ -128,7 +128,7 @@ export async function startWebServer(
  */
 export function findWebServerBinary(kind: WebServerKind, dirs: readonly string[] = searchDirs(), modulesDir = APACHE_MODULES_DIR): string {
   const { command, packages, modules = [] } = BINARIES[kind];
-  const binary = dirs.map((dir) => join(dir, command)).find(isExecutable);
+  const binary = findExecutable(command, dirs);
   if (binary === undefined) {
     throw new SendoffError('CONFIG_INVALID', `${command} not found: install the Debian package(s) ${packages} (apt-get install ${packages})`);
   }
@@ -151,6 +151,11 @@ export function findFreePort(host = '127.0.0.1'): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** The absolute path of `command` in the first of `dirs` (default: PATH, then the sbin directories) that holds it executable. */
+export function findExecutable(command: string, dirs: readonly string[] = searchDirs()): string | undefined {
+  return dirs.map((dir) => join(dir, command)).find(isExecutable);
 }
 
 function searchDirs(): string[] {

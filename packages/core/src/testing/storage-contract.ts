@@ -16,6 +16,8 @@ export interface StorageTarget {
   name: string;
   /** Starts the storage under test (in a `before` hook). It may hold other files. */
   start(): Promise<Storage>;
+  /** How long `start` may take, in ms (default: mocha's time-out); for a storage on a server that is slow to come up. */
+  startTimeoutMs?: number;
   /** Stops what `start` started (in an `after` hook). */
   stop?(): Promise<void>;
 }
@@ -35,7 +37,8 @@ export function describeStorage(target: StorageTarget): void {
     /** A fresh key of this suite's own, named after `name`. */
     const keyFor = (name: string): Key => validateKey(`sendoff-contract/${++counter}/${name}`);
 
-    before(async () => {
+    before(async function () {
+      if (target.startTimeoutMs !== undefined) this.timeout(target.startTimeoutMs);
       storage = await target.start();
     });
     after(async () => {
