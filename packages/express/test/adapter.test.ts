@@ -10,7 +10,8 @@ import { expect } from 'chai';
 import { SendoffError, type DeliveryPlan, type DeliveryRequest } from '@sendoff/core';
 import { fetchResponse, rawResponse } from '@sendoff/core/testing';
 import { deliver, sendoff } from '../src/index.js';
-import { EXPRESS_VERSIONS, listen, type Running } from './frameworks.js';
+import { listen, type Listening } from '@sendoff-tools/test-kit';
+import { EXPRESS_VERSIONS } from './frameworks.js';
 
 const BYTES = Buffer.from('hello, express\n');
 
@@ -42,7 +43,7 @@ class FakeProvider {
 
 for (const version of EXPRESS_VERSIONS) {
   describe(`@sendoff/express on ${version.name}`, () => {
-    let running: Running | undefined;
+    let running: Listening | undefined;
     let caught: unknown[];
 
     beforeEach(() => {
@@ -198,7 +199,7 @@ for (const version of EXPRESS_VERSIONS) {
 }
 
 describe('@sendoff/express on Express 5: an async route', () => {
-  let running: Running | undefined;
+  let running: Listening | undefined;
   after(async () => {
     await running?.close();
   });

@@ -3,10 +3,11 @@
  * listening servers, Express's own 404 and error handler): directStream, and xAccel behind the real
  * nginx its generated config runs.
  */
-import { runServer } from '@sendoff/core';
+import { listen } from '@sendoff-tools/test-kit';
+import { runServer } from '@sendoff-tools/web-servers';
 import { describeAdapterConformance } from '@sendoff/core/testing';
 import { sendoff } from '../src/index.js';
-import { EXPRESS_VERSIONS, listen } from './frameworks.js';
+import { EXPRESS_VERSIONS } from './frameworks.js';
 
 for (const version of EXPRESS_VERSIONS) {
   describeAdapterConformance({

@@ -12,7 +12,8 @@ import { expect } from 'chai';
 import { createDelivery, directStream, LocalStorage, SendoffError, type Key } from '@sendoff/core';
 import { expectConnectionToCloseShort, expectFetchToFail, resizedOnOpen, type CutShortCheck } from '@sendoff/core/testing';
 import { sendoff } from '../src/index.js';
-import { EXPRESS_VERSIONS, listen, type Running } from './frameworks.js';
+import { listen, type Listening } from '@sendoff-tools/test-kit';
+import { EXPRESS_VERSIONS } from './frameworks.js';
 
 const SIZE = 3 * 64 * 1024;
 const BYTES = Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 13 + 5) % 256));
@@ -21,7 +22,7 @@ const SIZE_ON_READ: Record<string, number> = { 'cut.bin': 100_000, 'grown.bin': 
 for (const version of EXPRESS_VERSIONS) {
   describe(`@sendoff/express on ${version.name}: a file that changes size while it is sent`, () => {
     let root: string;
-    let running: Running | undefined;
+    let running: Listening | undefined;
     let reported: Array<{ error: unknown; headersSent: boolean }>;
 
     before(async () => {

@@ -1,8 +1,7 @@
 /**
  * The Express versions every test runs against (Express 5 as `express`, Express 4 under the alias
- * `express4`), and starting an app on an ephemeral port of 127.0.0.1.
+ * `express4`). An app listens with the test kit's `listen`.
  */
-import type { AddressInfo } from 'node:net';
 import express, { type Express } from 'express';
 import express4 from 'express4';
 
@@ -20,26 +19,4 @@ export const EXPRESS_VERSIONS: ExpressVersion[] = [
 function quiet(app: Express): Express {
   app.set('env', 'test');
   return app;
-}
-
-export interface Running {
-  url: string;
-  close(): Promise<void>;
-}
-
-export function listen(app: Express): Promise<Running> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.closeAllConnections();
-            server.close(() => done());
-          }),
-      });
-    });
-    server.once('error', reject);
-  });
 }

@@ -4,7 +4,7 @@
  * nginx its generated config runs.
  */
 import Fastify from 'fastify';
-import { runServer } from '@sendoff/core';
+import { runServer } from '@sendoff-tools/web-servers';
 import { describeAdapterConformance } from '@sendoff/core/testing';
 import { sendoff } from '../src/index.js';
 import { listen } from './app.js';

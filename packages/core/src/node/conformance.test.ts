@@ -2,12 +2,12 @@
  * The adapter conformance kit against `deliver` of `@sendoff/core/node` in a plain node:http
  * server: directStream, and xAccel behind the real nginx its generated config runs.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { isSendoffError } from '../errors/index.js';
-import { runServer } from '../servers/run-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listen } from '@sendoff-tools/test-kit';
+import { runServer } from '@sendoff-tools/web-servers';
+import { isSendoffError } from '../errors/sendoff-error.js';
 import { describeAdapterConformance, type ResolveDownload, type RunningApp } from '../testing/index.js';
-import type { Deliverer } from '../deliverer/index.js';
+import type { Deliverer } from '../deliverer/types.js';
 import { deliver } from './index.js';
 
 describeAdapterConformance({
@@ -18,22 +18,14 @@ describeAdapterConformance({
 
 /** A node:http app: what `resolve` names is delivered, anything else is a 404, errors render as their status. */
 async function startApp(deliverer: Deliverer, resolve: ResolveDownload): Promise<RunningApp> {
-  const server = createServer((req, res) => {
-    void answer(req, res).catch((error: unknown) => renderError(error, res));
-  });
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const options = resolve(req.url ?? '/');
     if (options === undefined) return renderError(undefined, res, 404);
     await deliver(req, res, deliverer, options);
   }
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
-  };
+  return listen((req, res) => {
+    void answer(req, res).catch((error: unknown) => renderError(error, res));
+  });
 }
 
 /** What a node:http app does with a rejected delivery: the status and (exposed) message, or a broken connection after the head. */

@@ -13,8 +13,9 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { LocalStorage } from '../storage/index.js';
-import { createDelivery, type Deliverer } from '../deliverer/index.js';
+import { LocalStorage } from '../storage/local-storage.js';
+import { createDelivery } from '../deliverer/create-delivery.js';
+import type { Deliverer } from '../deliverer/types.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel, type XAccelStrategy } from '../strategies/x-accel.js';
 import type { HostPort } from '../servers/config-input.js';
@@ -44,7 +45,7 @@ export interface AdapterConformanceTarget {
    * (404). Errors, thrown by `resolve` or by the delivery, go to the framework's error handling.
    */
   serve(deliverer: Deliverer, resolve: ResolveDownload): Promise<RunningApp>;
-  /** Starts nginx with the generated config of `strategy`, in front of `upstream` (e.g. with `runServer`). */
+  /** Starts nginx with the config `generateServerConfig` (`@sendoff/core/servers`) writes for `strategy`, in front of `upstream`. */
   nginx?(strategy: XAccelStrategy, upstream: HostPort): Promise<RunningFrontServer>;
 }
 
