@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { configInvalid, type DeliverOptions, type PlanProvider } from '@sendoff/core';
-import { toDeliveryRequest } from '@sendoff/core/node';
-import { applyPlan } from './apply-plan.js';
+import { applyPlanToReply, toDeliveryRequest } from '@sendoff/core/node';
 
 export interface SendoffPluginOptions {
   /** What `reply.sendoff` asks for a plan: a Deliverer (or anything with its `deliver`). */
@@ -29,7 +28,10 @@ function plugin(app: FastifyInstance, options: SendoffPluginOptions, done: (erro
     return;
   }
   app.decorateReply('sendoff', function sendoff(this: FastifyReply, deliverOptions: DeliverOptions): FastifyReply {
-    deliver(this, deliverer, deliverOptions).catch((error: unknown) => this.send(error));
+    deliver(this, deliverer, deliverOptions).catch((error: unknown) => {
+      // A body that failed once handed over: Fastify has answered it, or broken the connection after the head.
+      if (!this.sent && !this.raw.headersSent) this.send(error);
+    });
     return this;
   });
   done();
@@ -37,7 +39,7 @@ function plugin(app: FastifyInstance, options: SendoffPluginOptions, done: (erro
 
 async function deliver(reply: FastifyReply, deliverer: PlanProvider<DeliverOptions>, options: DeliverOptions): Promise<void> {
   const plan = await deliverer.deliver(toDeliveryRequest(reply.request.raw, reply.raw), options);
-  await applyPlan(reply, plan);
+  await applyPlanToReply(reply, plan);
 }
 
 /**
