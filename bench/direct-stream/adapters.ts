@@ -5,12 +5,11 @@
  */
 import { loadavg } from 'node:os';
 import type { RateReport } from '../lib/request-rate.js';
-import { SupervisedServer } from '../lib/supervised-server.js';
+import type { SupervisedServer } from '../lib/supervised-server.js';
 import { adapterComparisons, adapterContenders, type AdapterComparison, type Contender } from './contenders.js';
 import { createFixtures } from './fixtures.js';
-import { measureSmallFiles } from './phases.js';
+import { measureSmallFiles, startVerified } from './phases.js';
 import type { DirectStreamSettings } from './settings.js';
-import { verifyServer } from './verify.js';
 
 /** The large file only has to pass the pre-run check here: 1 MiB keeps it quick. */
 const CHECKED_LARGE_SIZE = 2 ** 20;
@@ -35,12 +34,7 @@ export async function runAdapters(settings: DirectStreamSettings, progress: (mes
   const fixtures = await createFixtures({ smallCount: settings.smallCount, largeSize: CHECKED_LARGE_SIZE });
   const servers: SupervisedServer[] = [];
   try {
-    for (const contender of contenders) {
-      progress(`starting and verifying ${contender.name}`);
-      const server = await SupervisedServer.start({ name: contender.name, script: contender.script, args: [fixtures.root] });
-      servers.push(server);
-      await verifyServer(server.current, fixtures);
-    }
+    await startVerified(contenders, fixtures, progress, servers);
     const small = await measureSmallFiles(servers, fixtures, settings, progress);
     await Promise.all(servers.map((server) => server.stop()));
     return {

@@ -3,19 +3,12 @@
  * directStream, through `reply.sendoff()` of the `@sendoff/fastify` plugin, as an application would.
  */
 import Fastify from 'fastify';
-import { LocalStorage, createDelivery, directStream } from '@sendoff/core';
 import { sendoff } from '@sendoff/fastify';
 import { announce, rootFromArgv } from './announce.js';
-
-const deliverer = createDelivery({
-  environment: 'production',
-  storage: new LocalStorage({ root: rootFromArgv() }),
-  strategies: [directStream()],
-  policy: { rules: [], fallback: 'directStream' },
-});
+import { directStreamDeliverer } from './deliverer.js';
 
 const app = Fastify();
-await app.register(sendoff, { deliverer });
+await app.register(sendoff, { deliverer: directStreamDeliverer(rootFromArgv()) });
 app.get<{ Params: { '*': string } }>('/*', async (request, reply) => reply.sendoff({ key: request.params['*'], disposition: 'inline' }));
 await app.ready();
 announce(app.server);

@@ -3,27 +3,21 @@
  * directStream, called with `deliver` of `@sendoff/core/node`, as an application would.
  */
 import { createServer } from 'node:http';
-import { LocalStorage, createDelivery, directStream, isSendoffError } from '@sendoff/core';
+import { isSendoffError } from '@sendoff/core';
 import { deliver } from '@sendoff/core/node';
 import { announce, rootFromArgv } from './announce.js';
+import { directStreamDeliverer, downloadOf } from './deliverer.js';
 
-const deliverer = createDelivery({
-  environment: 'production',
-  storage: new LocalStorage({ root: rootFromArgv() }),
-  strategies: [directStream()],
-  policy: { rules: [], fallback: 'directStream' },
-});
+const deliverer = directStreamDeliverer(rootFromArgv());
 
 const server = createServer((req, res) => {
-  let key: string;
-  try {
-    key = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname.slice(1));
-  } catch {
+  const download = downloadOf(new URL(req.url ?? '/', 'http://localhost').pathname);
+  if (download === undefined) {
     res.statusCode = 404;
     res.end();
     return;
   }
-  deliver(req, res, deliverer, { key, disposition: 'inline' }).catch((error: unknown) => {
+  deliver(req, res, deliverer, download).catch((error: unknown) => {
     if (res.headersSent) return void res.destroy();
     res.statusCode = isSendoffError(error) ? error.status : 500;
     res.end();
