@@ -4,42 +4,15 @@
  * to `next(err)`: the app's error handler gets the SendoffError, Express's own renders its status
  * and headers and, in production, no message; `deliver()` in a route; HEAD as Express routes it.
  */
-import { Readable } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import { expect } from 'chai';
-import { SendoffError, type DeliveryPlan, type DeliveryRequest } from '@sendoff/core';
+import { SendoffError } from '@sendoff/core';
 import { fetchResponse, rawResponse } from '@sendoff/core/testing';
 import { deliver, sendoff } from '../src/index.js';
-import { listen, type Listening } from '@sendoff-tools/test-kit';
+import { FakePlanProvider, listen, type Listening } from '@sendoff-tools/test-kit';
 import { EXPRESS_VERSIONS } from './frameworks.js';
 
 const BYTES = Buffer.from('hello, express\n');
-
-/** A plan provider that answers what the test gives it and counts opened streams. */
-class FakeProvider {
-  requests: DeliveryRequest[] = [];
-  options: unknown[] = [];
-  opened = 0;
-  constructor(private readonly answer: (request: DeliveryRequest) => DeliveryPlan | Promise<DeliveryPlan>) {}
-  async deliver(request: DeliveryRequest, options: unknown): Promise<DeliveryPlan> {
-    this.requests.push(request);
-    this.options.push(options);
-    return this.answer(request);
-  }
-  streamPlan(): DeliveryPlan {
-    return {
-      strategy: 'fake',
-      status: 200,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': 'attachment; filename="a.txt"' },
-      body: 'stream',
-      length: BYTES.length,
-      open: async () => {
-        this.opened += 1;
-        return Readable.from([BYTES]);
-      },
-    };
-  }
-}
 
 for (const version of EXPRESS_VERSIONS) {
   describe(`@sendoff/express on ${version.name}`, () => {
@@ -63,7 +36,7 @@ for (const version of EXPRESS_VERSIONS) {
     }
 
     it('sendoff(): the resolver gets req and res, the plan is streamed with its status and headers', async () => {
-      const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+      const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
       const app = version.create();
       app.use((_req, res, next) => {
         res.locals['user'] = 'alice';
@@ -81,7 +54,7 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it('sendoff(): a request the resolver names nothing for goes to the next handler', async () => {
-      const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+      const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
       const app = version.create();
       app.use(sendoff(provider, async (req) => (req.path === '/file' ? { key: 'a.txt' } : undefined)));
       app.get('/other', (_req, res) => {
@@ -97,7 +70,7 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it('sendoff(): a delivery error reaches the app error handler through next(err), nothing written before', async () => {
-      const provider: FakeProvider = new FakeProvider(() => Promise.reject(new SendoffError('INVALID_KEY', 'invalid key: dot segment')));
+      const provider: FakePlanProvider = new FakePlanProvider(() => Promise.reject(new SendoffError('INVALID_KEY', 'invalid key: dot segment')));
       const app = version.create();
       app.use((_req, res, next) => {
         res.setHeader('X-App', 'kept');
@@ -115,7 +88,7 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it('sendoff(): a resolver that throws, synchronously or not, reaches next(err)', async () => {
-      const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+      const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
       const app = version.create();
       app.use(sendoff(provider, (req) => {
         if (req.path === '/sync') throw new SendoffError('FORBIDDEN', 'not yours');
@@ -132,7 +105,7 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it("Express's own error handler renders a SendoffError with its status and headers, and a 5xx with its status text only", async () => {
-      const provider: FakeProvider = new FakeProvider((request) => {
+      const provider: FakePlanProvider = new FakePlanProvider((request) => {
         if (request.headers['x-case'] === '416') return Promise.reject(new SendoffError('RANGE_NOT_SATISFIABLE', 'range not satisfiable', { headers: { 'Content-Range': 'bytes */10' } }));
         return Promise.reject(new SendoffError('STORAGE_UNAVAILABLE', 'bucket s3://internal-bucket unreachable', { cause: new Error('/srv/secret') }));
       });
@@ -162,8 +135,8 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it('deliver() in a route; its rejection reaches the error handler (Express 5 by itself, Express 4 through .catch(next))', async () => {
-      const provider: FakeProvider = new FakeProvider((request) =>
-        request.headers['x-case'] === 'missing' ? Promise.reject(new SendoffError('NOT_FOUND', 'file not found')) : provider.streamPlan(),
+      const provider: FakePlanProvider = new FakePlanProvider((request) =>
+        request.headers['x-case'] === 'missing' ? Promise.reject(new SendoffError('NOT_FOUND', 'file not found')) : provider.streamPlan(BYTES),
       );
       const app = version.create();
       app.get('/files/:id', (req, res, next) => {
@@ -181,7 +154,7 @@ for (const version of EXPRESS_VERSIONS) {
     });
 
     it('HEAD reaches a GET route as Express routes it: the stream is never opened, the length is announced, no body', async () => {
-      const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+      const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
       const app = version.create();
       app.get('/file', (req, res, next) => {
         deliver(req, res, provider, { key: 'a.txt' }).catch(next);
@@ -205,7 +178,7 @@ describe('@sendoff/express on Express 5: an async route', () => {
   });
 
   it('a rejected deliver() in an async handler reaches the error handler without .catch', async () => {
-    const provider: FakeProvider = new FakeProvider(() => Promise.reject(new SendoffError('NOT_FOUND', 'file not found')));
+    const provider: FakePlanProvider = new FakePlanProvider(() => Promise.reject(new SendoffError('NOT_FOUND', 'file not found')));
     const app = EXPRESS_VERSIONS[0]!.create();
     app.get('/files/:id', async (req, res) => {
       await deliver(req, res, provider, { key: `files/${req.params['id']}` });

@@ -8,38 +8,13 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect } from 'chai';
-import { SendoffError, type DeliveryPlan, type DeliveryRequest } from '@sendoff/core';
+import { SendoffError } from '@sendoff/core';
 import { fetchResponse, rawResponse } from '@sendoff/core/testing';
+import { FakePlanProvider } from '@sendoff-tools/test-kit';
 import { sendoff } from '../src/index.js';
 import { listen, type Running } from './app.js';
 
 const BYTES = Buffer.from('hello, fastify\n');
-
-/** A plan provider that answers what the test gives it and counts opened streams. */
-class FakeProvider {
-  requests: DeliveryRequest[] = [];
-  options: unknown[] = [];
-  opened = 0;
-  constructor(private readonly answer: (request: DeliveryRequest) => DeliveryPlan | Promise<DeliveryPlan>) {}
-  async deliver(request: DeliveryRequest, options: unknown): Promise<DeliveryPlan> {
-    this.requests.push(request);
-    this.options.push(options);
-    return this.answer(request);
-  }
-  streamPlan(): DeliveryPlan {
-    return {
-      strategy: 'fake',
-      status: 200,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Disposition': 'attachment; filename="a.txt"' },
-      body: 'stream',
-      length: BYTES.length,
-      open: async () => {
-        this.opened += 1;
-        return Readable.from([BYTES]);
-      },
-    };
-  }
-}
 
 describe('@sendoff/fastify plugin', () => {
   let running: Running | undefined;
@@ -49,7 +24,7 @@ describe('@sendoff/fastify plugin', () => {
     running = undefined;
   });
 
-  async function appWith(provider: FakeProvider, setUp: (app: FastifyInstance) => void | Promise<void> = () => undefined): Promise<string> {
+  async function appWith(provider: FakePlanProvider, setUp: (app: FastifyInstance) => void | Promise<void> = () => undefined): Promise<string> {
     const app = Fastify();
     await app.register(sendoff, { deliverer: provider });
     await setUp(app);
@@ -58,7 +33,7 @@ describe('@sendoff/fastify plugin', () => {
   }
 
   it('reply.sendoff() returns the reply and streams the plan with its status and headers', async () => {
-    const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+    const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
     const returned: boolean[] = [];
     const url = await appWith(provider, (app) => {
       app.get('/files/:id', async (request, reply) => {
@@ -78,7 +53,7 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it('onSend hooks run: they see the stream payload and may add headers or replace it', async () => {
-    const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+    const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
     const seen: string[] = [];
     const url = await appWith(provider, (app) => {
       app.addHook('onSend', async (request, reply, payload) => {
@@ -101,7 +76,7 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it('an empty offload plan: its status and delivery header, no body; onSend sees no payload', async () => {
-    const provider = new FakeProvider(() => ({ strategy: 'xAccel', status: 200, headers: { 'X-Accel-Redirect': '/_protected/a.txt' }, body: 'empty' }));
+    const provider = new FakePlanProvider(() => ({ strategy: 'xAccel', status: 200, headers: { 'X-Accel-Redirect': '/_protected/a.txt' }, body: 'empty' }));
     const seen: unknown[] = [];
     const url = await appWith(provider, (app) => {
       app.addHook('onSend', async (_request, _reply, payload) => {
@@ -120,7 +95,7 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it('a redirect plan: its status, Location and headers', async () => {
-    const provider = new FakeProvider(() => ({ strategy: 's3', status: 302, headers: { 'Cache-Control': 'private, max-age=60' }, body: 'redirect', location: 'https://files.example/a?sig=1' }));
+    const provider = new FakePlanProvider(() => ({ strategy: 's3', status: 302, headers: { 'Cache-Control': 'private, max-age=60' }, body: 'redirect', location: 'https://files.example/a?sig=1' }));
     const url = await appWith(provider, (app) => {
       app.get('/*', async (_request, reply) => reply.sendoff({ key: 'a.txt' }));
     });
@@ -135,7 +110,7 @@ describe('@sendoff/fastify plugin', () => {
     ['a route declared for GET and HEAD', (app: FastifyInstance) => app.route({ method: ['GET', 'HEAD'], url: '/file', exposeHeadRoute: false, handler: async (_request, reply) => reply.sendoff({ key: 'a.txt' }) })],
   ] as const) {
     it(`HEAD through ${title}: the stream is never opened, the length is announced, no body`, async () => {
-      const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+      const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
       const url = await appWith(provider, (app) => void routes(app));
       const head = await rawResponse(`${url}/file`, 'HEAD');
       expect(head.status).to.equal(200);
@@ -148,7 +123,7 @@ describe('@sendoff/fastify plugin', () => {
   }
 
   it("a delivery error reaches the app's error handler before anything is set on the reply", async () => {
-    const provider = new FakeProvider(() => Promise.reject(new SendoffError('INVALID_KEY', 'invalid key: dot segment')));
+    const provider = new FakePlanProvider(() => Promise.reject(new SendoffError('INVALID_KEY', 'invalid key: dot segment')));
     const caught: unknown[] = [];
     const url = await appWith(provider, (app) => {
       app.setErrorHandler(async (error, _request, reply) => {
@@ -165,8 +140,8 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it("a stream that fails to open: Fastify's own error handler answers its status, with none of the plan's headers", async () => {
-    const provider: FakeProvider = new FakeProvider(() => ({
-      ...provider.streamPlan(),
+    const provider: FakePlanProvider = new FakePlanProvider(() => ({
+      ...provider.streamPlan(BYTES),
       headers: { 'X-Accel-Redirect': '/_protected/a', 'Content-Disposition': 'attachment; filename="a.txt"' },
       open: () => Promise.reject(new SendoffError('NOT_FOUND', 'file not found', { cause: new Error('ENOENT /srv/files/a.txt') })),
     }));
@@ -181,7 +156,7 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it("Fastify's own error handler: a thrown 416 keeps its Content-Range, a 5xx shows no internal detail", async () => {
-    const provider = new FakeProvider((request) =>
+    const provider = new FakePlanProvider((request) =>
       request.headers['x-case'] === '416'
         ? Promise.reject(new SendoffError('RANGE_NOT_SATISFIABLE', 'range not satisfiable', { headers: { 'Content-Range': 'bytes */10' } }))
         : Promise.reject(new SendoffError('STORAGE_UNAVAILABLE', 'storage unavailable', { expose: false, cause: new Error('connect ECONNREFUSED internal-bucket /srv/secret') })),
@@ -198,7 +173,7 @@ describe('@sendoff/fastify plugin', () => {
   });
 
   it('the decorator reaches routes registered in encapsulated child plugins', async () => {
-    const provider: FakeProvider = new FakeProvider(() => provider.streamPlan());
+    const provider: FakePlanProvider = new FakePlanProvider(() => provider.streamPlan(BYTES));
     const url = await appWith(provider, async (app) => {
       await app.register(async (child) => {
         child.get('/child', async (_request, reply) => reply.sendoff({ key: 'a.txt' }));
