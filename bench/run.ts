@@ -1,7 +1,7 @@
 /**
  * Entry point of the benchmarks:
  *
- *   node --import tsx bench/run.ts [direct-stream] [offload] [--quick] [--write]
+ *   node --import tsx bench/run.ts [direct-stream] [adapters] [offload] [s3-profile] [--quick] [--write]
  *
  * Runs the named benchmarks (all when none is named), prints their Markdown report and, with
  * --write, replaces their own section of bench/RESULTS.md (and writes the charts they draw under
@@ -14,6 +14,8 @@ import { writeSection } from './lib/results-file.js';
 import { repoRoot } from '@sendoff-tools/test-kit';
 import { defaultSettings, quickSettings, renderDirectStream, runDirectStream } from './direct-stream/index.js';
 import { SECTION_HEADING as DIRECT_STREAM_HEADING } from './direct-stream/report.js';
+import { runAdapters } from './direct-stream/adapters.js';
+import { SECTION_HEADING as ADAPTERS_HEADING, renderAdapters } from './direct-stream/adapters-report.js';
 import { defaultSettings as offloadDefaults, quickSettings as offloadQuick, runOffload } from './offload/index.js';
 import { CHART_PATH as OFFLOAD_CHART, SECTION_HEADING as OFFLOAD_HEADING, renderLatencyChart, renderOffload } from './offload/report.js';
 import { defaultSettings as s3ProfileDefaults, quickSettings as s3ProfileQuick, runS3Profile } from './s3-profile/index.js';
@@ -31,6 +33,12 @@ const benchmarks: Record<string, Benchmark> = {
     async run({ quick, command }) {
       const results = await runDirectStream(quick ? quickSettings : defaultSettings, log);
       return renderDirectStream(results, command);
+    },
+  },
+  adapters: {
+    heading: ADAPTERS_HEADING,
+    async run({ quick, command }) {
+      return renderAdapters(await runAdapters(quick ? quickSettings : defaultSettings, log), command);
     },
   },
   offload: {

@@ -38,6 +38,8 @@ const SUITES = [
   { dir: 'packages/core', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/s3', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/koa', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  { dir: 'packages/express', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/fastify', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },

@@ -5,9 +5,12 @@ import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
 import { request } from '@sendoff-tools/test-kit';
-import { contenders } from './contenders.js';
+import { adapterContenders, contenders } from './contenders.js';
 import { createFixtures, SMALL_SIZE, type Fixtures } from './fixtures.js';
 import { verifyServer } from './verify.js';
+
+/** Every server of the direct-stream and adapter benchmarks, once each. */
+const servers = [...new Set([...contenders, ...Object.values(adapterContenders)])];
 
 describe('direct-stream contenders', function () {
   let fixtures: Fixtures;
@@ -20,7 +23,7 @@ describe('direct-stream contenders', function () {
     await fixtures.remove();
   });
 
-  for (const contender of contenders) {
+  for (const contender of servers) {
     describe(contender.name, () => {
       let server: ChildServer;
 

@@ -4,12 +4,11 @@
  */
 import type { DownloadReport } from '../lib/downloader.js';
 import type { RateReport } from '../lib/request-rate.js';
-import { SupervisedServer } from '../lib/supervised-server.js';
+import type { SupervisedServer } from '../lib/supervised-server.js';
 import { contenders, type Contender } from './contenders.js';
 import { createFixtures, type Fixtures } from './fixtures.js';
-import { measureLargeFile, measureMemory, measureSmallFiles, type MemoryReport } from './phases.js';
+import { measureLargeFile, measureMemory, measureSmallFiles, startVerified, type MemoryReport } from './phases.js';
 import type { DirectStreamSettings } from './settings.js';
-import { verifyServer } from './verify.js';
 
 export { defaultSettings, quickSettings, type DirectStreamSettings } from './settings.js';
 export { renderDirectStream } from './report.js';
@@ -53,12 +52,7 @@ export async function runDirectStream(
 async function measureSpeed(fixtures: Fixtures, settings: DirectStreamSettings, progress: (message: string) => void) {
   const servers: SupervisedServer[] = [];
   try {
-    for (const contender of contenders) {
-      progress(`starting and verifying ${contender.name}`);
-      const server = await SupervisedServer.start({ name: contender.name, script: contender.script, args: [fixtures.root] });
-      servers.push(server);
-      await verifyServer(server.current, fixtures);
-    }
+    await startVerified(contenders, fixtures, progress, servers);
     const small = await measureSmallFiles(servers, fixtures, settings, progress);
     const large = await measureLargeFile(servers, fixtures, settings, progress);
     await Promise.all(servers.map((server) => server.stop()));

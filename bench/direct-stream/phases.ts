@@ -10,7 +10,7 @@ import { runDownloads, type DownloadReport } from '../lib/downloader.js';
 import { measureRequestRate, type RateReport } from '../lib/request-rate.js';
 import { RssSampler, sampleIdle } from '../lib/rss-sampler.js';
 import { rotate } from '../lib/stats.js';
-import type { SupervisedServer } from '../lib/supervised-server.js';
+import { SupervisedServer } from '../lib/supervised-server.js';
 import type { Contender } from './contenders.js';
 import { SMALL_SIZE, type Fixtures } from './fixtures.js';
 import type { DirectStreamSettings } from './settings.js';
@@ -28,6 +28,24 @@ export interface MemoryReport {
 }
 
 type Progress = (message: string) => void;
+
+/**
+ * Starts each contender in its own process and checks its answers; every started server is
+ * pushed to `started` at once, so the caller stops them all even when a later one fails.
+ */
+export async function startVerified(
+  contenders: readonly Contender[],
+  fixtures: Fixtures,
+  progress: Progress,
+  started: SupervisedServer[],
+): Promise<void> {
+  for (const contender of contenders) {
+    progress(`starting and verifying ${contender.name}`);
+    const server = await SupervisedServer.start({ name: contender.name, script: contender.script, args: [fixtures.root] });
+    started.push(server);
+    await verifyServer(server.current, fixtures);
+  }
+}
 
 /** Requests per second for the 4 KiB files, one entry per round, by server name. */
 export async function measureSmallFiles(

@@ -1,7 +1,7 @@
 /**
  * A fresh project outside the repository that installs the packed tarballs the way an application
  * installs them from the registry (no tsx, no workspace links), with the libraries an app owns
- * (koa, inversify, ioredis, the S3 client) and the TypeScript toolchain, at the versions the repository uses.
+ * (koa, express, fastify, inversify, ioredis, the S3 client) and the TypeScript toolchain, at the versions the repository uses.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,11 +16,13 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 const APP_LIBRARIES = {
   dependencies: {
     koa: 'package.json',
+    express: 'packages/express/package.json',
+    fastify: 'packages/fastify/package.json',
     inversify: 'packages/inversify/package.json',
     ioredis: 'packages/redis/package.json',
     '@aws-sdk/client-s3': 'packages/s3/package.json',
   },
-  devDependencies: { typescript: 'package.json', '@types/koa': 'package.json', '@types/node': 'package.json' },
+  devDependencies: { typescript: 'package.json', '@types/koa': 'package.json', '@types/express': 'packages/express/package.json', '@types/node': 'package.json' },
 } as const;
 
 export interface ConsumerProject {

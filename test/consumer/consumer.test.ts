@@ -2,8 +2,9 @@
  * The packages as a user gets them: every public workspace is packed (`npm pack`, whose prepack
  * builds dist/), checked by publint and attw, and installed from the tarballs into a fresh project
  * outside the repository (no tsx, no workspace links, no custom conditions). There, on Node 20, 22
- * and 24: plain node serves a file through createDelivery and the Koa adapter, CommonJS requires
- * the packages, the `sendoff` bin runs, and tsc accepts the declarations under nodenext and bundler.
+ * and 24: plain node serves a file through createDelivery and each adapter (Koa, Express, Fastify,
+ * node:http), CommonJS requires the packages, the `sendoff` bin runs, and tsc accepts the
+ * declarations under nodenext and bundler.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,7 +18,14 @@ import { createConsumerProject, type ConsumerProject } from './consumer-project.
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/express', '@sendoff/fastify', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
+/** The scripts that serve the invoice through each adapter, from the installed tarballs. */
+const SERVERS = [
+  { adapter: 'the Koa adapter', script: 'serve.mjs' },
+  { adapter: 'the Express adapter', script: 'serve-express.mjs' },
+  { adapter: 'the Fastify plugin', script: 'serve-fastify.mjs' },
+  { adapter: 'the node:http adapter of the core', script: 'serve-node.mjs' },
+];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -45,7 +53,7 @@ describe('the packed packages, installed in a project outside the repository', f
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
 
-  it('packs the six public packages, and only them', () => {
+  it('packs the eight public packages, and only them', () => {
     expect(packs.map((pack) => pack.name)).to.deep.equal(PUBLIC_PACKAGES);
   });
 
@@ -77,7 +85,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify, ioredis and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, express, fastify, inversify, ioredis and the S3 client', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -85,7 +93,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'express', 'fastify', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -119,11 +127,14 @@ describe('the packed packages, installed in a project outside the repository', f
         expect(exported).to.deep.equal({
           '@sendoff/core': 'function',
           '@sendoff/core/http': 'function',
+          '@sendoff/core/node': 'function',
           '@sendoff/core/servers': 'function',
           '@sendoff/core/testing': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/s3/local': 'function',
           '@sendoff/koa': 'function',
+          '@sendoff/express': 'function',
+          '@sendoff/fastify': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',
           '@sendoff/cli': 'function',
@@ -131,13 +142,13 @@ describe('the packed packages, installed in a project outside the repository', f
         expect(after).to.deep.equal(before);
       });
 
-      describe('serves a file through createDelivery and the Koa adapter', () => {
+      for (const { adapter, script } of SERVERS) describe(`serves a file through createDelivery and ${adapter}`, () => {
         let fixture: Fixture | undefined;
         let server: ChildProcess | undefined;
         let url = '';
         before(async () => {
           fixture = await createFixture([INVOICE]);
-          server = spawn(node, ['serve.mjs', fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
+          server = spawn(node, [script, fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
           const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
           url = `http://127.0.0.1:${port}`;
         });
@@ -172,6 +183,8 @@ describe('the packed packages, installed in a project outside the repository', f
         expect(JSON.parse(result.stdout)).to.deep.equal({
           '@sendoff/core': 'function',
           '@sendoff/koa': 'function',
+          '@sendoff/express': 'function',
+          '@sendoff/fastify': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',

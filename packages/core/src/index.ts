@@ -22,6 +22,7 @@ export type {
   PlanHead,
   PlanBody,
   DeliveryStrategy,
+  PlanProvider,
 } from './contracts.js';
 
 // Errors

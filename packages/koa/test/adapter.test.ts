@@ -5,24 +5,11 @@ import Koa from 'koa';
 import { expect } from 'chai';
 import { SendoffError, type DeliveryPlan, type DeliveryRequest } from '@sendoff/core';
 import { deliver, sendoff } from '../src/index.js';
-import { listen, request, type Listening } from '@sendoff-tools/test-kit';
+import { FakePlanProvider, listen, request, type Listening } from '@sendoff-tools/test-kit';
 
 const BYTES = Buffer.from('hello, sendoff\n');
 
-/** A plan provider that answers whatever the test gives it and remembers what it was asked. */
-class FakeProvider {
-  requests: DeliveryRequest[] = [];
-  options: unknown[] = [];
-  opened = 0;
-  constructor(private readonly answer: (request: DeliveryRequest) => DeliveryPlan | Promise<DeliveryPlan>) {}
-  async deliver(request: DeliveryRequest, options: unknown): Promise<DeliveryPlan> {
-    this.requests.push(request);
-    this.options.push(options);
-    return this.answer(request);
-  }
-}
-
-function streamPlan(provider: () => FakeProvider, overrides: Partial<DeliveryPlan> = {}): DeliveryPlan {
+function streamPlan(provider: () => FakePlanProvider, overrides: Partial<DeliveryPlan> = {}): DeliveryPlan {
   return {
     strategy: 'fake-stream',
     status: 200,
@@ -39,10 +26,10 @@ function streamPlan(provider: () => FakeProvider, overrides: Partial<DeliveryPla
 
 describe('@sendoff/koa adapter over real HTTP', () => {
   let running: Listening | undefined;
-  let provider: FakeProvider;
+  let provider: FakePlanProvider;
 
   async function serve(answer: (request: DeliveryRequest) => DeliveryPlan | Promise<DeliveryPlan>): Promise<string> {
-    provider = new FakeProvider(answer);
+    provider = new FakePlanProvider(answer);
     const app = new Koa();
     app.silent = true;
     app.use(async (ctx) => {
@@ -258,7 +245,7 @@ describe('sendoff() middleware', () => {
   });
 
   it('delivers what the resolver names and passes other requests on', async () => {
-    const provider = new FakeProvider(() => ({
+    const provider = new FakePlanProvider(() => ({
       strategy: 'fake',
       status: 200,
       headers: { 'Content-Type': 'text/plain' },
@@ -287,7 +274,7 @@ describe('sendoff() middleware', () => {
   });
 
   it('accepts an async resolver', async () => {
-    const provider = new FakeProvider(() => ({ strategy: 'fake', status: 200, headers: { 'X-Accel-Redirect': '/p/a' }, body: 'empty' }));
+    const provider = new FakePlanProvider(() => ({ strategy: 'fake', status: 200, headers: { 'X-Accel-Redirect': '/p/a' }, body: 'empty' }));
     const app = new Koa();
     app.silent = true;
     app.use(sendoff(provider, async () => ({ key: 'a' })));

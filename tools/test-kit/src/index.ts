@@ -27,3 +27,4 @@ export type { Radosgw, StartRadosgwOptions } from './radosgw.js';
 export { sharedRadosgw } from './shared-radosgw.js';
 export { S3_TARGETS, S3RVER, RADOSGW, s3TargetsFrom } from './s3-targets.js';
 export type { S3Target, S3TargetName } from './s3-targets.js';
+export { FakePlanProvider } from './fake-plan-provider.js';

@@ -42,6 +42,15 @@ describe('exactLength', () => {
     expect((error as Error).message).to.equal('disk gone');
   });
 
+  it('fails a source closed before its end without an error', async () => {
+    const source = new Readable({ read() {} });
+    source.push(Buffer.from('hello '));
+    setImmediate(() => source.destroy());
+    const { out, error } = await drain(exactLength(source, 14));
+    expect(out.toString()).to.equal('hello ');
+    expect(error).to.be.instanceOf(Error);
+  });
+
   it('destroys the source when the guarded stream is destroyed', async () => {
     const source = new Readable({ read() {} });
     const guarded = exactLength(source, 14);

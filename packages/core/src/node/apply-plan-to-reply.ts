@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { DeliveryPlan } from '../contracts.js';
+
+/**
+ * The part of a framework's reply object the applier uses: Fastify's reply (plain or under NestJS)
+ * has it, and any reply that sets status and headers and sends a payload can offer it.
+ */
+export interface ReplyLike {
+  /** The node:http response under the reply. */
+  readonly raw: ServerResponse;
+  readonly request: { readonly raw: IncomingMessage };
+  code(statusCode: number): unknown;
+  header(name: string, value: string): unknown;
+  hasHeader(name: string): boolean;
+  /** Sends the payload: a readable stream to pipe, or nothing. */
+  send(payload?: Readable): unknown;
+}
+
+/**
+ * Applies a plan through a framework's reply, so the framework's own lifecycle sends it (for
+ * Fastify: `onSend` hooks, the stream piped with backpressure, destroyed when the client goes
+ * away, the connection destroyed when the stream fails after the head). Nothing is set on the
+ * reply before the plan's stream is open: a stream that fails to open rejects with the reply
+ * untouched, for the framework's error handling to answer.
+ *
+ * HEAD: a stream plan is never opened and the reply announces the length it would have sent. Its
+ * payload is an empty stream, because Fastify counts the bytes of any other payload (none, an empty
+ * string) into a `Content-Length: 0`.
+ *
+ * Settles when the response is done: resolves once it finished or the client went away (the
+ * stream is destroyed then); rejects with the stream's error when it failed.
+ */
+export async function applyPlanToReply(reply: ReplyLike, plan: DeliveryPlan): Promise<void> {
+  const head = reply.request.raw.method === 'HEAD';
+  const body = plan.body === 'stream' && !head ? await plan.open() : undefined;
+  reply.code(plan.status);
+  for (const [name, value] of Object.entries(plan.headers)) reply.header(name, value);
+  if (plan.body === 'redirect') reply.header('location', plan.location);
+  if (plan.body === 'stream' && !reply.hasHeader('content-length')) reply.header('content-length', String(plan.length));
+  return sendAndSettle(reply, head ? Readable.from([]) : body);
+}
+
+function sendAndSettle(reply: ReplyLike, payload: Readable | undefined): Promise<void> {
+  const res = reply.raw;
+  return new Promise((resolve, reject) => {
+    let failure: Error | undefined;
+    payload?.once('error', (error: Error) => {
+      failure = error;
+    });
+    const settle = (): void => {
+      if (!res.writableFinished) payload?.destroy();
+      if (failure === undefined) resolve();
+      else reject(failure);
+    };
+    if (res.closed) queueMicrotask(settle);
+    else res.once('close', settle);
+    reply.send(payload);
+  });
+}

@@ -1,0 +1,1 @@
+export { sendoff, sendoff as default, type SendoffPluginOptions } from './sendoff-plugin.js';
