@@ -4,7 +4,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import type { DeliverOptions, PlanProvider } from '@sendoff/core';
 import type { RunningApp } from '@sendoff/core/testing';
 import { deliverResponse, errorResponse } from '../src/index.js';
@@ -17,10 +17,13 @@ export interface HonoAppOptions {
   resolve: ResolveRequest;
   /** Every error `app.onError` rendered, in order. */
   errors?: unknown[];
+  /** Middleware that runs before the download route. */
+  middleware?: MiddlewareHandler[];
 }
 
-export function createHonoApp({ deliverer, resolve, errors }: HonoAppOptions): Hono {
+export function createHonoApp({ deliverer, resolve, errors, middleware = [] }: HonoAppOptions): Hono {
   const app = new Hono();
+  for (const handler of middleware) app.use(handler);
   app.get('*', async (c) => {
     const options = resolve(pathOf(c.req.raw.url));
     if (options === undefined) return c.notFound();
