@@ -24,6 +24,8 @@ export interface AppProcessOptions {
 }
 
 export interface AppProcess {
+  /** The process id of the program started. */
+  pid: number;
   /** The URL clients use (the front server's when the profile has one). */
   url: string;
   /** Everything the app printed so far. */
@@ -49,9 +51,11 @@ export interface ListeningProcessOptions {
   env?: Record<string, string>;
   /** Default 60 s. */
   startTimeoutMs?: number;
+  /** The line that says it serves, with the URL as its first group. Default `listening on <url>`. */
+  listening?: RegExp;
 }
 
-/** Starts a program that prints `listening on <url>` once it serves; resolves with that URL. */
+/** Starts a program that prints `listening on <url>` (or `listening`) once it serves; resolves with that URL. */
 export async function startListeningProcess(options: ListeningProcessOptions): Promise<AppProcess> {
   const child = spawn(options.command ?? process.execPath, options.args, {
     cwd: options.cwd,
@@ -64,8 +68,8 @@ export async function startListeningProcess(options: ListeningProcessOptions): P
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = () => stopChild(child, exited);
   try {
-    const url = await listeningUrl(child, () => output, options.startTimeoutMs ?? START_TIMEOUT_MS);
-    return { url, output: () => output, stop };
+    const url = await listeningUrl(child, () => output, options.listening ?? LISTENING, options.startTimeoutMs ?? START_TIMEOUT_MS);
+    return { pid: child.pid!, url, output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -76,11 +80,11 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !OWN_SETTINGS.test(name)));
 }
 
-function listeningUrl(child: ChildProcess, output: () => string, timeoutMs: number): Promise<string> {
+function listeningUrl(child: ChildProcess, output: () => string, listening: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => finish(new Error(`the app did not start within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
     const onData = () => {
-      const match = LISTENING.exec(output());
+      const match = listening.exec(output());
       if (match?.[1]) finish(undefined, match[1]);
     };
     const onExit = (code: number | null) => finish(new Error(`the app exited (${code}) before listening:\n${output()}`));

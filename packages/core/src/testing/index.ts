@@ -10,3 +10,5 @@ export { resizedOnOpen } from './resized-on-open.js';
 export { describeAdapterConformance } from './adapter-conformance.js';
 export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from './adapter-conformance.js';
 export type { ResolveDownload } from './adapter-fixture.js';
+export { createAdapterFixture, BAD_KEY_PATHS, LARGE_PATH, MISSING_PATH } from './adapter-fixture.js';
+export type { AdapterFixture } from './adapter-fixture.js';
