@@ -1,61 +1,13 @@
-/**
- * examples/hono started as its README says (`node --import tsx main.ts`), downloaded from over
- * real HTTP: the permission check, a whole file, a range, HEAD, and refusals as 4xx.
- */
+/** examples/hono, started with `node --import tsx main.ts` as its README says. */
 import { join } from 'node:path';
-import { expect } from 'chai';
-import { fetchResponse, rawResponse } from '@sendoff/core/testing';
-import { startListeningProcess, type AppProcess } from '../e2e/app-process.js';
-import { DOWNLOAD_TOKEN, REPORT, REPORT_KEY, authorized, writeExampleFiles, type ExampleFiles } from './example-files.js';
+import { startListeningProcess } from '../e2e/app-process.js';
+import { describeExample } from './describe-example.js';
 
 const EXAMPLE_DIR = join(import.meta.dirname, '..', '..', 'examples', 'hono');
 
-describe('examples/hono', () => {
-  let files: ExampleFiles | undefined;
-  let app: AppProcess | undefined;
-  const url = (path: string) => `${app!.url}${path}`;
-
-  before(async () => {
-    files = await writeExampleFiles();
-    app = await startListeningProcess({ args: ['--import', 'tsx', 'main.ts'], cwd: EXAMPLE_DIR, env: { PORT: '0', FILES_ROOT: files.root, DOWNLOAD_TOKEN } });
-  });
-  after(async () => {
-    await app?.stop();
-    await files?.remove();
-  });
-
-  it('refuses a client without the token', async () => {
-    const response = await fetchResponse(url(`/files/${REPORT_KEY}`), 'GET');
-    expect(response.status).to.equal(401);
-    expect(response.body.toString()).to.equal('Unauthorized');
-  });
-
-  it('sends the whole file, then a range of it', async () => {
-    const whole = await fetchResponse(url(`/files/${REPORT_KEY}`), 'GET', authorized());
-    expect(whole.status).to.equal(200);
-    expect(whole.headers['content-type']).to.equal('text/plain; charset=utf-8');
-    expect(whole.headers['content-disposition']).to.equal('attachment; filename="report.txt"');
-    expect(whole.body.equals(REPORT)).to.equal(true);
-    const range = await fetchResponse(url(`/files/${REPORT_KEY}`), 'GET', authorized({ range: 'bytes=100-199' }));
-    expect(range.status).to.equal(206);
-    expect(range.headers['content-range']).to.equal(`bytes 100-199/${REPORT.length}`);
-    expect(range.body.equals(REPORT.subarray(100, 200))).to.equal(true);
-  });
-
-  it('HEAD: the length and no body', async () => {
-    const head = await rawResponse(url(`/files/${REPORT_KEY}`), 'HEAD', authorized());
-    expect(head.status).to.equal(200);
-    expect(head.headers['content-length']).to.equal(String(REPORT.length));
-    expect(head.body).to.have.length(0);
-  });
-
-  it('a missing file is a 404, a hostile key a 4xx, and neither shows the storage root', async () => {
-    const missing = await fetchResponse(url('/files/docs/missing.txt'), 'GET', authorized());
-    expect(missing.status).to.equal(404);
-    for (const path of ['/files/..%2F..%2Fetc%2Fpasswd', '/files/docs%5C..%5Creport.txt', '/files/a%00b', '/files/%E0%A4%A']) {
-      const refused = await rawResponse(url(path), 'GET', authorized());
-      expect(refused.status, path).to.be.within(400, 499);
-      expect(refused.body.toString('latin1'), path).to.not.include(files!.root);
-    }
-  });
+describeExample({
+  name: 'examples/hono',
+  start: (env) => startListeningProcess({ args: ['--import', 'tsx', 'main.ts'], cwd: EXAMPLE_DIR, env }),
+  lengthSent: true,
+  hostilePaths: ['/files/..%2F..%2Fetc%2Fpasswd', '/files/docs%5C..%5Creport.txt', '/files/a%00b', '/files/%E0%A4%A'],
 });

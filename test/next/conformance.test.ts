@@ -7,7 +7,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,23 @@ describe('@sendoff/fetch in a Next.js route handler (next start)', function () {
       assert.ok(await settlesAt(() => openDescriptors(app.pid, largeFile), 0), 'the server still holds the file open after the client left');
     });
 
+    it('a file cut while it is sent: the connection breaks off, the body never ends as if whole', async () => {
+      const { app, fixture } = current();
+      const largeFile = join(fixture.root, 'large', 'file.bin');
+      try {
+        const response = await getPaused(`${app.url}${LARGE_PATH}`);
+        assert.equal(response.statusCode, 200);
+        // The client reads nothing yet: the server stops at its buffers, far from the end of the file.
+        await truncate(largeFile, 1024 * 1024);
+        const { body, ended } = await bodyOf(response);
+        assert.equal(ended, false, `the body ended cleanly after ${body.length} of ${fixture.large.length} bytes`);
+        assert.ok(body.length < fixture.large.length, 'the whole file arrived');
+        assert.ok(body.equals(fixture.large.subarray(0, body.length)), "the bytes that arrived are not the file's beginning");
+      } finally {
+        await writeFile(largeFile, fixture.large);
+      }
+    });
+
     it('the paths Next.js answers itself: a malformed escape never reaches the handler, an empty segment or a trailing slash is redirected', async () => {
       const { app, fixture } = current();
       const malformed = await rawResponse(`${app.url}${ANSWERED_BY_NEXT.malformedEscape}`, 'GET');
@@ -144,6 +161,19 @@ describe('@sendoff/fetch in a Next.js route handler (next start)', function () {
     });
   });
 });
+
+/** Every byte of a response, and whether it ended (true) or broke off (false). */
+function bodyOf(response: IncomingMessage): Promise<{ body: Buffer; ended: boolean }> {
+  const chunks: Buffer[] = [];
+  return new Promise((resolve) => {
+    const settle = (ended: boolean) => resolve({ body: Buffer.concat(chunks), ended });
+    response.on('data', (chunk: Buffer) => chunks.push(chunk));
+    response.once('end', () => settle(true));
+    response.once('error', () => settle(false));
+    response.once('aborted', () => settle(false));
+    response.resume();
+  });
+}
 
 /** A GET whose response is paused before any body byte is consumed. */
 function getPaused(url: string): Promise<IncomingMessage> {
