@@ -2,8 +2,9 @@
  * The packages as a user gets them: every public workspace is packed (`npm pack`, whose prepack
  * builds dist/), checked by publint and attw, and installed from the tarballs into a fresh project
  * outside the repository (no tsx, no workspace links, no custom conditions). There, on Node 20, 22
- * and 24: plain node serves a file through createDelivery and the Koa adapter, CommonJS requires
- * the packages, the `sendoff` bin runs, and tsc accepts the declarations under nodenext and bundler.
+ * and 24: plain node serves a file through createDelivery and the Koa adapter, and through the
+ * fetch adapter under Hono; CommonJS requires the packages, the `sendoff` bin runs, and tsc accepts
+ * the declarations under nodenext and bundler.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +20,12 @@ import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/fetch', '@sendoff/inversify', '@sendoff/cli'];
+/** The small servers the consumer project runs, each delivering the invoice through one adapter. */
+const SERVERS = [
+  { script: 'serve.mjs', through: 'the Koa adapter' },
+  { script: 'serve-fetch.mjs', through: 'the fetch adapter under Hono on @hono/node-server' },
+];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -47,7 +53,7 @@ describe('the packed packages, installed in a project outside the repository', f
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
 
-  it('packs the five public packages, and only them', () => {
+  it('packs every public package, and only them', () => {
     expect(packs.map((pack) => pack.name)).to.deep.equal(PUBLIC_PACKAGES);
   });
 
@@ -79,7 +85,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, hono, inversify and the S3 client', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -87,7 +93,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'hono', 'inversify', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -124,46 +130,49 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/s3': 'function',
           '@sendoff/s3/local': 'function',
           '@sendoff/koa': 'function',
+          '@sendoff/fetch': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/cli': 'function',
         });
         expect(after).to.deep.equal(before);
       });
 
-      describe('serves a file through createDelivery and the Koa adapter', () => {
-        let fixture: Fixture | undefined;
-        let server: ChildProcess | undefined;
-        let url = '';
-        before(async () => {
-          fixture = await createFixture([INVOICE]);
-          server = spawn(node, ['serve.mjs', fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
-          const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
-          url = `http://127.0.0.1:${port}`;
-        });
-        after(async () => {
-          if (server !== undefined) await stopChild(server);
-          await fixture?.remove();
-        });
+      for (const { script, through } of SERVERS) {
+        describe(`serves a file through createDelivery and ${through}`, () => {
+          let fixture: Fixture | undefined;
+          let server: ChildProcess | undefined;
+          let url = '';
+          before(async () => {
+            fixture = await createFixture([INVOICE]);
+            server = spawn(node, [script, fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
+            const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
+            url = `http://127.0.0.1:${port}`;
+          });
+          after(async () => {
+            if (server !== undefined) await stopChild(server);
+            await fixture?.remove();
+          });
 
-        it('a Range request: 206 with exactly those bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/', { range: 'bytes=100-199' });
-          expect(response.status).to.equal(206);
-          expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
-          expect(response.headers['content-length']).to.equal('100');
-          expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
-          expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
-          expect(response.headers['x-content-type-options']).to.equal('nosniff');
-        });
+          it('a Range request: 206 with exactly those bytes', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/', { range: 'bytes=100-199' });
+            expect(response.status).to.equal(206);
+            expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+            expect(response.headers['content-length']).to.equal('100');
+            expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
+            expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+            expect(response.headers['x-content-type-options']).to.equal('nosniff');
+          });
 
-        it('the whole file: 200 with its bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/');
-          expect(response.status).to.equal(200);
-          expect(response.headers['content-length']).to.equal(String(body.length));
-          expect(response.body.equals(body)).to.equal(true);
+          it('the whole file: 200 with its bytes', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/');
+            expect(response.status).to.equal(200);
+            expect(response.headers['content-length']).to.equal(String(body.length));
+            expect(response.body.equals(body)).to.equal(true);
+          });
         });
-      });
+      }
 
       it('require() from CommonJS loads the packages', async () => {
         const result = await withNode('node', ['require.cjs']);
@@ -171,6 +180,7 @@ describe('the packed packages, installed in a project outside the repository', f
         expect(JSON.parse(result.stdout)).to.deep.equal({
           '@sendoff/core': 'function',
           '@sendoff/koa': 'function',
+          '@sendoff/fetch': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/cli': 'function',
