@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '@sendoff-tools/test-kit';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APP_DIR = join(REPO_ROOT, 'examples', 'koa-app');
@@ -65,8 +66,7 @@ export async function startListeningProcess(options: ListeningProcessOptions): P
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = () => stopChild(child, exited);
+  const stop = () => stopChild(child, STOP_TIMEOUT_MS);
   try {
     const url = await listeningUrl(child, () => output, options.listening ?? LISTENING, options.startTimeoutMs ?? START_TIMEOUT_MS);
     return { pid: child.pid!, url, output: () => output, stop };
@@ -100,10 +100,3 @@ function listeningUrl(child: ChildProcess, output: () => string, listening: RegE
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
-import { runOrFail } from '../consumer/run-process.js';
+import { runOrFail } from '@sendoff-tools/test-kit';
 import { startListeningProcess, type AppProcess } from '../e2e/app-process.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');

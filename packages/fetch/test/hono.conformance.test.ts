@@ -3,7 +3,7 @@
  * handler returns the Response, `app.onError` renders refusals with `errorResponse`. directStream,
  * and xAccel behind the real nginx its generated config runs.
  */
-import { runServer } from '@sendoff/core';
+import { runServer } from '@sendoff-tools/web-servers';
 import { describeAdapterConformance } from '@sendoff/core/testing';
 import { createHonoApp, listenHono } from './hono-app.js';
 

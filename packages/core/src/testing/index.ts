@@ -1,3 +1,5 @@
+// @sendoff/core/testing: the conformance kit (one set of HTTP checks for every strategy, adapter
+// and web server) and the tools its targets are built with. Registers mocha suites.
 export { describeConformance } from './conformance.js';
 export type { ConformanceFile, ConformanceTarget } from './conformance.js';
 export { createPlanServer } from './plan-server.js';
@@ -12,3 +14,5 @@ export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from '.
 export type { ResolveDownload } from './adapter-fixture.js';
 export { createAdapterFixture, BAD_KEY_PATHS, LARGE_PATH, MISSING_PATH } from './adapter-fixture.js';
 export type { AdapterFixture } from './adapter-fixture.js';
+export { describeStorage } from './storage-contract.js';
+export type { StorageTarget } from './storage-contract.js';
