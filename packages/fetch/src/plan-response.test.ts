@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
-import type { DeliveryPlan } from '@sendoff/core';
+import { SendoffError, type DeliveryPlan } from '@sendoff/core';
 import { planResponse } from './plan-response.js';
 
 const BYTES = Buffer.from('0123456789abcdef'.repeat(8));
@@ -86,5 +86,60 @@ describe('planResponse', () => {
     expect(unsatisfiable.status).to.equal(416);
     expect(unsatisfiable.headers.get('content-range')).to.equal('bytes */128');
     expect(unsatisfiable.headers.get('content-length')).to.equal('0');
+  });
+
+  describe('a body of at most 64 KiB (one read of a file stream)', () => {
+    /** A source of `count` chunks of `size` bytes made on demand, counting the chunks it was asked for. */
+    function countingSource(count: number, size: number): { source: Readable; made: () => number } {
+      let made = 0;
+      const source = new Readable({
+        highWaterMark: size,
+        read() {
+          this.push(made < count ? Buffer.alloc(size, made++ % 256) : null);
+        },
+      });
+      return { source, made: () => made };
+    }
+
+    it('is read to its end before the Response exists, and the Response carries exactly those bytes', async () => {
+      const { source, made } = countingSource(4, 16 * 1024);
+      const response = await planResponse(streamPlan({ length: 64 * 1024, open: async () => source } as Partial<DeliveryPlan>), get());
+      expect(made()).to.equal(4);
+      expect(source.destroyed, 'the source is closed once read').to.equal(true);
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-length')).to.equal(String(64 * 1024));
+      const body = Buffer.from(await response.arrayBuffer());
+      expect(body.length).to.equal(64 * 1024);
+      expect(body.subarray(48 * 1024).equals(Buffer.alloc(16 * 1024, 3))).to.equal(true);
+    });
+
+    it('a larger body is not: the Response exists after the first reads', async () => {
+      const { source, made } = countingSource(8, 16 * 1024);
+      const response = await planResponse(streamPlan({ length: 128 * 1024, open: async () => source } as Partial<DeliveryPlan>), get());
+      expect(made()).to.be.below(8);
+      expect(Buffer.from(await response.arrayBuffer()).length).to.equal(128 * 1024);
+    });
+
+    it('a source that fails while it is read: the head as planned, then a body that errors (the server breaks the connection off)', async () => {
+      const guard = new SendoffError('STORAGE_ERROR', 'the source ended after 4 of 100 bytes announced', { expose: false });
+      let reads = 0;
+      const source = new Readable({
+        read() {
+          if (reads++ === 0) this.push(Buffer.from('0123'));
+          else this.destroy(guard);
+        },
+      });
+      const response = await planResponse(streamPlan({ length: 100, open: async () => source } as Partial<DeliveryPlan>), get());
+      expect(response.status).to.equal(200);
+      expect(response.headers.get('content-length')).to.equal('100');
+      const reader = response.body!.getReader();
+      const first = await reader.read();
+      expect(Buffer.from(first.value!).toString()).to.equal('0123');
+      const failure = await reader.read().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).to.equal(guard);
+    });
   });
 });

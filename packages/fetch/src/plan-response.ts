@@ -1,4 +1,5 @@
 import type { DeliveryPlan } from '@sendoff/core';
+import { SMALL_BODY_BYTES, smallBodyOf } from './small-body.js';
 import { webStreamOf } from './web-stream.js';
 
 type Headers = Record<string, string>;
@@ -6,9 +7,10 @@ type Headers = Record<string, string>;
 /**
  * The web `Response` of a plan: its status and headers, and
  *
- * - for a stream plan, a `ReadableStream` body of the plan's stream with the plan's length as
- *   Content-Length. The stream is opened before the Response exists, so a file gone since it was
- *   looked at rejects here (and renders as its 404) rather than breaking a 200 off;
+ * - for a stream plan, the plan's bytes with the plan's length as Content-Length: a body of at
+ *   most 64 KiB read whole (see `smallBodyOf`), a larger one as a pulled `ReadableStream`. The
+ *   stream is opened before the Response exists, so a file gone since it was looked at rejects
+ *   here (and renders as its 404) rather than breaking a 200 off;
  * - on HEAD, no body, and the length a GET would have sent (the stream is never opened);
  * - for a redirect plan, its `Location`; for an empty plan (an offload to nginx, Apache,
  *   lighttpd or Caddy; a 304, 412 or 416), no body.
@@ -19,7 +21,8 @@ export async function planResponse(plan: DeliveryPlan, request: Request): Promis
   if (plan.body === 'stream') {
     const headers = withLength(plan.headers, plan.length);
     if (isHead(request)) return new Response(null, { status: plan.status, headers });
-    const body = webStreamOf(await plan.open());
+    const source = await plan.open();
+    const body = plan.length <= SMALL_BODY_BYTES ? await smallBodyOf(source) : webStreamOf(source);
     return new Response(body, { status: plan.status, headers });
   }
   const headers = plan.body === 'redirect' ? { ...plan.headers, Location: plan.location } : plan.headers;

@@ -73,6 +73,21 @@ describe('webStreamOf', () => {
     expect((failure as Error).cause).to.be.instanceOf(Error);
   });
 
+  it('a source destroyed before its end without an error errors the stream (a short body never ends as if whole)', async () => {
+    let reads = 0;
+    const source = new Readable({
+      read() {
+        if (reads++ === 0) this.push(Buffer.from('0123'));
+        else this.destroy();
+      },
+    });
+    const failure = await readAll(webStreamOf(source)).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).to.be.instanceOf(SendoffError).that.includes({ code: 'STORAGE_ERROR', expose: false });
+  });
+
   it('keeps the length guard\'s own unexposed SendoffError', async () => {
     const guard = new SendoffError('STORAGE_ERROR', 'the source ended after 4 of 10 bytes announced', { expose: false });
     const source = new Readable({ read() { this.destroy(guard); } });
