@@ -5,12 +5,16 @@ import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
 import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
 import { request } from '@sendoff-tools/test-kit';
-import { contenders } from './contenders.js';
+import { comparisons, contenders } from './contenders.js';
 import { createFixtures, SMALL_SIZE, type Fixtures } from './fixtures.js';
 import { verifyServer } from './verify.js';
 
 describe('direct-stream contenders', function () {
   let fixtures: Fixtures;
+
+  it('compares each sendoff contender with peers that are contenders too (Koa: koa-send and send; Hono: serveStatic)', () => {
+    expect(comparisons().map(({ ours, peer }) => `${ours.name}/${peer.name}`)).to.include.members(['sendoff/koa-send', 'sendoff/send', 'sendoff-hono/hono-static']);
+  });
 
   before(async () => {
     fixtures = await createFixtures({ smallCount: 3, largeSize: 3 * 2 ** 20 + 5 });

@@ -1,5 +1,6 @@
 /**
- * Direct stream through the Koa adapter vs koa-send and send: 4 KiB request rate, large-file
+ * Direct stream through each sendoff adapter vs its framework's own file sender (Koa: koa-send,
+ * and send on node:http; Hono: serveStatic of @hono/node-server): 4 KiB request rate, large-file
  * throughput and server RSS under many concurrent large downloads, all in one interleaved run.
  */
 import type { DownloadReport } from '../lib/downloader.js';

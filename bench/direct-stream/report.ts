@@ -3,6 +3,7 @@ import { failuresOf, megabytesPerSecond } from '../lib/downloader.js';
 import { rateFailuresOf } from '../lib/request-rate.js';
 import { runContext } from '../lib/run-context.js';
 import { formatMiB, formatNumber, formatRatio, median, ratio, sum } from '../lib/stats.js';
+import { comparisons } from './contenders.js';
 import type { ContenderResults, DirectStreamResults } from './index.js';
 
 export const SECTION_HEADING = 'Direct stream';
@@ -53,32 +54,48 @@ function context(run: DirectStreamResults, command: string): string[] {
 }
 
 function summary(run: DirectStreamResults, figures: Figures[]): string[] {
-  const [ours, koaSend, send] = figures as [Figures, Figures, Figures];
   const s = run.settings;
-  const row = (label: string, pick: (f: Figures) => number, digits: number): string =>
-    `| ${label} | ${figures.map((f) => formatNumber(pick(f), digits)).join(' | ')} | ${formatRatio(ratio(pick(ours), pick(koaSend)))} | ${formatRatio(ratio(pick(ours), pick(send)))} |`;
+  const row = (label: string, pick: (f: Figures) => string): string => `| ${label} | ${figures.map(pick).join(' | ')} |`;
   return [
     '### Summary',
     '',
-    `| | ${figures.map((f) => f.name).join(' | ')} | ${ours.name}/${koaSend.name} | ${ours.name}/${send.name} |`,
-    `|---|${figures.map(() => '---:').join('|')}|---:|---:|`,
-    row(`4 KiB files, req/s (median of ${s.rounds} × ${s.smallSeconds} s, ${s.smallConnections} connections)`, (f) => f.requestsPerSecond, 0),
-    row(`${formatMiB(s.largeSize)} file, MB/s (median of ${s.rounds} × ${s.largeSeconds} s, ${s.largeConnections} connections)`, (f) => f.megabytesPerSecond, 0),
-    `| RSS peak − baseline, ${s.rssClients} clients × ${formatMiB(s.largeSize)} | ${figures.map((f) => formatMiB(f.memoryGrowth)).join(' | ')} | | |`,
+    `| | ${figures.map((f) => f.name).join(' | ')} |`,
+    `|---|${figures.map(() => '---:').join('|')}|`,
+    row(`4 KiB files, req/s (median of ${s.rounds} × ${s.smallSeconds} s, ${s.smallConnections} connections)`, (f) => formatNumber(f.requestsPerSecond, 0)),
+    row(`${formatMiB(s.largeSize)} file, MB/s (median of ${s.rounds} × ${s.largeSeconds} s, ${s.largeConnections} connections)`, (f) => formatNumber(f.megabytesPerSecond, 0)),
+    row(`RSS peak − baseline, ${s.rssClients} clients × ${formatMiB(s.largeSize)}`, (f) => formatMiB(f.memoryGrowth)),
     '',
-    ...verdict(run, ours, koaSend),
+    '| sendoff / peer | 4 KiB req/s | large MB/s |',
+    '|---|---:|---:|',
+    ...comparisons().map(({ ours, peer }) => {
+      const [a, b] = [figuresNamed(figures, ours.name), figuresNamed(figures, peer.name)];
+      return `| ${ours.name}/${peer.name} | ${formatRatio(ratio(a.requestsPerSecond, b.requestsPerSecond))} | ${formatRatio(ratio(a.megabytesPerSecond, b.megabytesPerSecond))} |`;
+    }),
+    '',
+    ...targets(run, figures),
   ];
 }
 
-function verdict(run: DirectStreamResults, ours: Figures, koaSend: Figures): string[] {
-  const rate = ratio(ours.requestsPerSecond, koaSend.requestsPerSecond);
-  const throughput = ratio(ours.megabytesPerSecond, koaSend.megabytesPerSecond);
-  const flat = ours.memoryGrowth < run.settings.largeSize;
-  const met = rate >= 1 && throughput >= 1 && flat;
-  return [
-    `Target (≥ 1.0x koa-send on both, RSS flat, i.e. growing by less than one file's size): **${met ? 'met' : 'missed'}**`,
-    `(req/s ${formatRatio(rate)}, MB/s ${formatRatio(throughput)}, RSS growth ${formatMiB(ours.memoryGrowth)}).`,
-  ];
+function figuresNamed(figures: readonly Figures[], name: string): Figures {
+  const found = figures.find((f) => f.name === name);
+  if (found === undefined) throw new Error(`no results for ${name}`);
+  return found;
+}
+
+/** Each sendoff contender against the first of its peers: the framework's own file sender. */
+function targets(run: DirectStreamResults, figures: readonly Figures[]): string[] {
+  const lines = ['Target: at least 1.0x the framework\'s own file sender on both rates, RSS flat (growing by less than one file\'s size).', ''];
+  for (const { ours, peer } of comparisons().filter(({ ours, peer }) => ours.peers?.[0] === peer.name)) {
+    const [a, b] = [figuresNamed(figures, ours.name), figuresNamed(figures, peer.name)];
+    const rate = ratio(a.requestsPerSecond, b.requestsPerSecond);
+    const throughput = ratio(a.megabytesPerSecond, b.megabytesPerSecond);
+    const flat = a.memoryGrowth < run.settings.largeSize;
+    const met = rate >= 1 && throughput >= 1 && flat;
+    lines.push(
+      `- ${ours.name} vs ${peer.name}: **${met ? 'met' : 'missed'}** (req/s ${formatRatio(rate)}, MB/s ${formatRatio(throughput)}, RSS growth ${formatMiB(a.memoryGrowth)}).`,
+    );
+  }
+  return lines;
 }
 
 function memoryTable(run: DirectStreamResults): string[] {
@@ -120,19 +137,21 @@ function roundsTable(run: DirectStreamResults): string[] {
     '### Every round',
     '',
     'Each server starts a different round first (a, b, c, then b, c, a, ...). The last rows divide',
-    `${first(run)}'s figure by the other's in the same round (a paired ratio is less sensitive to load that comes and goes).`,
+    "each sendoff contender's figure by its peer's in the same round (a paired ratio is less sensitive to load that comes and goes).",
     '',
     '| server | 4 KiB req/s | large MB/s |',
     '|---|---|---|',
     ...run.results.map(({ contender, small, large }) =>
       `| ${contender.name} | ${small.map((r) => formatNumber(r.requestsPerSecond)).join(', ')} | ${large.map((r) => formatNumber(megabytesPerSecond(r))).join(', ')} |`,
     ),
-    ...run.results.slice(1).map((other) => pairedRow(run.results[0]!, other)),
+    ...comparisons().map(({ ours, peer }) => pairedRow(resultsNamed(run, ours.name), resultsNamed(run, peer.name))),
   ];
 }
 
-function first(run: DirectStreamResults): string {
-  return run.results[0]?.contender.name ?? '';
+function resultsNamed(run: DirectStreamResults, name: string): ContenderResults {
+  const found = run.results.find((result) => result.contender.name === name);
+  if (found === undefined) throw new Error(`no results for ${name}`);
+  return found;
 }
 
 function pairedRow(ours: ContenderResults, other: ContenderResults): string {
