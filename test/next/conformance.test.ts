@@ -8,10 +8,11 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
-import { get as httpGet, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xAccel, type DeliverOptions } from '@sendoff/core';
+import { pausedResponse } from '@sendoff-tools/test-kit';
 import { runServer, type RunningServer } from '@sendoff-tools/web-servers';
 import { BAD_KEY_PATHS, LARGE_PATH, MISSING_PATH, createAdapterFixture, describeConformance, rawResponse, type AdapterFixture } from '@sendoff/core/testing';
 import type { AppProcess } from '../e2e/app-process.js';
@@ -82,7 +83,7 @@ describe('@sendoff/fetch in a Next.js route handler (next start)', function () {
     it('a client going away mid-body: the server closes the file', async () => {
       const { app, fixture } = current();
       const largeFile = join(fixture.root, 'large', 'file.bin');
-      const response = await getPaused(`${app.url}${LARGE_PATH}`);
+      const response = await pausedResponse(`${app.url}${LARGE_PATH}`);
       assert.equal(response.statusCode, 200);
       const [first] = (await once(response.resume(), 'data')) as [Buffer];
       assert.ok(first.equals(fixture.large.subarray(0, first.length)), "the first bytes are the file's");
@@ -96,7 +97,7 @@ describe('@sendoff/fetch in a Next.js route handler (next start)', function () {
       const { app, fixture } = current();
       const largeFile = join(fixture.root, 'large', 'file.bin');
       try {
-        const response = await getPaused(`${app.url}${LARGE_PATH}`);
+        const response = await pausedResponse(`${app.url}${LARGE_PATH}`);
         assert.equal(response.statusCode, 200);
         // The client reads nothing yet: the server stops at its buffers, far from the end of the file.
         await truncate(largeFile, 1024 * 1024);
@@ -173,16 +174,5 @@ function bodyOf(response: IncomingMessage): Promise<{ body: Buffer; ended: boole
     response.once('error', () => settle(false));
     response.once('aborted', () => settle(false));
     response.resume();
-  });
-}
-
-/** A GET whose response is paused before any body byte is consumed. */
-function getPaused(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = httpGet(url, { agent: false }, (response) => {
-      response.pause();
-      resolve(response);
-    });
-    request.on('error', reject);
   });
 }

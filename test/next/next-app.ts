@@ -2,7 +2,8 @@
  * A Next.js app as its operator runs it: `next build`, then `next start` on 127.0.0.1 and an
  * ephemeral port. The @sendoff packages are compiled from their sources (the app's tsconfig maps
  * them, see examples/next/next.config.ts). A build is reused while nothing it is made from
- * changed: the app's own files, the sources of @sendoff/core and @sendoff/fetch, the lockfile.
+ * changed: the app's own files, the sources of @sendoff/core and @sendoff/fetch, the example's
+ * next.config.ts (the conformance app reuses it), the lockfile.
  */
 import { createHash } from 'node:crypto';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
@@ -13,7 +14,7 @@ import { startListeningProcess, type AppProcess } from '../e2e/app-process.js';
 
 export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const NEXT_BIN = createRequire(import.meta.url).resolve('next/dist/bin/next');
-const BUILD_INPUTS = [join(REPO_ROOT, 'packages', 'core', 'src'), join(REPO_ROOT, 'packages', 'fetch', 'src'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'tsconfig.base.json'), join(REPO_ROOT, 'tsconfig.workspace.json')];
+const BUILD_INPUTS = [join(REPO_ROOT, 'packages', 'core', 'src'), join(REPO_ROOT, 'packages', 'fetch', 'src'), join(REPO_ROOT, 'examples', 'next', 'next.config.ts'), join(REPO_ROOT, 'package-lock.json'), join(REPO_ROOT, 'tsconfig.base.json'), join(REPO_ROOT, 'tsconfig.workspace.json')];
 const NOT_INPUTS = new Set(['.next', 'node_modules', 'next-env.d.ts']);
 const STAMP = join('.next', 'sendoff-build-inputs');
 /** No telemetry, no update check: the tests run offline. */

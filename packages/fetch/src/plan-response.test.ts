@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import { SendoffError, type DeliveryPlan } from '@sendoff/core';
+import { countingSource } from './counting-source.fixture.js';
 import { planResponse } from './plan-response.js';
 
 const BYTES = Buffer.from('0123456789abcdef'.repeat(8));
@@ -89,18 +90,6 @@ describe('planResponse', () => {
   });
 
   describe('a body of at most 64 KiB (one read of a file stream)', () => {
-    /** A source of `count` chunks of `size` bytes made on demand, counting the chunks it was asked for. */
-    function countingSource(count: number, size: number): { source: Readable; made: () => number } {
-      let made = 0;
-      const source = new Readable({
-        highWaterMark: size,
-        read() {
-          this.push(made < count ? Buffer.alloc(size, made++ % 256) : null);
-        },
-      });
-      return { source, made: () => made };
-    }
-
     it('is read to its end before the Response exists, and the Response carries exactly those bytes', async () => {
       const { source, made } = countingSource(4, 16 * 1024);
       const response = await planResponse(streamPlan({ length: 64 * 1024, open: async () => source } as Partial<DeliveryPlan>), get());

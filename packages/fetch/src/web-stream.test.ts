@@ -2,22 +2,11 @@ import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { expect } from 'chai';
 import { SendoffError } from '@sendoff/core';
+import { countingSource } from './counting-source.fixture.js';
 import { webStreamOf } from './web-stream.js';
 
 const CHUNK = 16 * 1024;
 const CHUNKS = 1024;
-
-/** A 16 MiB source made on demand, counting the chunks it was asked for. */
-function countingSource(): { source: Readable; made: () => number } {
-  let made = 0;
-  const source = new Readable({
-    highWaterMark: CHUNK,
-    read() {
-      this.push(made < CHUNKS ? Buffer.alloc(CHUNK, made++ % 256) : null);
-    },
-  });
-  return { source, made: () => made };
-}
 
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
@@ -33,7 +22,7 @@ describe('webStreamOf', () => {
   });
 
   it('reads the source only as far as the consumer asks (backpressure)', async () => {
-    const { source, made } = countingSource();
+    const { source, made } = countingSource(CHUNKS, CHUNK);
     const reader = webStreamOf(source).getReader();
     for (let turn = 0; turn < 20; turn++) await nextTurn();
     const beforeAnyRead = made();
@@ -46,7 +35,7 @@ describe('webStreamOf', () => {
   });
 
   it('cancelling destroys the source (the file handle closes)', async () => {
-    const { source } = countingSource();
+    const { source } = countingSource(CHUNKS, CHUNK);
     const reader = webStreamOf(source).getReader();
     await reader.read();
     await reader.cancel();
