@@ -40,6 +40,7 @@ const SUITES = [
   { dir: 'packages/koa', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/express', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/fastify', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/fetch', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },

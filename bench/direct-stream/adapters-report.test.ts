@@ -9,7 +9,7 @@ function rate(requestsPerSecond: number, non2xx = 0): RateReport {
   return { requestsPerSecond, total: requestsPerSecond * 5, non2xx, mismatched: 0, errors: 0, timeouts: 0 };
 }
 
-/** Two rounds: node:http 1.1x send, Express 1.2x res.sendFile and 0.9x send, Fastify 0.8x @fastify/static. */
+/** Two rounds: node:http 1.1x send, Express 1.2x res.sendFile and 0.9x send, Fastify 0.8x @fastify/static, Hono 1.05x serveStatic. */
 function results(): AdapterResults {
   const c = adapterContenders;
   return {
@@ -26,6 +26,8 @@ function results(): AdapterResults {
       [c.expressSendFile.name, [rate(750), rate(1500, 3)]],
       [c.sendoffFastify.name, [rate(800), rate(1600)]],
       [c.fastifyStatic.name, [rate(1000), rate(2000)]],
+      [c.sendoffHono.name, [rate(1050), rate(2100)]],
+      [c.honoStatic.name, [rate(1000), rate(2000)]],
     ]),
     crashes: new Map([[c.fastifyStatic.name, 1]]),
   };
@@ -48,6 +50,7 @@ describe('framework adapters report', () => {
     expect(lines).to.include('| Express 5 | sendoff Express | send | 1,350 | 1,500 | **0.90x** |');
     expect(lines).to.include('| Fastify 5 | sendoff Fastify | @fastify/static | 1,200 | 1,500 | **0.80x** |');
     expect(lines).to.include('| sendoff Fastify/@fastify/static | 0.80x, 0.80x |');
+    expect(lines).to.include('| Hono | sendoff Hono | serveStatic | 1,575 | 1,500 | **1.05x** |');
   });
 
   it('says which pairs missed the target, and counts failures and crashes per server', () => {

@@ -54,6 +54,16 @@ export const adapterContenders = {
     description: "Fastify 5 + `reply.sendFile` of @fastify/static",
     script: new URL('./servers/fastify-static.ts', import.meta.url),
   },
+  sendoffHono: {
+    name: 'sendoff Hono',
+    description: 'Hono on @hono/node-server + `deliverResponse` of @sendoff/fetch (directStream)',
+    script: new URL('./servers/sendoff-hono.ts', import.meta.url),
+  },
+  honoStatic: {
+    name: 'serveStatic',
+    description: "Hono on @hono/node-server + its own file sender, `serveStatic`",
+    script: new URL('./servers/hono-static.ts', import.meta.url),
+  },
 } satisfies Record<string, Contender>;
 
 /** One adapter against the file senders of its framework (and of plain Node), measured in the same run. */
@@ -67,4 +77,5 @@ export const adapterComparisons: readonly AdapterComparison[] = [
   { framework: 'node:http', ours: adapterContenders.sendoffNode, peers: [adapterContenders.send] },
   { framework: 'Express 5', ours: adapterContenders.sendoffExpress, peers: [adapterContenders.expressSendFile, adapterContenders.send] },
   { framework: 'Fastify 5', ours: adapterContenders.sendoffFastify, peers: [adapterContenders.fastifyStatic] },
+  { framework: 'Hono', ours: adapterContenders.sendoffHono, peers: [adapterContenders.honoStatic] },
 ];

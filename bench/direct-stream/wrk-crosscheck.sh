@@ -4,7 +4,7 @@
 # interleaved; prints medians and the sendoff/peer ratios.
 #   bash bench/direct-stream/wrk-crosscheck.sh [rounds] [koa|adapters]
 # koa (default): the three servers of bench/run.ts direct-stream, 4 KiB and 64 MiB files.
-# adapters: the servers of bench/run.ts adapters (node:http, Express, Fastify and their own file
+# adapters: the servers of bench/run.ts adapters (node:http, Express, Fastify, Hono and their own file
 # senders), 4 KiB files only.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,8 +17,8 @@ case "$set_name" in
     pairs=(sendoff-koa/koa-send)
     with_large=1 ;;
   adapters)
-    servers=(sendoff-node node-send sendoff-express express-sendfile sendoff-fastify fastify-static)
-    pairs=(sendoff-node/node-send sendoff-express/express-sendfile sendoff-express/node-send sendoff-fastify/fastify-static)
+    servers=(sendoff-node node-send sendoff-express express-sendfile sendoff-fastify fastify-static sendoff-hono hono-static)
+    pairs=(sendoff-node/node-send sendoff-express/express-sendfile sendoff-express/node-send sendoff-fastify/fastify-static sendoff-hono/hono-static)
     with_large=0 ;;
   *) echo "unknown set $set_name: koa or adapters" >&2; exit 1 ;;
 esac

@@ -1,7 +1,7 @@
 /**
  * A fresh project outside the repository that installs the packed tarballs the way an application
  * installs them from the registry (no tsx, no workspace links), with the libraries an app owns
- * (koa, express, fastify, inversify, ioredis, the S3 client) and the TypeScript toolchain, at the versions the repository uses.
+ * (koa, express, fastify, hono and its Node server, inversify, ioredis, the S3 client) and the TypeScript toolchain, at the versions the repository uses.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,8 @@ const APP_LIBRARIES = {
     koa: 'package.json',
     express: 'packages/express/package.json',
     fastify: 'packages/fastify/package.json',
+    hono: 'packages/fetch/package.json',
+    '@hono/node-server': 'packages/fetch/package.json',
     inversify: 'packages/inversify/package.json',
     ioredis: 'packages/redis/package.json',
     '@aws-sdk/client-s3': 'packages/s3/package.json',

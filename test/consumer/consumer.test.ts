@@ -3,8 +3,8 @@
  * builds dist/), checked by publint and attw, and installed from the tarballs into a fresh project
  * outside the repository (no tsx, no workspace links, no custom conditions). There, on Node 20, 22
  * and 24: plain node serves a file through createDelivery and each adapter (Koa, Express, Fastify,
- * node:http), CommonJS requires the packages, the `sendoff` bin runs, and tsc accepts the
- * declarations under nodenext and bundler.
+ * node:http, and the fetch adapter under Hono), CommonJS requires the packages, the `sendoff` bin
+ * runs, and tsc accepts the declarations under nodenext and bundler.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,13 +18,14 @@ import { createConsumerProject, type ConsumerProject } from './consumer-project.
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/express', '@sendoff/fastify', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/express', '@sendoff/fastify', '@sendoff/fetch', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
 /** The scripts that serve the invoice through each adapter, from the installed tarballs. */
 const SERVERS = [
   { adapter: 'the Koa adapter', script: 'serve.mjs' },
   { adapter: 'the Express adapter', script: 'serve-express.mjs' },
   { adapter: 'the Fastify plugin', script: 'serve-fastify.mjs' },
   { adapter: 'the node:http adapter of the core', script: 'serve-node.mjs' },
+  { adapter: 'the fetch adapter under Hono on @hono/node-server', script: 'serve-fetch.mjs' },
 ];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
@@ -53,7 +54,7 @@ describe('the packed packages, installed in a project outside the repository', f
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
 
-  it('packs the eight public packages, and only them', () => {
+  it('packs every public package, and only them', () => {
     expect(packs.map((pack) => pack.name)).to.deep.equal(PUBLIC_PACKAGES);
   });
 
@@ -85,7 +86,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, express, fastify, inversify, ioredis and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, express, fastify, hono, inversify, ioredis and the S3 client', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -93,7 +94,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'express', 'fastify', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'express', 'fastify', 'hono', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -135,6 +136,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/express': 'function',
           '@sendoff/fastify': 'function',
+          '@sendoff/fetch': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',
           '@sendoff/cli': 'function',
@@ -142,40 +144,42 @@ describe('the packed packages, installed in a project outside the repository', f
         expect(after).to.deep.equal(before);
       });
 
-      for (const { adapter, script } of SERVERS) describe(`serves a file through createDelivery and ${adapter}`, () => {
-        let fixture: Fixture | undefined;
-        let server: ChildProcess | undefined;
-        let url = '';
-        before(async () => {
-          fixture = await createFixture([INVOICE]);
-          server = spawn(node, [script, fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
-          const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
-          url = `http://127.0.0.1:${port}`;
-        });
-        after(async () => {
-          if (server !== undefined) await stopChild(server);
-          await fixture?.remove();
-        });
+      for (const { adapter, script } of SERVERS) {
+        describe(`serves a file through createDelivery and ${adapter}`, () => {
+          let fixture: Fixture | undefined;
+          let server: ChildProcess | undefined;
+          let url = '';
+          before(async () => {
+            fixture = await createFixture([INVOICE]);
+            server = spawn(node, [script, fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
+            const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
+            url = `http://127.0.0.1:${port}`;
+          });
+          after(async () => {
+            if (server !== undefined) await stopChild(server);
+            await fixture?.remove();
+          });
 
-        it('a Range request: 206 with exactly those bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/', { range: 'bytes=100-199' });
-          expect(response.status).to.equal(206);
-          expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
-          expect(response.headers['content-length']).to.equal('100');
-          expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
-          expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
-          expect(response.headers['x-content-type-options']).to.equal('nosniff');
-        });
+          it('a Range request: 206 with exactly those bytes', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/', { range: 'bytes=100-199' });
+            expect(response.status).to.equal(206);
+            expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+            expect(response.headers['content-length']).to.equal('100');
+            expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
+            expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+            expect(response.headers['x-content-type-options']).to.equal('nosniff');
+          });
 
-        it('the whole file: 200 with its bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/');
-          expect(response.status).to.equal(200);
-          expect(response.headers['content-length']).to.equal(String(body.length));
-          expect(response.body.equals(body)).to.equal(true);
+          it('the whole file: 200 with its bytes', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/');
+            expect(response.status).to.equal(200);
+            expect(response.headers['content-length']).to.equal(String(body.length));
+            expect(response.body.equals(body)).to.equal(true);
+          });
         });
-      });
+      }
 
       it('require() from CommonJS loads the packages', async () => {
         const result = await withNode('node', ['require.cjs']);
@@ -185,6 +189,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/express': 'function',
           '@sendoff/fastify': 'function',
+          '@sendoff/fetch': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',

@@ -1,7 +1,8 @@
 /**
- * The example app run as an operator runs it: `node --import tsx src/main.ts` from
- * examples/koa-app (the directory whose tsconfig enables its decorators), set up
- * by environment variables only. Resolves once the app prints the URL it listens on.
+ * The example apps run as an operator runs them, set up by environment variables only, each
+ * resolved once it prints the URL it listens on: the Koa example app (`node --import tsx
+ * src/main.ts` from examples/koa-app, the directory whose tsconfig enables its decorators), and
+ * any other program through `startListeningProcess` (the per-framework examples).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -24,6 +25,8 @@ export interface AppProcessOptions {
 }
 
 export interface AppProcess {
+  /** The process id of the program started. */
+  pid: number;
   /** The URL clients use (the front server's when the profile has one). */
   url: string;
   /** Everything the app printed so far. */
@@ -33,9 +36,31 @@ export interface AppProcess {
 }
 
 export async function startAppProcess(options: AppProcessOptions): Promise<AppProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  return startListeningProcess({
+    args: ['--import', 'tsx', 'src/main.ts'],
     cwd: APP_DIR,
-    env: { ...inheritedEnv(), NODE_NO_WARNINGS: '1', PORT: '0', DATA_DIR: options.dataDir, SENDOFF_PROFILE: options.profile, ...options.env },
+    env: { PORT: '0', DATA_DIR: options.dataDir, SENDOFF_PROFILE: options.profile, ...options.env },
+  });
+}
+
+export interface ListeningProcessOptions {
+  /** Default: this Node binary. */
+  command?: string;
+  args: string[];
+  cwd: string;
+  /** Added to the environment of the test run, minus the settings only tests give (PORT, HOST, SENDOFF_…). */
+  env?: Record<string, string>;
+  /** Default 60 s. */
+  startTimeoutMs?: number;
+  /** The line that says it serves, with the URL as its first group. Default `listening on <url>`. */
+  listening?: RegExp;
+}
+
+/** Starts a program that prints `listening on <url>` (or `listening`) once it serves; resolves with that URL. */
+export async function startListeningProcess(options: ListeningProcessOptions): Promise<AppProcess> {
+  const child = spawn(options.command ?? process.execPath, options.args, {
+    cwd: options.cwd,
+    env: { ...inheritedEnv(), NODE_NO_WARNINGS: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -43,8 +68,8 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   const stop = () => stopChild(child, STOP_TIMEOUT_MS);
   try {
-    const url = await listeningUrl(child, () => output);
-    return { url, output: () => output, stop };
+    const url = await listeningUrl(child, () => output, options.listening ?? LISTENING, options.startTimeoutMs ?? START_TIMEOUT_MS);
+    return { pid: child.pid!, url, output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;
@@ -55,11 +80,11 @@ function inheritedEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([name]) => !OWN_SETTINGS.test(name)));
 }
 
-function listeningUrl(child: ChildProcess, output: () => string): Promise<string> {
+function listeningUrl(child: ChildProcess, output: () => string, listening: RegExp, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`the app did not start within ${START_TIMEOUT_MS} ms:\n${output()}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(new Error(`the app did not start within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
     const onData = () => {
-      const match = LISTENING.exec(output());
+      const match = listening.exec(output());
       if (match?.[1]) finish(undefined, match[1]);
     };
     const onExit = (code: number | null) => finish(new Error(`the app exited (${code}) before listening:\n${output()}`));

@@ -2,6 +2,7 @@
 export { request } from './http-request.js';
 export type { HttpResponse, RawResponse, RequestOptions } from './http-request.js';
 export { listen } from './listen.js';
+export { pausedResponse } from './paused-response.js';
 export type { Listening } from './listen.js';
 export { runProcess, runOrFail } from './run-process.js';
 export type { ProcessResult, RunOptions } from './run-process.js';

@@ -4,13 +4,13 @@
  */
 import { once } from 'node:events';
 import { promises as fsp, type ReadStream } from 'node:fs';
-import { get as httpGet, type IncomingMessage } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'chai';
+import { pausedResponse } from '@sendoff-tools/test-kit';
 import type { DeliveryRequest, OpenOptions, ResolvedFile } from '../contracts.js';
 import { BAD_REQUEST_PATHS, startDirectStreamServer, type DirectStreamServer } from './direct-stream-server.fixture.js';
 import { describeConformance, type ConformanceFile } from './index.js';
@@ -71,7 +71,7 @@ describe('directStream on a live connection', () => {
   });
 
   it('reads the file only as fast as a slow client drains the socket', async () => {
-    const response = await getPaused(`${server.baseUrl}/files/big.bin`);
+    const response = await pausedResponse(`${server.baseUrl}/files/big.bin`);
     expect(response.statusCode).to.equal(200);
     expect(response.headers['content-length']).to.equal(String(LARGE));
     const stream = await served.next();
@@ -96,7 +96,7 @@ describe('directStream on a live connection', () => {
   });
 
   it('closes the file and aborts the request signal when the client goes away', async () => {
-    const response = await getPaused(`${server.baseUrl}/files/big.bin`);
+    const response = await pausedResponse(`${server.baseUrl}/files/big.bin`);
     const stream = await served.next();
     const closed = once(stream, 'close');
     const [firstChunk] = (await once(response.resume(), 'data')) as [Buffer];
@@ -137,17 +137,6 @@ class ServedStreams {
   signalOf(stream: Readable): AbortSignal | undefined {
     return this.#signals.get(stream);
   }
-}
-
-/** A GET whose response is paused before any body byte is consumed. */
-function getPaused(url: string): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const request = httpGet(url, { agent: false }, (response) => {
-      response.pause();
-      resolve(response);
-    });
-    request.on('error', reject);
-  });
 }
 
 async function until(condition: () => boolean): Promise<void> {

@@ -11,6 +11,7 @@ export type { CutShortCheck } from './cut-short.js';
 export { resizedOnOpen } from './resized-on-open.js';
 export { describeAdapterConformance } from './adapter-conformance.js';
 export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from './adapter-conformance.js';
-export type { ResolveDownload } from './adapter-fixture.js';
+export { createAdapterFixture, BAD_KEY_PATHS, LARGE_PATH, MISSING_PATH } from './adapter-fixture.js';
+export type { AdapterFixture, ResolveDownload } from './adapter-fixture.js';
 export { describeStorage } from './storage-contract.js';
 export type { StorageTarget } from './storage-contract.js';
