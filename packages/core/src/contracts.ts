@@ -141,3 +141,11 @@ export interface DeliveryStrategy {
   canServe(file: ResolvedFile): boolean;
   plan(request: DeliveryRequest, file: ResolvedFile, options: ResolvedDeliveryOptions): Promise<DeliveryPlan>;
 }
+
+/**
+ * Anything that turns a neutral request into a plan: a Deliverer, or a test double. What the
+ * framework adapters' `deliver` needs.
+ */
+export interface PlanProvider<Options, Plan extends DeliveryPlan = DeliveryPlan> {
+  deliver(request: DeliveryRequest, options: Options): Promise<Plan>;
+}

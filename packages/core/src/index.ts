@@ -18,6 +18,7 @@ export type {
   PlanHead,
   PlanBody,
   DeliveryStrategy,
+  PlanProvider,
 } from './contracts.js';
 export * from './errors/index.js';
 export * from './keys/index.js';

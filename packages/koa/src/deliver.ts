@@ -1,12 +1,9 @@
 import type { Context } from 'koa';
-import type { DeliveryPlan, DeliveryRequest } from '@sendoff/core';
+import type { DeliveryPlan, PlanProvider } from '@sendoff/core';
 import { applyPlan } from './apply-plan.js';
 import { toDeliveryRequest } from './to-delivery-request.js';
 
-/** Anything that turns a neutral request into a plan: a Deliverer, or a test double. */
-export interface PlanProvider<Options, Plan extends DeliveryPlan = DeliveryPlan> {
-  deliver(request: DeliveryRequest, options: Options): Promise<Plan>;
-}
+export type { PlanProvider };
 
 /**
  * Delivers one file on a Koa context: builds the neutral request, asks the deliverer for a plan

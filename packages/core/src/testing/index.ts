@@ -1,9 +1,12 @@
 export { describeConformance } from './conformance.js';
 export type { ConformanceFile, ConformanceTarget } from './conformance.js';
-export { createPlanServer, applyPlan } from './plan-server.js';
+export { createPlanServer } from './plan-server.js';
 export type { PlanHandler, PlanServer } from './plan-server.js';
 export { fetchResponse, rawResponse } from './http-client.js';
 export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
 export type { CutShortCheck } from './cut-short.js';
 export { resizedOnOpen } from './resized-on-open.js';
+export { describeAdapterConformance } from './adapter-conformance.js';
+export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from './adapter-conformance.js';
+export type { ResolveDownload } from './adapter-fixture.js';

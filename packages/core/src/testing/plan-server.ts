@@ -1,13 +1,14 @@
 /**
- * A real node:http server that answers every request with a `DeliveryPlan`: the smallest adapter,
- * used to run the conformance kit against strategies without a framework. Listens on 127.0.0.1
- * with an ephemeral port.
+ * A real node:http server that answers every request with a `DeliveryPlan` through the node:http
+ * adapter (`@sendoff/core/node`), rendering errors as a plain-text answer: used to run the
+ * conformance kit against strategies without a framework. Listens on 127.0.0.1 with an ephemeral
+ * port.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { pipeline } from 'node:stream/promises';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
 import { isSendoffError } from '../errors/index.js';
+import { applyPlan, toDeliveryRequest } from '../node/index.js';
 
 export type PlanHandler = (request: DeliveryRequest, url: URL) => DeliveryPlan | Promise<DeliveryPlan>;
 
@@ -34,38 +35,14 @@ export async function createPlanServer(handler: PlanHandler): Promise<PlanServer
   };
 }
 
-/** Applies `plan` to a node:http response: status, headers, then no body, a redirect or the stream. */
-export async function applyPlan(plan: DeliveryPlan, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (plan.body === 'stream' && req.method !== 'HEAD') {
-    const body = await plan.open();
-    writeHead(res, plan);
-    if (!res.hasHeader('content-length')) res.setHeader('Content-Length', String(plan.length));
-    // pipeline destroys the file stream when the client goes away, and respects backpressure.
-    await pipeline(body, res);
-    return;
-  }
-  writeHead(res, plan);
-  if (plan.body === 'redirect') res.setHeader('Location', plan.location);
-  res.end();
-}
-
 async function answer(handler: PlanHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
   try {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const plan = await handler({ method: req.method ?? 'GET', headers: req.headers, signal: controller.signal }, url);
+    const plan = await handler(toDeliveryRequest(req, res), url);
     await applyPlan(plan, req, res);
   } catch (error) {
     renderError(error, res);
   }
-}
-
-function writeHead(res: ServerResponse, plan: DeliveryPlan): void {
-  res.statusCode = plan.status;
-  for (const [name, value] of Object.entries(plan.headers)) res.setHeader(name, value);
 }
 
 /** An exposed SendoffError shows its status, headers and message; anything else is a bare 500. */
