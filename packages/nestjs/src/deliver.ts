@@ -1,0 +1,51 @@
+import { Logger } from '@nestjs/common';
+import { isSendoffError, type DeliveryPlan, type PlanProvider } from '@sendoff/core';
+import { applyPlan, toDeliveryRequest } from '@sendoff/core/node';
+import { applyPlanToReply } from './apply-plan-to-reply.js';
+import { SendoffHttpException } from './http-exception.js';
+import { isFastifyReply, rawRequestOf, rawResponseOf, setResponseHeader, type NestRequest, type NestResponse } from './platform.js';
+
+const logger = new Logger('Sendoff');
+
+/**
+ * Delivers one file from a Nest controller that took the platform's request and response with
+ * `@Req()` and `@Res()`: builds the neutral request, asks the deliverer for a plan and applies it,
+ * through Node's response on the Express platform and through the Fastify reply on the Fastify
+ * platform. Resolves with the plan once the response is done (or the client went away).
+ *
+ * A refusal (a SendoffError: bad key, missing file, unsatisfiable range…) is thrown as a
+ * `SendoffHttpException` with nothing of the plan written, so Nest's exception filters render it
+ * with its status; its exposed headers (`Content-Range` on a 416) are set on the response first.
+ * Errors that are not exposed (5xx) are also logged, as Nest logs the errors it does not expect. A
+ * body that fails once the head is out cannot be answered any more: the connection is destroyed
+ * (the client sees a broken transfer, never a short file that looks whole), the error is logged
+ * and `deliver` resolves.
+ */
+export async function deliver<Options, Plan extends DeliveryPlan>(
+  req: NestRequest,
+  res: NestResponse,
+  deliverer: PlanProvider<Options, Plan>,
+  options: Options,
+): Promise<Plan> {
+  const rawReq = rawRequestOf(req);
+  const rawRes = rawResponseOf(res);
+  let plan: Plan;
+  try {
+    plan = await deliverer.deliver(toDeliveryRequest(rawReq, rawRes), options);
+    await (isFastifyReply(res) ? applyPlanToReply(plan, res) : applyPlan(plan, rawReq, rawRes));
+  } catch (error) {
+    if (!rawRes.headersSent) throw toNestError(error, res);
+    logger.error(error);
+    return plan!;
+  }
+  return plan;
+}
+
+/** A SendoffError becomes a SendoffHttpException (its exposed headers set on the response); anything else stays as it is. */
+function toNestError(error: unknown, res: NestResponse): unknown {
+  if (!isSendoffError(error)) return error;
+  const exception = new SendoffHttpException(error);
+  for (const [name, value] of Object.entries(exception.headers)) setResponseHeader(res, name, value);
+  if (!error.expose) logger.error(error);
+  return exception;
+}
