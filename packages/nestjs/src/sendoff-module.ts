@@ -34,7 +34,6 @@ const TOKENS = [SENDOFF_CONFIG, SENDOFF_DELIVERER, SENDOFF_STORAGE] as const;
  * controllers. The Deliverer is created (and the policy validated) while the app starts, so a bad
  * configuration fails at start-up, not at the first download.
  */
-@Module({})
 export class SendoffModule {
   /** From a config known when the module is declared; `createDelivery` runs right away. */
   static forRoot(config: DeliveryConfig, extras: SendoffModuleExtras = {}): DynamicModule {
@@ -69,3 +68,6 @@ function moduleOf(providers: Provider[], withLinkSigner: boolean, global = true)
     exports: [...TOKENS, ...(withLinkSigner ? [SENDOFF_LINK_SIGNER] : []), SendoffService],
   };
 }
+
+// `@Module({})`, written as the call a compiler emits for it (see sendoff-service.ts).
+Module({})(SendoffModule);
