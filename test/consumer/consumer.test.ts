@@ -2,8 +2,9 @@
  * The packages as a user gets them: every public workspace is packed (`npm pack`, whose prepack
  * builds dist/), checked by publint and attw, and installed from the tarballs into a fresh project
  * outside the repository (no tsx, no workspace links, no custom conditions). There, on Node 20, 22
- * and 24: plain node serves a file through createDelivery and the Koa adapter, CommonJS requires
- * the packages, the `sendoff` bin runs, and tsc accepts the declarations under nodenext and bundler.
+ * and 24: plain node serves a file through createDelivery and the Koa adapter, and through a Nest app
+ * (compiled by tsc with Nest's decorator settings) on both Nest platforms, CommonJS requires the
+ * packages, the `sendoff` bin runs, and tsc accepts the declarations under nodenext and bundler.
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +20,8 @@ import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 import { runProcess, type ProcessResult } from './run-process.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/nestjs', '@sendoff/cli'];
+const NEST_PLATFORMS = ['express', 'fastify'];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -44,10 +46,14 @@ describe('the packed packages, installed in a project outside the repository', f
     if (packDir !== '') await rm(packDir, { recursive: true, force: true });
   });
 
+  /** The Nest app of the fixtures, compiled once by the project's tsc (tsconfig.nest.json) into nest-dist/. */
+  let nestBuild: Promise<ProcessResult> | undefined;
+  const buildNestApp = (): Promise<ProcessResult> => (nestBuild ??= runProcess(join(BIN(projectDir()), 'tsc'), ['-p', 'tsconfig.nest.json'], { cwd: projectDir() }));
+
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
 
-  it('packs the five public packages, and only them', () => {
+  it('packs the six public packages, and only them', () => {
     expect(packs.map((pack) => pack.name)).to.deep.equal(PUBLIC_PACKAGES);
   });
 
@@ -79,7 +85,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify, the S3 client and Nest', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -87,7 +93,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3', '@nestjs/common', '@nestjs/core']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -97,6 +103,12 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(result.code).to.equal(0);
     });
   }
+
+  it('tsc compiles a Nest app using @sendoff/nestjs with the decorator settings Nest apps use', async () => {
+    const result = await buildNestApp();
+    expect(result.stdout + result.stderr).to.equal('');
+    expect(result.code).to.equal(0);
+  });
 
   for (const major of NODE_MAJORS) {
     describe(`on Node ${major}`, () => {
@@ -125,6 +137,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/s3/local': 'function',
           '@sendoff/koa': 'function',
           '@sendoff/inversify': 'function',
+          '@sendoff/nestjs': 'function',
           '@sendoff/cli': 'function',
         });
         expect(after).to.deep.equal(before);
@@ -165,6 +178,43 @@ describe('the packed packages, installed in a project outside the repository', f
         });
       });
 
+      for (const platform of NEST_PLATFORMS) {
+        describe(`serves a file through @sendoff/nestjs on Nest's ${platform} platform`, () => {
+          let fixture: Fixture | undefined;
+          let server: ChildProcess | undefined;
+          let url = '';
+          before(async () => {
+            const build = await buildNestApp();
+            expect(build.code, build.stdout + build.stderr).to.equal(0);
+            fixture = await createFixture([INVOICE]);
+            server = spawn(node, [join('nest-dist', 'serve-nest.js'), fixture.root, platform], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
+            const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
+            url = `http://127.0.0.1:${port}`;
+          });
+          after(async () => {
+            if (server !== undefined) await stopChild(server);
+            await fixture?.remove();
+          });
+
+          it('a Range request: 206 with exactly those bytes', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/', { range: 'bytes=100-199' });
+            expect(response.status).to.equal(206);
+            expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+            expect(response.headers['content-length']).to.equal('100');
+            expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
+            expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+          });
+
+          it('a range past the end: 416 with Content-Range bytes */size', async () => {
+            const body = fixture!.byKey(INVOICE).body;
+            const response = await get(url, '/', { range: `bytes=${body.length}-` });
+            expect(response.status).to.equal(416);
+            expect(response.headers['content-range']).to.equal(`bytes */${body.length}`);
+          });
+        });
+      }
+
       it('require() from CommonJS loads the packages', async () => {
         const result = await withNode('node', ['require.cjs']);
         expect(result.code, result.stderr).to.equal(0);
@@ -173,6 +223,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
+          '@sendoff/nestjs': 'function',
           '@sendoff/cli': 'function',
         });
       });
