@@ -1,5 +1,4 @@
-import type { Readable } from 'node:stream';
-import { Readable as ReadableStream } from 'node:stream';
+import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { DeliveryPlan } from '@sendoff/core';
 import type { FastifyReplyLike } from './platform.js';
@@ -32,7 +31,7 @@ export async function applyPlanToReply(plan: DeliveryPlan, reply: FastifyReplyLi
  * does the same).
  */
 function announcedOnly(): Readable {
-  return ReadableStream.from([]);
+  return Readable.from([]);
 }
 
 async function sendAndWait(reply: FastifyReplyLike, payload: Readable | undefined): Promise<void> {
