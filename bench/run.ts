@@ -11,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSection } from './lib/results-file.js';
-import { repoRoot } from './lib/child-server.js';
+import { repoRoot } from '@sendoff-tools/test-kit';
 import { defaultSettings, quickSettings, renderDirectStream, runDirectStream } from './direct-stream/index.js';
 import { SECTION_HEADING as DIRECT_STREAM_HEADING } from './direct-stream/report.js';
 import { defaultSettings as offloadDefaults, quickSettings as offloadQuick, runOffload } from './offload/index.js';

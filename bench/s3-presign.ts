@@ -13,7 +13,8 @@
 import { parseArgs } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { S3RequestPresigner, getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { contentDisposition, validateKey, type ResolvedFile } from '@sendoff/core';
+import { validateKey, type ResolvedFile } from '@sendoff/core';
+import { contentDisposition } from '@sendoff/core/http';
 import { S3Storage, createS3Client, s3Redirect } from '@sendoff/s3';
 import { writeSection } from './lib/results-file.js';
 import { formatNumber, formatRatio, median, ratio } from './lib/stats.js';

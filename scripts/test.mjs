@@ -21,8 +21,24 @@ const SYSTEM_PACKAGES = [
   { pkg: 'chromium', file: '/usr/bin/chromium' },
 ];
 
-/** Test suites, run one after the other (directory with a .mocharc.json). */
-const SUITES = ['packages/core', 'packages/s3', 'packages/koa', 'packages/inversify', 'packages/nestjs', 'packages/cli', 'examples/koa-app', 'bench', '.'];
+/**
+ * Test suites, run one after the other: a directory and its test files. Every suite shares the
+ * root `.mocharc.json` (mocha finds it from any directory below); the files are named here, so
+ * `npx mocha <file>` in a directory runs that file alone.
+ */
+const SUITES = [
+  { dir: 'packages/core', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  { dir: 'packages/s3', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  { dir: 'packages/koa', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/nestjs', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
+  { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
+  { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },
+  { dir: 'examples/koa-app', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  { dir: 'bench', spec: ['lib/**/*.test.ts', 'direct-stream/**/*.test.ts', 'offload/**/*.test.ts', 's3-profile/**/*.test.ts'] },
+  { dir: '.', spec: ['test/**/*.test.ts'] },
+];
 
 function missingPackages() {
   return SYSTEM_PACKAGES.filter(({ file }) => !existsSync(file)).map(({ pkg }) => pkg);
@@ -87,12 +103,11 @@ async function main() {
   }
   let passed = 0;
   let failed = 0;
-  for (const suite of SUITES) {
-    const cwd = join(root, suite);
-    if (!existsSync(join(cwd, '.mocharc.json'))) continue;
-    console.log(`\n=== ${suite === '.' ? 'integration (test/)' : suite} ===`);
+  for (const { dir, spec } of SUITES) {
+    const cwd = join(root, dir);
+    console.log(`\n=== ${dir === '.' ? 'integration (test/)' : dir} ===`);
     const mocha = join(root, 'node_modules', '.bin', 'mocha');
-    const result = await run(mocha, ['--forbid-only', '--forbid-pending', '--reporter', 'dot'], cwd);
+    const result = await run(mocha, ['--forbid-only', '--forbid-pending', '--reporter', 'dot', ...spec], cwd);
     const suitePassed = countOf(result.output, 'passing');
     const suiteFailed = countOf(result.output, 'failing') + countOf(result.output, 'pending');
     passed += suitePassed;

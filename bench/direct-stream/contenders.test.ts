@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import autocannon from 'autocannon';
-import { startChildServer, type ChildServer } from '../lib/child-server.js';
-import { fetchWhole } from '../lib/downloader.js';
+import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
+import { request } from '@sendoff-tools/test-kit';
 import { contenders } from './contenders.js';
 import { createFixtures, SMALL_SIZE, type Fixtures } from './fixtures.js';
 import { verifyServer } from './verify.js';
@@ -39,7 +39,7 @@ describe('direct-stream contenders', function () {
 
       it('answers a 4 KiB file with status 200, its length and its exact bytes', async () => {
         const path = fixtures.smallPaths[1]!;
-        const response = await fetchWhole(server.origin + path);
+        const response = await request(server.origin + path);
         expect(response.status).to.equal(200);
         expect(response.headers['content-length']).to.equal(String(SMALL_SIZE));
         expect(response.headers['content-type']).to.match(/^text\/plain/);
@@ -47,7 +47,7 @@ describe('direct-stream contenders', function () {
       });
 
       it('answers a missing file with 404', async () => {
-        const response = await fetchWhole(`${server.origin}/small/none.txt`);
+        const response = await request(`${server.origin}/small/none.txt`);
         expect(response.status).to.equal(404);
       });
 
@@ -55,7 +55,7 @@ describe('direct-stream contenders', function () {
         await autocannon({ url: server.origin + fixtures.smallPaths[0]!, connections: 32, duration: 1 });
         await delay(300);
         expect(server.exited, `${contender.name} exited after clients disconnected`).to.equal(false);
-        const response = await fetchWhole(server.origin + fixtures.smallPaths[0]!);
+        const response = await request(server.origin + fixtures.smallPaths[0]!);
         expect(response.status).to.equal(200);
         expect(response.body.length).to.equal(SMALL_SIZE);
       });

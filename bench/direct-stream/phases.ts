@@ -5,7 +5,7 @@
  * afresh so baselines are comparable.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { startChildServer, type ChildServer } from '../lib/child-server.js';
+import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
 import { runDownloads, type DownloadReport } from '../lib/downloader.js';
 import { measureRequestRate, type RateReport } from '../lib/request-rate.js';
 import { RssSampler, sampleIdle } from '../lib/rss-sampler.js';

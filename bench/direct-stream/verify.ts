@@ -3,8 +3,8 @@
  * large file byte for byte (sha256), the announced Content-Length, and a 404 for a missing file.
  * A server that fails here would make the benchmark measure errors, so the run stops.
  */
-import type { ChildServer } from '../lib/child-server.js';
-import { fetchWhole } from '../lib/downloader.js';
+import type { ChildServer } from '@sendoff-tools/test-kit';
+import { request } from '@sendoff-tools/test-kit';
 import { sha256, type Fixtures } from './fixtures.js';
 
 export async function verifyServer(server: ChildServer, fixtures: Fixtures): Promise<void> {
@@ -13,7 +13,7 @@ export async function verifyServer(server: ChildServer, fixtures: Fixtures): Pro
 }
 
 async function verifyFile(server: ChildServer, fixtures: Fixtures, path: string): Promise<void> {
-  const response = await fetchWhole(server.origin + path);
+  const response = await request(server.origin + path);
   const problem = problemOf(response.status, response.headers['content-length'], response.body, fixtures.digests.get(path));
   if (problem) throw new Error(`${server.name} GET ${path}: ${problem}`);
 }
@@ -26,6 +26,6 @@ function problemOf(status: number, contentLength: string | undefined, body: Buff
 }
 
 async function verifyMissing(server: ChildServer): Promise<void> {
-  const response = await fetchWhole(`${server.origin}/small/missing.txt`);
+  const response = await request(`${server.origin}/small/missing.txt`);
   if (response.status !== 404) throw new Error(`${server.name} GET a missing file: status ${response.status}, expected 404`);
 }

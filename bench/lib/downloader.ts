@@ -109,31 +109,3 @@ export function failuresOf(report: DownloadReport): number {
 export function megabytesPerSecond(report: DownloadReport): number {
   return report.elapsedMs > 0 ? report.bytes / 1e6 / (report.elapsedMs / 1000) : Number.NaN;
 }
-
-export interface WholeResponse {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: Buffer;
-}
-
-/**
- * One GET, body fully buffered (for correctness checks, not for load). The path and query go out
- * exactly as written: a URL object would resolve `%2e%2e` segments a check wants to send.
- */
-export function fetchWhole(url: string, headers: Record<string, string> = {}): Promise<WholeResponse> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const request = get({ host: hostname, port, path: verbatimPath(url), headers, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-      response.on('error', reject);
-    });
-    request.on('error', reject);
-  });
-}
-
-function verbatimPath(url: string): string {
-  const path = /^[a-z]+:\/\/[^/?#]*([^#]*)/i.exec(url)?.[1] ?? '';
-  return path.startsWith('/') ? path : `/${path}`;
-}

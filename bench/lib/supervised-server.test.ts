@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fetchWhole } from './downloader.js';
+import { request } from '@sendoff-tools/test-kit';
 import { SupervisedServer } from './supervised-server.js';
 
 const script = new URL('./test-servers/exit-on-request.ts', import.meta.url);
@@ -22,7 +22,7 @@ describe('SupervisedServer', () => {
   it('restarts a server that died on its own, on a new process, and counts the crash', async () => {
     server = await SupervisedServer.start({ name: 'once', script });
     const first = server.current;
-    const response = await fetchWhole(`${first.origin}/`);
+    const response = await request(`${first.origin}/`);
     expect(response.status).to.equal(200);
     expect(response.body.toString()).to.equal('bye');
     for (let waited = 0; !first.exited && waited < 10_000; waited += 50) await delay(50);
@@ -31,13 +31,13 @@ describe('SupervisedServer', () => {
     expect(await server.ensureRunning()).to.equal(true);
     expect(server.crashes).to.equal(1);
     expect(server.current.pid).to.not.equal(first.pid);
-    const again = await fetchWhole(`${server.current.origin}/`);
+    const again = await request(`${server.current.origin}/`);
     expect(again.status).to.equal(200);
   });
 
   it('counts a crash found when stopping, and only once however often stop is called', async () => {
     server = await SupervisedServer.start({ name: 'once', script });
-    await fetchWhole(`${server.current.origin}/`);
+    await request(`${server.current.origin}/`);
     // Wait for the exit to land (a loaded machine can take longer than stop's short grace).
     for (let waited = 0; !server.current.exited && waited < 10_000; waited += 50) await delay(50);
     expect(server.current.exited).to.equal(true);

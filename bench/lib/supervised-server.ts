@@ -4,7 +4,7 @@
  * restart is counted as a crash and reported next to the figures.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { startChildServer, type ChildServer, type StartOptions } from './child-server.js';
+import { startChildServer, type ChildServer, type StartOptions } from '@sendoff-tools/test-kit';
 
 export class SupervisedServer {
   readonly #options: StartOptions;

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { hasExited, spawnScript, stopChild } from '../lib/child-server.js';
+import { hasExited, spawnScript, stopChild } from '@sendoff-tools/test-kit';
 import type { DownloadReport } from '../lib/downloader.js';
 
 const SCRIPT = new URL('./servers/download-load.ts', import.meta.url);

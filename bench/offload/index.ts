@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { promisify } from 'node:util';
-import { startChildServer, type ChildServer } from '../lib/child-server.js';
+import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
 import type { DownloadReport } from '../lib/downloader.js';
 import { createOffloadFixtures } from './fixtures.js';
 import { startNginxFront } from './nginx-front.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RunningServer } from '@sendoff/core';
-import { startChildServer, type ChildServer } from '../lib/child-server.js';
-import { fetchWhole } from '../lib/downloader.js';
+import type { RunningServer } from '@sendoff-tools/web-servers';
+import { startChildServer, type ChildServer } from '@sendoff-tools/test-kit';
+import { request } from '@sendoff-tools/test-kit';
 import { createOffloadFixtures, type OffloadFixtures } from './fixtures.js';
 import { startNginxFront, withStaticLocation } from './nginx-front.js';
 import { BARE_ACCEL_TARGET, INTERNAL_PREFIX, ROUTES, STATIC_PREFIX, pathOf } from './routes.js';
@@ -46,7 +46,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('serves the file through X-Accel with its bytes, its length and no delivery header', async () => {
-    const response = await fetchWhole(nginx.url + pathOf(ROUTES.accel, fixtures.largeKey));
+    const response = await request(nginx.url + pathOf(ROUTES.accel, fixtures.largeKey));
     expect(response.status).to.equal(200);
     expect(response.headers['content-length']).to.equal(String(SIZE));
     expect(response.headers['content-disposition']).to.equal('attachment; filename="large.bin"');
@@ -55,7 +55,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('serves the same bytes from the static location of the same nginx', async () => {
-    const response = await fetchWhole(nginx.url + pathOf(STATIC_PREFIX, fixtures.largeKey));
+    const response = await request(nginx.url + pathOf(STATIC_PREFIX, fixtures.largeKey));
     expect(response.status).to.equal(200);
     expect(response.headers['content-length']).to.equal(String(SIZE));
     expect(response.headers['content-disposition']).to.equal(undefined);
@@ -63,13 +63,13 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('keeps the internal location closed to clients', async () => {
-    const response = await fetchWhole(nginx.url + pathOf(INTERNAL_PREFIX, fixtures.largeKey));
+    const response = await request(nginx.url + pathOf(INTERNAL_PREFIX, fixtures.largeKey));
     expect(response.status).to.equal(404);
     expect(response.body.includes(file.subarray(0, 64))).to.equal(false);
   });
 
   it('answers the download route itself with an empty 200 and the header nginx acts on', async () => {
-    const response = await fetchWhole(app.origin + pathOf(ROUTES.accel, fixtures.largeKey));
+    const response = await request(app.origin + pathOf(ROUTES.accel, fixtures.largeKey));
     expect(response.status).to.equal(200);
     expect(response.body.length).to.equal(0);
     expect(response.headers['x-accel-redirect']).to.equal(`${INTERNAL_PREFIX}large/large.bin`);
@@ -77,7 +77,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('answers the bare route with the same shape and a constant header', async () => {
-    const response = await fetchWhole(app.origin + ROUTES.bare);
+    const response = await request(app.origin + ROUTES.bare);
     expect(response.status).to.equal(200);
     expect(response.body.length).to.equal(0);
     expect(response.headers['x-accel-redirect']).to.equal(BARE_ACCEL_TARGET);
@@ -85,17 +85,17 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('answers the resolve-only route like the bare one once the file is found, 404 when it is not', async () => {
-    const found = await fetchWhole(app.origin + pathOf(ROUTES.resolve, fixtures.largeKey));
+    const found = await request(app.origin + pathOf(ROUTES.resolve, fixtures.largeKey));
     expect(found.status).to.equal(200);
     expect(found.body.length).to.equal(0);
     expect(found.headers['x-accel-redirect']).to.equal(BARE_ACCEL_TARGET);
-    const missing = await fetchWhole(app.origin + pathOf(ROUTES.resolve, 'large/missing.bin'));
+    const missing = await request(app.origin + pathOf(ROUTES.resolve, 'large/missing.bin'));
     expect(missing.status).to.equal(404);
     expect(missing.headers['x-accel-redirect']).to.equal(undefined);
   });
 
   it('streams the file itself on the direct route', async () => {
-    const response = await fetchWhole(app.origin + pathOf(ROUTES.direct, fixtures.largeKey));
+    const response = await request(app.origin + pathOf(ROUTES.direct, fixtures.largeKey));
     expect(response.status).to.equal(200);
     expect(response.headers['content-length']).to.equal(String(SIZE));
     expect(response.headers['x-accel-redirect']).to.equal(undefined);
@@ -103,7 +103,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   });
 
   it('answers the JSON route with a small JSON body', async () => {
-    const response = await fetchWhole(app.origin + ROUTES.status);
+    const response = await request(app.origin + ROUTES.status);
     expect(response.status).to.equal(200);
     expect(response.headers['content-type']).to.equal('application/json; charset=utf-8');
     expect(JSON.parse(response.body.toString('utf8'))).to.deep.equal({ status: 'ok', directStreamsInFlight: 0 });
@@ -119,7 +119,7 @@ describe('offload benchmark: the app behind a real nginx', function () {
   ] as const) {
     it(`answers ${what} with ${status}, no delivery header and no internal path`, async () => {
       for (const origin of [app.origin, nginx.url]) {
-        const response = await fetchWhole(`${origin}${path}`);
+        const response = await request(`${origin}${path}`);
         expect(response.status, origin).to.equal(status);
         expect(response.headers['x-accel-redirect'], origin).to.equal(undefined);
         expect(response.body.toString('latin1'), origin).not.to.include(fixtures.root);

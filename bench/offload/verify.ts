@@ -4,7 +4,7 @@
  * direct stream (and no delivery header reaching the client); the app's own X-Accel answer and
  * the bare route as the empty 200 + header nginx expects; the JSON route; 404s where due.
  */
-import { fetchWhole, type WholeResponse } from '../lib/downloader.js';
+import { request, type HttpResponse } from '@sendoff-tools/test-kit';
 import { sha256 } from '../direct-stream/fixtures.js';
 import type { OffloadFixtures } from './fixtures.js';
 import { BARE_ACCEL_TARGET, INTERNAL_PREFIX, ROUTES, STATIC_PREFIX, pathOf } from './routes.js';
@@ -16,7 +16,7 @@ export interface Origins {
   app: string;
 }
 
-type Check = (response: WholeResponse) => string | undefined;
+type Check = (response: HttpResponse) => string | undefined;
 
 /** Throws one error listing every path that answered wrongly. */
 export async function verifyPaths(origins: Origins, fixtures: OffloadFixtures): Promise<void> {
@@ -38,7 +38,7 @@ export async function verifyPaths(origins: Origins, fixtures: OffloadFixtures): 
   ];
   const problems: string[] = [];
   for (const [url, check] of checks) {
-    const problem = check(await fetchWhole(url));
+    const problem = check(await request(url));
     if (problem !== undefined) problems.push(`GET ${url}: ${problem}`);
   }
   if (problems.length > 0) throw new Error(`pre-run verification failed:\n  ${problems.join('\n  ')}`);
@@ -64,7 +64,7 @@ function isOffloadAnswer(target: string): Check {
   };
 }
 
-function isStatusJson(response: WholeResponse): string | undefined {
+function isStatusJson(response: HttpResponse): string | undefined {
   if (response.status !== 200) return `status ${response.status}, expected 200`;
   if (!/^application\/json/.test(response.headers['content-type'] ?? '')) return `Content-Type ${response.headers['content-type']}`;
   return isStatusBody(response.body.toString('utf8')) ? undefined : 'not the status JSON';
@@ -79,12 +79,12 @@ export function isStatusBody(body: string): boolean {
   }
 }
 
-function isNotFound(response: WholeResponse): string | undefined {
+function isNotFound(response: HttpResponse): string | undefined {
   if (response.status !== 404) return `status ${response.status}, expected 404`;
   return leakedDeliveryHeader(response);
 }
 
-function leakedDeliveryHeader(response: WholeResponse): string | undefined {
+function leakedDeliveryHeader(response: HttpResponse): string | undefined {
   const leaked = Object.keys(response.headers).filter((name) => name.startsWith('x-accel-'));
   return leaked.length > 0 ? `delivery header(s) reached the client: ${leaked.join(', ')}` : undefined;
 }

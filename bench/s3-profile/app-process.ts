@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { hasExited, spawnScript, stopChild } from '../lib/child-server.js';
-import { waitForAnnouncement } from '../lib/wait-for-announcement.js';
+import { hasExited, spawnScript, stopChild, waitForAnnouncement } from '@sendoff-tools/test-kit';
 
 const APP_DIR = fileURLToPath(new URL('../../examples/koa-app/', import.meta.url));
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)\s*$/;

@@ -5,21 +5,13 @@
  * 200, no delivery header, and the path the app hands to the server is not reachable directly.
  */
 import { expect } from 'chai';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  ROOT_WORKER_USER,
-  caddyAccel,
-  findFreePort,
-  startWebServer,
-  xAccel,
-  xSendfile,
-  type OffloadStrategy,
-  type RunningWebServer,
-  type ServerKind,
-} from '@sendoff/core';
+import { caddyAccel, xAccel, xSendfile } from '@sendoff/core';
+import type { OffloadStrategy, ServerKind } from '@sendoff/core/servers';
+import { ROOT_WORKER_USER, findFreePort, startWebServer, workerIds, type RunningWebServer, type WorkerIds } from '@sendoff-tools/web-servers';
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get } from '../servers/http.js';
@@ -49,10 +41,8 @@ function directoriesOf(stderr: string): string[] {
 }
 
 /** uid/gid of the worker user, to hand it the runtime directories as the docs say when root. */
-async function workerIds(): Promise<{ uid: number; gid: number }> {
-  const entry = (await readFile('/etc/passwd', 'utf8')).split('\n').map((line) => line.split(':')).find((fields) => fields[0] === ROOT_WORKER_USER);
-  if (entry === undefined) throw new Error(`no ${ROOT_WORKER_USER} user to run the workers as`);
-  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+async function workerUserIds(): Promise<WorkerIds> {
+  return (await workerIds(ROOT_WORKER_USER)) ?? expect.fail(`no ${ROOT_WORKER_USER} user to run the workers as`);
 }
 
 /** The value the strategy puts in its delivery header for `key` (what the server acts on). */
@@ -98,7 +88,7 @@ describe('sendoff config output runs as is in the real servers', function () {
           runtimeDir,
         );
         expect(generated.code, generated.stderr).to.equal(0);
-        const ids = isRoot() ? await workerIds() : undefined;
+        const ids = isRoot() ? await workerUserIds() : undefined;
         for (const dir of directoriesOf(generated.stderr)) {
           await mkdir(dir, { recursive: true, mode: 0o755 });
           await chmod(dir, 0o755);

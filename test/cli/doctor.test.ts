@@ -7,8 +7,9 @@ import { expect } from 'chai';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { caddyAccel, runServer, xAccel, xSendfile, type OffloadStrategy, type PolicyConfig, type RunningServer, type ServerKind } from '@sendoff/core';
-import type { DoctorReport } from '@sendoff/cli';
+import { caddyAccel, xAccel, xSendfile, type PolicyConfig } from '@sendoff/core';
+import type { DoctorReport, OffloadStrategy, ServerKind } from '@sendoff/core/servers';
+import { runServer, type RunningServer } from '@sendoff-tools/web-servers';
 import { startProbeApp, type ProbeApp } from './support/probe-app.js';
 import { runCli } from './support/run-cli.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
-import { runOrFail } from './run-process.js';
+import { runOrFail } from '@sendoff-tools/test-kit';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

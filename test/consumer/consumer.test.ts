@@ -11,14 +11,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { portFrom, stopChild } from '../../bench/lib/child-server.js';
-import { waitForAnnouncement } from '../../bench/lib/wait-for-announcement.js';
+import { portFrom, runProcess, stopChild, waitForAnnouncement, type ProcessResult } from '@sendoff-tools/test-kit';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { get } from '../servers/http.js';
 import { createConsumerProject, type ConsumerProject } from './consumer-project.js';
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
-import { runProcess, type ProcessResult } from './run-process.js';
 
 const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/nestjs', '@sendoff/cli'];
 const NEST_PLATFORMS = ['express', 'fastify'];
@@ -132,6 +130,8 @@ describe('the packed packages, installed in a project outside the repository', f
         const { exported, before, after } = JSON.parse(result.stdout) as { exported: Record<string, string>; before: object; after: object };
         expect(exported).to.deep.equal({
           '@sendoff/core': 'function',
+          '@sendoff/core/http': 'function',
+          '@sendoff/core/servers': 'function',
           '@sendoff/core/testing': 'function',
           '@sendoff/s3': 'function',
           '@sendoff/s3/local': 'function',

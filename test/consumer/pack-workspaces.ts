@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runOrFail } from './run-process.js';
+import { runOrFail } from '@sendoff-tools/test-kit';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

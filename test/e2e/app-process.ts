@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stopChild } from '@sendoff-tools/test-kit';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const APP_DIR = join(REPO_ROOT, 'examples', 'koa-app');
@@ -40,8 +41,7 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = () => stopChild(child, exited);
+  const stop = () => stopChild(child, STOP_TIMEOUT_MS);
   try {
     const url = await listeningUrl(child, () => output);
     return { url, output: () => output, stop };
@@ -75,10 +75,3 @@ function listeningUrl(child: ChildProcess, output: () => string): Promise<string
   });
 }
 
-async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}

@@ -9,7 +9,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { ROOT_WORKER_USER, findFreePort } from '@sendoff/core';
+import { ROOT_WORKER_USER, findFreePort } from '@sendoff-tools/web-servers';
 import { startAppProcess } from './app-process.js';
 
 describe('e2e: npm start refuses a web server that cannot read DATA_DIR (as root)', function () {

@@ -8,9 +8,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { runServer, xAccel, type RunningServer } from '@sendoff/core';
-import { portFrom, spawnScript, stopChild } from '../../bench/lib/child-server.js';
-import { waitForAnnouncement } from '../../bench/lib/wait-for-announcement.js';
+import { xAccel } from '@sendoff/core';
+import { runServer, type RunningServer } from '@sendoff-tools/web-servers';
+import { portFrom, spawnScript, stopChild, waitForAnnouncement } from '@sendoff-tools/test-kit';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { get } from '../servers/http.js';
 

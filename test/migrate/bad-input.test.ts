@@ -8,7 +8,7 @@ import { expect } from 'chai';
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUCKET, LocalS3, chownTree, exists, journalKeys, makeTempDir, parseReport, runCli, s3Env, writeTree } from './harness.js';
-import { findFreePort } from '@sendoff/core';
+import { findFreePort } from '@sendoff-tools/web-servers';
 
 /** Root reads everything: the unreadable-file test runs the CLI as an ordinary user then. */
 const OTHER_UID = process.getuid?.() === 0 ? 65534 : undefined;

@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUCKET, LocalS3, fileDigest, makeTempDir, parseReport, runCli, writeTree } from './harness.js';
-import { findFreePort } from '@sendoff/core';
+import { findFreePort } from '@sendoff-tools/web-servers';
 
 const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' };
 

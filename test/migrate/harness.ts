@@ -3,7 +3,7 @@
  * counts the objects created per key, temp source trees, the real CLI run as a child process, and
  * digests of local files and stored objects.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { Readable } from 'node:stream';
 import { CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { createS3Client } from '@sendoff/s3';
+import { runProcess, type ProcessResult } from '@sendoff-tools/test-kit';
 import S3rver from 's3rver';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -148,12 +149,7 @@ export async function chownTree(root: string, uid: number): Promise<void> {
   }
 }
 
-export interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 export interface CliOptions {
   env?: Record<string, string | undefined>;
@@ -183,20 +179,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
     ...options.env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return runProcess(process.execPath, ['--import', 'tsx', MAIN, ...args], {
     cwd: ROOT,
     env: Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined)) as NodeJS.ProcessEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
-  });
-  options.onSpawn?.(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.onSpawn === undefined ? {} : { onSpawn: options.onSpawn }),
   });
 }
 

@@ -9,19 +9,9 @@ import { expect } from 'chai';
 import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ROOT_WORKER_USER,
-  SendoffError,
-  caddyAccel,
-  runServer,
-  verifyFrontServer,
-  xAccel,
-  xSendfile,
-  type OffloadStrategy,
-  type PolicyConfig,
-  type RunningServer,
-  type ServerKind,
-} from '@sendoff/core';
+import { SendoffError, caddyAccel, xAccel, xSendfile, type PolicyConfig } from '@sendoff/core';
+import { verifyFrontServer, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
+import { ROOT_WORKER_USER, runServer, type RunningServer } from '@sendoff-tools/web-servers';
 import { startProbeApp, type ProbeApp } from '../cli/support/probe-app.js';
 
 function strategyFor(server: ServerKind, root: string): OffloadStrategy {

@@ -5,15 +5,9 @@
  * body limit (`maxBodyBytes`) lets a body up to it reach the app and refuses one above it with 413.
  */
 import { expect } from 'chai';
-import {
-  MAX_EXTRA_HEADER_BYTES,
-  MAX_FILENAME_BYTES,
-  MAX_KEY_BYTES,
-  MAX_SEGMENT_BYTES,
-  contentDisposition,
-  type OffloadStrategy,
-  type ServerKind,
-} from '@sendoff/core';
+import { MAX_EXTRA_HEADER_BYTES, MAX_FILENAME_BYTES, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from '@sendoff/core';
+import { contentDisposition } from '@sendoff/core/http';
+import type { OffloadStrategy, ServerKind } from '@sendoff/core/servers';
 import { startBackend, UPLOAD_PATH, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, post, type RawResponse } from '../servers/http.js';

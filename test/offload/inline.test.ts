@@ -6,15 +6,9 @@
  * handoff: nginx only re-adds them through the internal location's `add_header` lines.
  */
 import { expect } from 'chai';
-import {
-  DEFAULT_ACTIVE_CONTENT_POLICY,
-  caddyAccel,
-  contentDisposition,
-  xAccel,
-  xSendfile,
-  type OffloadStrategy,
-  type ServerKind,
-} from '@sendoff/core';
+import { DEFAULT_ACTIVE_CONTENT_POLICY, caddyAccel, xAccel, xSendfile } from '@sendoff/core';
+import { contentDisposition } from '@sendoff/core/http';
+import type { OffloadStrategy, ServerKind } from '@sendoff/core/servers';
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, type RawResponse } from '../servers/http.js';

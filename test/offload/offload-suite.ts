@@ -5,7 +5,8 @@
  * names), no delivery header or internal path reaching the client, traversal refused.
  */
 import { expect } from 'chai';
-import { contentDisposition, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { contentDisposition } from '@sendoff/core/http';
+import type { OffloadStrategy, ServerKind } from '@sendoff/core/servers';
 import { describeConformance, type ConformanceTarget } from '@sendoff/core/testing';
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, HARD_KEYS, type Fixture } from '../servers/fixture.js';

@@ -6,7 +6,8 @@
  * (The rates are high on purpose: these tests check correctness, never timing.)
  */
 import { expect } from 'chai';
-import { xAccel, xSendfile, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import { xAccel, xSendfile } from '@sendoff/core';
+import type { OffloadStrategy, ServerKind } from '@sendoff/core/servers';
 import { startBackend, type Backend } from '../servers/backend.js';
 import { createFixture, type Fixture } from '../servers/fixture.js';
 import { fileUrl, get, type RawResponse } from '../servers/http.js';

@@ -5,10 +5,9 @@
  * policy as configured), so every download passes the Deliverer's own checks, and that counts the
  * bytes of any `POST /upload`.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import Koa from 'koa';
 import { deliver } from '@sendoff/koa';
+import { listen } from '@sendoff-tools/test-kit';
 import {
   LocalStorage,
   SendoffError,
@@ -74,12 +73,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     });
     decisions.push({ rule: decision.rule, strategy: decision.strategy });
   });
-  const server = await listen(app);
-  return {
-    port: (server.address() as AddressInfo).port,
-    decisions,
-    stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
-  };
+  const { port, close } = await listen(app.callback());
+  return { port, decisions, stop: close };
 }
 
 function decodePath(raw: string): string {
@@ -96,9 +91,3 @@ async function countBytes(body: AsyncIterable<Buffer>): Promise<number> {
   return count;
 }
 
-function listen(app: Koa): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server));
-    server.once('error', reject);
-  });
-}

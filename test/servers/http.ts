@@ -1,28 +1,15 @@
 /**
- * A client that sends the request path exactly as written (no URL normalisation, so `..`,
- * `%2e%2e` and encoded slashes reach the server) and returns status, lower-case headers and bytes.
+ * The integration suite's requests: a GET (or another method) of a path under a server, sent
+ * exactly as written with the test kit's `request` (`..`, `%2e%2e` and encoded slashes reach the
+ * server), asking for no content coding; a POST through fetch; and the backend's file URLs.
  */
-import { request } from 'node:http';
 import { Readable } from 'node:stream';
+import { request, type HttpResponse as RawResponse } from '@sendoff-tools/test-kit';
 
-export interface RawResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
+export type { HttpResponse as RawResponse } from '@sendoff-tools/test-kit';
 
 export function get(baseUrl: string, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
-  const { hostname, port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, path, method, headers: { 'accept-encoding': 'identity', ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: Buffer.concat(chunks) }));
-      res.once('error', reject);
-    });
-    req.once('error', reject);
-    req.end();
-  });
+  return request(`${baseUrl}${path}`, { method, headers: { 'accept-encoding': 'identity', ...headers } });
 }
 
 /**
@@ -39,10 +26,4 @@ export async function post(baseUrl: string, path: string, body: Buffer | AsyncIt
 export function fileUrl(key: string, name?: string): string {
   const path = `/files/${key.split('/').map(encodeURIComponent).join('/')}`;
   return name === undefined ? path : `${path}?name=${encodeURIComponent(name)}`;
-}
-
-function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
-  return out;
 }

@@ -2,7 +2,8 @@
  * The plan an offload strategy makes for a file of a LocalStorage root, outside any server: what
  * the app hands the web server (its delivery headers), for tests that check the server's side.
  */
-import { LocalStorage, validateKey, type DeliveryPlan, type OffloadStrategy } from '@sendoff/core';
+import { LocalStorage, validateKey, type DeliveryPlan } from '@sendoff/core';
+import type { OffloadStrategy } from '@sendoff/core/servers';
 
 /** The strategy's plan for a plain GET of `key` under `root`. */
 export async function planFor(strategy: OffloadStrategy, root: string, key: string): Promise<DeliveryPlan> {

@@ -4,7 +4,8 @@
  * it from a temp runtime directory). A missing binary fails with the Debian package to install,
  * under CI and elsewhere alike: never a silent skip.
  */
-import { runServer, type OffloadStrategy, type ServerConfig, type ServerKind } from '@sendoff/core';
+import type { OffloadStrategy, ServerConfig, ServerKind } from '@sendoff/core/servers';
+import { runServer } from '@sendoff-tools/web-servers';
 
 export interface StartServerOptions {
   upstreamPort: number;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect } from 'chai';
 import contentDisposition from 'content-disposition';
 import { MAX_CONTENT_TYPE_BYTES } from '@sendoff/core';
+import type { HttpResponse } from '@sendoff-tools/test-kit';
 import { deterministicBytes } from '../src/seed/deterministic-bytes.js';
 import { BIG_FILE_NAME, BIG_FILE_SIZE, SEED_FILES } from '../src/seed/seed-data.js';
 import {
@@ -48,17 +49,11 @@ async function storedFiles(dataDir: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.relative(dataDir, path.join(e.parentPath, e.name))).sort();
 }
 
-interface RawExchange {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
 /**
  * Sends `head` and then only `bodyStart` of the body it declares, keeps the connection open and
  * resolves once the server has answered and closed it (never if it waits for the rest).
  */
-function sendHeadAndWaitForClose(url: string, head: string, bodyStart: Buffer): Promise<RawExchange> {
+function sendHeadAndWaitForClose(url: string, head: string, bodyStart: Buffer): Promise<HttpResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

@@ -1,8 +1,8 @@
-import http from 'node:http';
 import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
+import { request as kitRequest, type RawResponse, type RequestOptions as KitRequestOptions } from '@sendoff-tools/test-kit';
 import { SEED_FILES } from '../src/seed/seed-data.js';
 import { startApp, type RunningApp, type StartAppOptions } from '../src/start-app.js';
 
@@ -41,40 +41,17 @@ export async function startTestApp(options: Partial<StartAppOptions> = {}): Prom
   };
 }
 
-export interface RawResponse {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-  json<T = any>(): T;
-}
+export type { RawResponse } from '@sendoff-tools/test-kit';
 
-export interface RequestOptions {
-  method?: string;
-  headers?: Record<string, string>;
-  body?: Buffer | string;
+export interface RequestOptions extends KitRequestOptions {
+  /** The session token, sent as `Authorization: Bearer <token>`. */
   token?: string;
-  /** The local address the request leaves from (e.g. `127.0.0.2`: another client on loopback). */
-  localAddress?: string;
 }
 
-/** One HTTP/1.1 request with node:http; the body comes back as raw bytes. */
+/** One request to the app (see the test kit's `request`), signed in when given a token. */
 export function request(url: string, options: RequestOptions = {}): Promise<RawResponse> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) headers['Authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(options.body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method ?? 'GET', headers, agent: false, localAddress: options.localAddress }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) });
-      });
-    });
-    req.on('error', reject);
-    req.end(options.body);
-  });
+  const { token, ...rest } = options;
+  return kitRequest(url, token === undefined ? rest : { ...rest, headers: { ...rest.headers, Authorization: `Bearer ${token}` } });
 }
 
 /** A JSON request. */

@@ -1,5 +1,5 @@
 /** `host:port` (or `[v6]:port`) as given on the command line or in a deployment module. */
-import type { HostPort } from '@sendoff/core';
+import type { HostPort } from '@sendoff/core/servers';
 import { UsageError } from './io.js';
 
 const FORM = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/;

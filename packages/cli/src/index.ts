@@ -1,11 +1,4 @@
-export { run, COMMANDS } from './main.js';
-export type { CommandEntry } from './main.js';
+// @sendoff/cli: the `sendoff` command (config, doctor, migrate), runnable from code as well.
+export { run } from './main.js';
 export type { Command, CommandIo } from './io.js';
 export { UsageError, EXIT_OK, EXIT_FAILED, EXIT_USAGE } from './io.js';
-export { runDoctor, DEFAULT_INTERNAL_PREFIX } from './doctor/run-doctor.js';
-export type { DoctorOptions, DoctorReport, DoctorCheck } from './doctor/run-doctor.js';
-export { renderReport } from './commands/doctor.js';
-export { pickStrategy, SERVER_KINDS } from './commands/config.js';
-export { loadDeployment } from './deployment/load-deployment.js';
-export type { DeploymentModule } from './deployment/load-deployment.js';
-export { parseAddress } from './address.js';

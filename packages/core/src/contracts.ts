@@ -4,7 +4,10 @@
  */
 import type { Readable } from 'node:stream';
 
-/** A validated, NFC-normalised storage key (see `validateKey`). Never a user-supplied path. */
+/**
+ * A validated, NFC-normalised storage key (see `validateKey`). Never a user-supplied path.
+ * Validated once, where a string becomes a key; storages and strategies trust it.
+ */
 export type Key = string & { readonly __sendoffKey: unique symbol };
 
 /** Inclusive byte range, as in `Content-Range: bytes start-end/size`. */

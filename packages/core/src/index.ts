@@ -1,3 +1,6 @@
+// @sendoff/core: the contracts, the Deliverer, the storages, the strategies, the policy types and
+// the errors. HTTP helpers are under `@sendoff/core/http`, web-server configs and checks under
+// `@sendoff/core/servers`, the conformance kit under `@sendoff/core/testing`.
 export type {
   Key,
   ByteRange,
@@ -20,39 +23,57 @@ export type {
   DeliveryStrategy,
   PlanProvider,
 } from './contracts.js';
-export * from './errors/index.js';
-export * from './keys/index.js';
-export { startWebServer, findWebServerBinary, findFreePort } from './servers/supervise.js';
-export type { WebServerKind, StartWebServerOptions, RunningWebServer } from './servers/supervise.js';
-export { installProbe, PROBE_PATH, PROBE_KEY, RESERVED_KEY_PREFIX, PROBE_EXPECT_PARAM, PROBE_CONTENT_TYPE } from './probe/probe.js';
-export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';
-export { inspectProbeResponse, isProbeBytes, checkOffloadInUse } from './probe/inspect-probe.js';
-export type { ProbeCheck, ProbeInspection, ProbeDigest } from './probe/inspect-probe.js';
-export { frontKindOf } from './probe/diagnose.js';
-export type { FrontKind } from './probe/diagnose.js';
-export { httpGet, headerOf } from './probe/http-get.js';
-export type { RawResponse } from './probe/http-get.js';
-export { appUrlOf } from './probe/app-url.js';
+
+// Errors
+export { SendoffError, isSendoffError, invalidKey, notFound, configInvalid } from './errors/sendoff-error.js';
+export type { SendoffErrorCode, SendoffErrorOptions } from './errors/sendoff-error.js';
+
+// Keys
+export { validateKey, isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from './keys/validate-key.js';
+
+// The Deliverer
+export { createDelivery } from './deliverer/create-delivery.js';
+export { MAX_FILENAME_BYTES, MAX_CONTENT_TYPE_BYTES, MAX_EXTRA_HEADER_BYTES } from './deliverer/resolve-options.js';
+export type { DeliveryConfig, DeliverOptions, DeliveryResult, DeliveryExplanation, Deliverer } from './deliverer/types.js';
+
+// Storage: where the bytes live
+export { LocalStorage } from './storage/local-storage.js';
+export type { LocalStorageOptions } from './storage/local-storage.js';
+export { FallbackStorage } from './storage/fallback-storage.js';
+
+// Strategies: how the bytes leave
+export { directStream } from './strategies/direct-stream.js';
+export type { DirectStreamOptions } from './strategies/direct-stream.js';
 export { xAccel } from './strategies/x-accel.js';
 export type { XAccelOptions, XAccelStrategy } from './strategies/x-accel.js';
 export { caddyAccel } from './strategies/caddy-accel.js';
 export type { CaddyAccelOptions, CaddyAccelStrategy } from './strategies/caddy-accel.js';
 export { xSendfile } from './strategies/x-sendfile.js';
 export type { XSendfileOptions, XSendfileStrategy } from './strategies/x-sendfile.js';
-export { generateServerConfig } from './servers/index.js';
-export { DEFAULT_MAX_BODY_BYTES } from './servers/config-input.js';
-export type { ServerConfigInput, ServerConfig, OffloadStrategy, HostPort } from './servers/config-input.js';
-export { HEADER_SURVIVAL, survivesHandoff } from './servers/header-survival.js';
-export type { ServerKind, HeaderSurvival } from './servers/header-survival.js';
-export * from './http/index.js';
-export { directStream } from './strategies/direct-stream.js';
-export type { DirectStreamOptions } from './strategies/direct-stream.js';
-export { runServer, ROOT_WORKER_USER } from './servers/run-server.js';
-export type { RunServerOptions, RunningServer } from './servers/run-server.js';
-export { verifyFrontServer } from './servers/verify-front-server.js';
-export type { VerifyFrontServerOptions } from './servers/verify-front-server.js';
-export * from './storage/index.js';
-export * from './policy/index.js';
-export * from './deliverer/index.js';
-export * from './inline/index.js';
-export * from './links/index.js';
+
+// Policy: which strategy, for this request
+export type {
+  PolicyContext,
+  RuleConditions,
+  PolicyRule,
+  PolicyConfig,
+  Decision,
+  DecisionSummary,
+  RuleExplanation,
+  Explanation,
+  Policy,
+} from './policy/types.js';
+
+// Inline policy: which types may be shown in the browser
+export type { InlinePolicyConfig } from './inline/inline-policy.js';
+export { isActiveContentType } from './inline/active-content.js';
+export { DEFAULT_INLINE_TYPES, DEFAULT_ACTIVE_CONTENT_POLICY, DOWNLOAD_SAFETY_HEADERS } from './inline/defaults.js';
+
+// Signed download links
+export { createLinkSigner, MIN_SECRET_BYTES } from './links/link-signer.js';
+export type { LinkSignerOptions, SignInput, LinkPayload, LinkSigner } from './links/link-signer.js';
+export { isCanonicalBase64url } from './links/base64url.js';
+
+// The probe that the start-up check and `sendoff doctor` fetch
+export { installProbe, PROBE_PATH, PROBE_KEY, RESERVED_KEY_PREFIX } from './probe/probe.js';
+export type { Probe, ProbeAnswer, ProbeExpectation, InstallProbeOptions } from './probe/probe.js';

@@ -20,7 +20,7 @@ async function processListenersAround(specifiers: string[]): Promise<{ before: R
 
 describe('importing @sendoff/core', () => {
   it('adds no process listener (no exit hook, no signal handler)', async () => {
-    const { before, after } = await processListenersAround(['@sendoff/core', '@sendoff/core/node', '@sendoff/core/testing']);
+    const { before, after } = await processListenersAround(['@sendoff/core', '@sendoff/core/http', '@sendoff/core/servers', '@sendoff/core/node', '@sendoff/core/testing']);
     expect(after).to.deep.equal(before);
   });
 });

@@ -4,7 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import Koa from 'koa';
 import { expect } from 'chai';
 import type { DeliveryPlan } from '@sendoff/core';
-import { listen, request, type Running } from '../test/http-client.js';
+import { listen, request, type Listening } from '@sendoff-tools/test-kit';
 import { applyPlan } from './apply-plan.js';
 
 const BYTES = Buffer.from('0123456789abcdef');
@@ -32,7 +32,7 @@ function outcome(url: string): Promise<{ status?: number; body: string; error?: 
 }
 
 describe('applyPlan', () => {
-  let running: Running | undefined;
+  let running: Listening | undefined;
   const uncaught: unknown[] = [];
   const onUncaught = (error: unknown) => uncaught.push(error);
 
@@ -51,7 +51,7 @@ describe('applyPlan', () => {
     const app = new Koa();
     app.silent = true;
     app.use(middleware);
-    running = await listen(app);
+    running = await listen(app.callback());
     return running.url;
   }
 

@@ -3,7 +3,7 @@ import http from 'node:http';
 import Koa, { type Context } from 'koa';
 import { expect } from 'chai';
 import type { DeliveryRequest } from '@sendoff/core';
-import { listen, request, type Running } from '../test/http-client.js';
+import { listen, request, type Listening } from '@sendoff-tools/test-kit';
 import { toDeliveryRequest } from './to-delivery-request.js';
 
 interface Seen {
@@ -13,7 +13,7 @@ interface Seen {
 }
 
 describe('toDeliveryRequest', () => {
-  let running: Running | undefined;
+  let running: Listening | undefined;
   let seen: Seen[];
 
   async function serve(handle: (ctx: Context, neutral: DeliveryRequest) => void | Promise<void>): Promise<string> {
@@ -25,7 +25,7 @@ describe('toDeliveryRequest', () => {
       seen.push({ request: neutral, ctx, closeListeners: ctx.res.listenerCount('close') + ctx.req.listenerCount('close') });
       await handle(ctx, neutral);
     });
-    running = await listen(app);
+    running = await listen(app.callback());
     return running.url;
   }
 

@@ -5,7 +5,7 @@ import Koa from 'koa';
 import { expect } from 'chai';
 import { SendoffError, type DeliveryPlan, type DeliveryRequest } from '@sendoff/core';
 import { deliver, sendoff } from '../src/index.js';
-import { listen, request, type Running } from './http-client.js';
+import { listen, request, type Listening } from '@sendoff-tools/test-kit';
 
 const BYTES = Buffer.from('hello, sendoff\n');
 
@@ -38,7 +38,7 @@ function streamPlan(provider: () => FakeProvider, overrides: Partial<DeliveryPla
 }
 
 describe('@sendoff/koa adapter over real HTTP', () => {
-  let running: Running | undefined;
+  let running: Listening | undefined;
   let provider: FakeProvider;
 
   async function serve(answer: (request: DeliveryRequest) => DeliveryPlan | Promise<DeliveryPlan>): Promise<string> {
@@ -48,7 +48,7 @@ describe('@sendoff/koa adapter over real HTTP', () => {
     app.use(async (ctx) => {
       await deliver(ctx, provider, { key: 'docs/a.txt' });
     });
-    running = await listen(app);
+    running = await listen(app.callback());
     return running.url;
   }
 
@@ -251,7 +251,7 @@ describe('@sendoff/koa adapter over real HTTP', () => {
 });
 
 describe('sendoff() middleware', () => {
-  let running: Running | undefined;
+  let running: Listening | undefined;
   afterEach(async () => {
     await running?.close();
     running = undefined;
@@ -273,7 +273,7 @@ describe('sendoff() middleware', () => {
       ctx.status = 418;
       ctx.body = 'next';
     });
-    running = await listen(app);
+    running = await listen(app.callback());
 
     const hit = await request(`${running.url}/files/a.txt`);
     expect(hit.status).to.equal(200);
@@ -291,7 +291,7 @@ describe('sendoff() middleware', () => {
     const app = new Koa();
     app.silent = true;
     app.use(sendoff(provider, async () => ({ key: 'a' })));
-    running = await listen(app);
+    running = await listen(app.callback());
     const res = await request(`${running.url}/`);
     expect(res.status).to.equal(200);
     expect(res.headers['x-accel-redirect']).to.equal('/p/a');

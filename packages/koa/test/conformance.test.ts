@@ -9,7 +9,7 @@ import Koa from 'koa';
 import { createDelivery, directStream, LocalStorage, SendoffError, type Deliverer, type Disposition } from '@sendoff/core';
 import { describeConformance, type ConformanceFile } from '@sendoff/core/testing';
 import { deliver, sendoff } from '../src/index.js';
-import { listen, type Running } from './http-client.js';
+import { listen, type Listening } from '@sendoff-tools/test-kit';
 
 interface Fixture {
   id: string;
@@ -56,7 +56,7 @@ function rawKeyOf(ctx: Koa.Context): { key: string } | undefined {
 describe('@sendoff/koa with directStream', () => {
   let root: string;
   let deliverer: Deliverer;
-  let running: Running | undefined;
+  let running: Listening | undefined;
 
   before(async () => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-koa-'));
@@ -79,7 +79,7 @@ describe('@sendoff/koa with directStream', () => {
       await deliver(ctx, deliverer, { key, filename, contentType, disposition });
     });
     app.use(sendoff(deliverer, rawKeyOf));
-    running = await listen(app);
+    running = await listen(app.callback());
   });
 
   after(async () => {

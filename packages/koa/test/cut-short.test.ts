@@ -13,7 +13,7 @@ import { expect } from 'chai';
 import { createDelivery, directStream, LocalStorage, SendoffError, type Key } from '@sendoff/core';
 import { expectConnectionToCloseShort, expectFetchToFail, resizedOnOpen, type CutShortCheck } from '@sendoff/core/testing';
 import { deliver } from '../src/index.js';
-import { listen, type Running } from './http-client.js';
+import { listen, type Listening } from '@sendoff-tools/test-kit';
 
 const SIZE = 3 * 64 * 1024;
 const BYTES = Buffer.from(Array.from({ length: SIZE }, (_, i) => (i * 13 + 5) % 256));
@@ -22,7 +22,7 @@ const SIZE_ON_READ: Record<string, number> = { 'cut.bin': 100_000, 'grown.bin': 
 describe('@sendoff/koa: a file that changes size while it is sent', () => {
   let root: string;
   let app: Koa;
-  let running: Running | undefined;
+  let running: Listening | undefined;
 
   before(async () => {
     root = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-koa-cut-'));
@@ -42,7 +42,7 @@ describe('@sendoff/koa: a file that changes size while it is sent', () => {
     app.use(async (ctx) => {
       await deliver(ctx, deliverer, { key: ctx.path.slice(1) });
     });
-    running = await listen(app);
+    running = await listen(app.callback());
   });
   after(async () => {
     await running?.close();

@@ -3,7 +3,7 @@
  * Fastify platform: a controller takes `@Req()` and `@Res()` and calls `SendoffService.deliver`;
  * directStream, and xAccel behind the real nginx its generated config runs.
  */
-import { runServer } from '@sendoff/core';
+import { runServer } from '@sendoff-tools/web-servers';
 import { describeAdapterConformance } from '@sendoff/core/testing';
 import { startDownloadApp } from './download-app.js';
 import { PLATFORMS } from './nest-app.js';

@@ -1,3 +1,5 @@
+// @sendoff/s3: a Storage over one S3 bucket, and the s3Redirect strategy (presigned redirects).
+// A local S3 API server for development and tests is under `@sendoff/s3/local`.
 export { S3Storage } from './s3-storage.js';
 export type { S3StorageOptions } from './s3-storage.js';
 export { createS3Client } from './create-s3-client.js';
@@ -10,10 +12,5 @@ export type {
   S3RedirectStrategy,
   RedirectStatus,
 } from './s3-redirect.js';
-export { ObjectUrlSigner } from './object-url-signer.js';
-export type { SignObjectUrlInput } from './object-url-signer.js';
-export { SigV4QuerySigner } from './sigv4-query-signer.js';
-export type { QuerySigningInput, SigningCredentials } from './sigv4-query-signer.js';
-export { signingWindowFor, cacheControlFor, checkLifetimeSettings, MAX_PRESIGNED_SECONDS } from './redirect-lifetime.js';
-export type { LifetimeSettings, SigningWindow } from './redirect-lifetime.js';
-export { toSendoffError as s3ErrorToSendoffError, isMissingObject, isTransient } from './s3-errors.js';
+export { toSendoffError as s3ErrorToSendoffError, s3FailureKind, describeS3Error } from './s3-errors.js';
+export type { S3FailureKind } from './s3-errors.js';

@@ -7,7 +7,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SigV4QuerySigner, type SigningCredentials } from './sigv4-query-signer.js';
-import { objectKeyPath } from './uri-encode.js';
+import { encodeSegments, withTrailingSlash } from '@sendoff/core/http';
 
 /** Where one bucket's objects are reached, and how requests to them are signed. */
 interface ObjectUrlBase {
@@ -52,7 +52,7 @@ export class ObjectUrlSigner {
   async sign(input: SignObjectUrlInput): Promise<string> {
     const base = await this.baseFor(input.bucket);
     const credentials = input.credentials ?? (await this.client.config.credentials());
-    const path = base.pathPrefix + objectKeyPath(input.objectKey);
+    const path = base.pathPrefix + encodeSegments(input.objectKey.split('/'));
     const query = this.signer.signQuery({
       method: input.method,
       host: base.host,
@@ -96,8 +96,4 @@ export class ObjectUrlSigner {
       signingService,
     };
   }
-}
-
-function withTrailingSlash(path: string): string {
-  return path.endsWith('/') ? path : `${path}/`;
 }

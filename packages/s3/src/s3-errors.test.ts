@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { NoSuchBucket, NoSuchKey, NotFound, S3ServiceException } from '@aws-sdk/client-s3';
 import { SendoffError, configInvalid } from '@sendoff/core';
-import { toSendoffError } from './s3-errors.js';
+import { describeS3Error, s3FailureKind, toSendoffError } from './s3-errors.js';
 
 const meta = (httpStatusCode: number) => ({ httpStatusCode, attempts: 1, totalRetryDelay: 0 });
 
@@ -70,5 +70,31 @@ describe('toSendoffError', () => {
     const own = configInvalid('bad');
     expect(toSendoffError(own)).to.equal(own);
     expect(toSendoffError(new Error('x'))).to.be.instanceOf(SendoffError);
+  });
+});
+
+describe('s3FailureKind and describeS3Error', () => {
+  it('tells the failures that doom every further request to the bucket, through the SendoffError a storage wraps them in', () => {
+    const credentials = Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' });
+    const cases: Array<[unknown, string]> = [
+      [credentials, 'missing-credentials'],
+      [toSendoffError(credentials), 'missing-credentials'],
+      [new NoSuchBucket({ $metadata: meta(404), message: 'The specified bucket does not exist' }), 'missing-bucket'],
+      [toSendoffError(new NotFound({ $metadata: meta(404), message: 'Not Found' })), 'missing-bucket'],
+      [serviceError('AccessDenied', 403), 'refused'],
+      [toSendoffError(serviceError('InvalidAccessKeyId', 403)), 'refused'],
+      [serviceError('UnknownError', 403), 'refused'],
+      [serviceError('SlowDown', 503), 'other'],
+      [new Error('socket hang up'), 'other'],
+      ['not an error', 'other'],
+    ];
+    for (const [error, kind] of cases) expect(s3FailureKind(error), String((error as Error).name ?? error)).to.equal(kind);
+  });
+
+  it("names the SDK's error, its HTTP status and its message in one line", () => {
+    expect(describeS3Error(toSendoffError(serviceError('AccessDenied', 403, 'Access Denied')))).to.equal('AccessDenied (HTTP 403): Access Denied');
+    expect(describeS3Error(new NoSuchBucket({ $metadata: meta(404), message: 'NoSuchBucket' }))).to.equal('NoSuchBucket (HTTP 404)');
+    expect(describeS3Error(serviceError('UnknownError', 500, 'UnknownError'))).to.equal('UnknownError (HTTP 500)');
+    expect(describeS3Error(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }))).to.equal('Error: connect ECONNREFUSED 127.0.0.1:9');
   });
 });

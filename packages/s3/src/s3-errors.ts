@@ -1,8 +1,10 @@
 /**
- * Maps whatever the AWS SDK throws into the sendoff error family: a missing object is a 404 a
- * client may see; everything else (network, time-outs, throttling, 5xx, access denied, a missing
- * bucket) is the deployment's problem: a 503 or 502 whose message says nothing internal, with the
- * SDK error kept as `cause` for the logs.
+ * Reading what the AWS SDK throws. For a download, it maps into the sendoff error family: a
+ * missing object is a 404 a client may see; everything else (network, time-outs, throttling, 5xx,
+ * access denied, a missing bucket) is the deployment's problem: a 503 or 502 whose message says
+ * nothing internal, with the SDK error kept as `cause` for the logs. For a tool that talks to a
+ * bucket (a migration), it tells the failures that doom every further request (no credentials, a
+ * missing bucket, refused access) and describes an error in one line.
  */
 import { SendoffError, isSendoffError, notFound } from '@sendoff/core';
 
@@ -32,16 +34,40 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 
+/** Errors that refuse our credentials or our access. */
+const REFUSED = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'AccessDenied',
+  'InvalidToken',
+  'ExpiredToken',
+  'TokenRefreshRequired',
+  'CredentialsProviderError',
+]);
+
 interface SdkErrorShape {
   name?: string;
   code?: string;
+  message?: string;
   $metadata?: { httpStatusCode?: number };
 }
 
-/** The SendoffError to throw for an error raised while talking to S3. */
+/**
+ * What a failure means for every further request to the bucket: `missing-credentials` (none could
+ * be loaded), `missing-bucket`, `refused` (credentials or access refused), or `other` (this
+ * request failed; another may succeed).
+ */
+export type S3FailureKind = 'missing-credentials' | 'missing-bucket' | 'refused' | 'other';
+
+/** The SendoffError to throw for an error raised while talking to S3 about an object. */
 export function toSendoffError(error: unknown): SendoffError {
+  if (!isSendoffError(error) && isMissingObject(error)) return notFound(error);
+  return toBucketError(error);
+}
+
+/** The same for a request about the bucket itself: there a 404 is a missing bucket, the deployment's problem. */
+export function toBucketError(error: unknown): SendoffError {
   if (isSendoffError(error)) return error;
-  if (isMissingObject(error)) return notFound(error);
   if (isTransient(error)) {
     return new SendoffError('STORAGE_UNAVAILABLE', 'storage unavailable', { cause: error, expose: false });
   }
@@ -78,4 +104,35 @@ function hasNetworkCode(error: unknown): boolean {
 
 function sdkShape(error: unknown): SdkErrorShape {
   return typeof error === 'object' && error !== null ? (error as SdkErrorShape) : {};
+}
+
+/** What `error` (an SDK error, or the SendoffError a storage wrapped one in) means for the bucket. */
+export function s3FailureKind(error: unknown): S3FailureKind {
+  const cause = rootCause(error);
+  if (cause.name === 'CredentialsProviderError') return 'missing-credentials';
+  if (cause.name === 'NoSuchBucket' || (cause.name === 'NotFound' && statusOf(error) === 404)) return 'missing-bucket';
+  if ((cause.name !== undefined && REFUSED.has(cause.name)) || statusOf(error) === 403) return 'refused';
+  return 'other';
+}
+
+/** A one-line reason: the SDK's error name and HTTP status, and its message when it says more. */
+export function describeS3Error(error: unknown): string {
+  const cause = rootCause(error);
+  const status = statusOf(error);
+  const parts = [cause.name ?? cause.code ?? 'Error'];
+  if (status !== undefined) parts.push(`(HTTP ${status})`);
+  const message = cause.message?.trim();
+  if (message !== undefined && message !== '' && message !== cause.name && !/^UnknownError$/.test(message)) parts.push(`: ${message}`);
+  return parts.join(' ').replace(' :', ':');
+}
+
+/** The error the SDK raised, under the SendoffError a storage wraps it in. */
+function rootCause(error: unknown): SdkErrorShape {
+  let current: unknown = error;
+  while (isSendoffError(current) && current.cause !== undefined) current = current.cause;
+  return typeof current === 'object' && current !== null ? (current as SdkErrorShape) : { message: String(current) };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return rootCause(error).$metadata?.httpStatusCode;
 }

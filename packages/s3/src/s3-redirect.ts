@@ -15,7 +15,8 @@ import type {
   ResolvedFile,
   S3Location,
 } from '@sendoff/core';
-import { ALLOWED_METHODS, configInvalid, contentDisposition, isActiveContentType, isHeadMethod, isReadMethod } from '@sendoff/core';
+import { configInvalid, isActiveContentType } from '@sendoff/core';
+import { contentDisposition, isHeadMethod, isReadMethod, methodNotAllowed } from '@sendoff/core/http';
 import { createS3Client } from './create-s3-client.js';
 import { ObjectUrlSigner } from './object-url-signer.js';
 import { cacheControlFor, checkLifetimeSettings, signingWindowFor, type LifetimeSettings } from './redirect-lifetime.js';
@@ -111,7 +112,7 @@ export function s3Redirect(options: S3RedirectOptions): S3RedirectStrategy {
     },
     async plan(request: DeliveryRequest, file: ResolvedFile, resolved: ResolvedDeliveryOptions): Promise<DeliveryPlan> {
       if (!isReadMethod(request.method)) {
-        return { strategy: name, status: 405, headers: { Allow: ALLOWED_METHODS, 'Content-Length': '0' }, body: 'empty' };
+        return methodNotAllowed(name);
       }
       const method = isHeadMethod(request.method) ? 'HEAD' : 'GET';
       const { url, window } = await presign(method, file, resolved);

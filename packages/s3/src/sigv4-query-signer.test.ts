@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { createS3Client } from './create-s3-client.js';
 import { SigV4QuerySigner, type SigningCredentials } from './sigv4-query-signer.js';
-import { objectKeyPath } from './uri-encode.js';
+import { encodeSegments } from '@sendoff/core/http';
 
 type PresignableRequest = Parameters<S3RequestPresigner['presign']>[0];
 
@@ -44,7 +44,7 @@ describe('SigV4QuerySigner', () => {
   it('matches the SDK presigner for a download with name and type overrides', async () => {
     const input = {
       ...base,
-      path: `/${objectKeyPath("reports/2026/Q1 résumé (final)'s *copy*.pdf")}`,
+      path: `/${encodeSegments("reports/2026/Q1 résumé (final)'s *copy*.pdf".split('/'))}`,
       query: {
         'response-content-disposition': `attachment; filename="Q1 r_sum_ (final)'s.pdf"; filename*=UTF-8''Q1%20r%C3%A9sum%C3%A9.pdf`,
         'response-content-type': 'application/pdf',
@@ -79,7 +79,7 @@ describe('SigV4QuerySigner', () => {
         async (segments, name, seconds, expires) => {
           const input = {
             ...base,
-            path: `/${objectKeyPath(segments.join('/'))}`,
+            path: `/${encodeSegments(segments)}`,
             query: { 'response-content-disposition': `inline; filename="${name}"` },
             signingDate: new Date(seconds * 1000),
             expiresInSeconds: expires,

@@ -5,7 +5,7 @@
  * and one HMAC per URL, the derived signing key cached per day, region, service and key pair.
  */
 import { createHash, createHmac } from 'node:crypto';
-import { uriEncode } from './uri-encode.js';
+import { encodeSegment } from '@sendoff/core/http';
 
 export interface SigningCredentials {
   accessKeyId: string;
@@ -85,7 +85,7 @@ function amzDateOf(date: Date): string {
 /** Encoded `name=value` pairs sorted by encoded name (the canonical query, and the URL's). */
 function encodedSorted(params: Readonly<Record<string, string>>): string {
   return Object.keys(params)
-    .map((name) => [uriEncode(name), uriEncode(params[name] ?? '')] as const)
+    .map((name) => [encodeSegment(name), encodeSegment(params[name] ?? '')] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');

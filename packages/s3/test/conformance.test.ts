@@ -9,7 +9,7 @@ import { SendoffError, directStream, notFound, validateKey, type Key } from '@se
 import { createPlanServer, describeConformance, type ConformanceFile, type PlanServer } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
 import { resolveFile } from './resolved-file.js';
-import { startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 
 const BUCKET = 'sendoff-conformance-bucket';
 const PREFIX = 'private-tenant-area-7f3a/';

@@ -11,7 +11,7 @@ import { directStream, validateKey, type Key, type OpenOptions } from '@sendoff/
 import { createPlanServer, expectConnectionToCloseShort, expectFetchToFail, type CutShortCheck, type PlanServer } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
-import { startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 
 const BYTES = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 29 + 11) % 256));
 const SHORTER = BYTES.subarray(0, 120_000);

@@ -3,11 +3,12 @@ import { request as httpRequest } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'chai';
-import { directStream, formatHttpDate, notFound, validateKey, type DeliveryStrategy, type Key, type OpenOptions, type Storage } from '@sendoff/core';
+import { directStream, notFound, validateKey, type DeliveryStrategy, type Key, type OpenOptions, type Storage } from '@sendoff/core';
+import { formatHttpDate } from '@sendoff/core/http';
 import { createPlanServer, rawResponse } from '@sendoff/core/testing';
 import { S3Storage } from '../src/s3-storage.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
-import { startLocalS3, unreachableS3Client, type LocalS3 } from './s3rver-fixture.js';
+import { startLocalS3, unreachableS3Client, type LocalS3 } from '@sendoff-tools/test-kit';
 
 /** An S3Storage that remembers the streams it handed out. */
 class WatchedStorage extends S3Storage {

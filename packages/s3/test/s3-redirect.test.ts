@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import contentDispositionParser from 'content-disposition';
 import type { DeliveryPlan, ResolvedFile } from '@sendoff/core';
-import { SendoffError, contentDisposition, createDelivery, validateKey } from '@sendoff/core';
+import { SendoffError, createDelivery, validateKey } from '@sendoff/core';
+import { contentDisposition } from '@sendoff/core/http';
 import { createS3Client } from '../src/create-s3-client.js';
 import { S3Storage } from '../src/s3-storage.js';
 import { s3Redirect } from '../src/s3-redirect.js';
 import { downloadOptions, resolveFile } from './resolved-file.js';
-import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './s3rver-fixture.js';
+import { REGION, S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from '@sendoff-tools/test-kit';
 import { verifyPresignedUrl } from './sigv4-verify.js';
 
 const SECRET = S3RVER_CREDENTIALS.secretAccessKey;

@@ -5,6 +5,7 @@
  * signatures, so this is what proves a presigned URL is right.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { encodeSegment } from '@sendoff/core/http';
 
 export interface VerifyPresignedOptions {
   secretAccessKey: string;
@@ -72,18 +73,14 @@ export function parseQuery(rawQuery: string): [string, string][] {
   });
 }
 
-function rfc3986(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
 /** S3 signs each path segment URI-encoded exactly once (no dot-segment normalisation). */
 function canonicalPath(rawPath: string): string {
-  return rawPath.split('/').map((segment) => rfc3986(decodeURIComponent(segment))).join('/');
+  return rawPath.split('/').map((segment) => encodeSegment(decodeURIComponent(segment))).join('/');
 }
 
 function canonicalQuery(pairs: [string, string][]): string {
   return pairs
-    .map(([name, value]) => [rfc3986(name), rfc3986(value)] as const)
+    .map(([name, value]) => [encodeSegment(name), encodeSegment(value)] as const)
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([name, value]) => `${name}=${value}`)
     .join('&');

@@ -5,9 +5,8 @@
  * the fallback) with the Koa adapter. The expectation names the strategy the Deliverer picks for
  * the probe (installProbe's `strategyFor`).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Koa from 'koa';
+import { listen } from '@sendoff-tools/test-kit';
 import { createDelivery, directStream, installProbe, LocalStorage, type DeliveryStrategy, type PolicyConfig, type Probe } from '@sendoff/core';
 import { deliver } from '@sendoff/koa';
 
@@ -43,12 +42,6 @@ export async function startProbeApp(root: string, strategy: DeliveryStrategy, po
     const plan = await deliver(ctx, deliverer, { key: probe.key, filename: 'probe.bin', contentType: probe.expectation.contentType });
     deliveredBy.push(plan.strategy);
   });
-  const server: Server = createServer(app.callback());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    probe,
-    deliveredBy,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const { port, close } = await listen(app.callback());
+  return { port, probe, deliveredBy, close };
 }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { AppError } from '../http/app-error.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 
-const LIMITS: LoginLimits = { perUser: 3, perAddress: 5, windowSeconds: 60, maxTracked: 100 };
+const LIMITS: LoginLimits = { perUserAndAddress: 2, perUser: 3, perAddress: 5, windowSeconds: 60, maxTracked: 100 };
 
 function throttle(clock = { now: 1_000_000 }, limits: LoginLimits = LIMITS): LoginThrottle {
   return new LoginThrottle(limits, () => clock.now);
@@ -23,7 +23,7 @@ describe('LoginThrottle', () => {
   it('refuses the attempt after perUser failures with 429 TOO_MANY_REQUESTS and Retry-After in seconds', () => {
     const clock = { now: 1_000_000 };
     const logins = throttle(clock);
-    for (let i = 0; i < 3; i++) logins.begin('alice', '10.0.0.1');
+    for (let i = 0; i < 3; i++) logins.begin('alice', `10.0.0.${i}`);
     clock.now += 20_500;
     const error = refusal(() => logins.begin('alice', '10.0.0.2'));
     expect(error.status).to.equal(429);
@@ -68,15 +68,25 @@ describe('LoginThrottle', () => {
     refusal(() => logins.begin('carol', '10.0.0.1'));
   });
 
-  it('counts attempts still being checked, so a burst cannot start more checks than the limit', () => {
+  it('counts attempts still being checked, so a burst from one address cannot start more checks than the limit', () => {
     const logins = throttle();
-    const started = Array.from({ length: 3 }, () => logins.begin('alice', '10.0.0.1'));
-    expect(started).to.have.length(3);
+    const started = Array.from({ length: 2 }, () => logins.begin('alice', '10.0.0.1'));
+    expect(started).to.have.length(2);
     refusal(() => logins.begin('alice', '10.0.0.1'));
+  });
+
+  it('refuses a user name from one address after perUserAndAddress failures, but not from another address', () => {
+    const logins = throttle();
+    for (let i = 0; i < 2; i++) logins.begin('alice', '10.0.0.1');
+    const error = refusal(() => logins.begin('alice', '10.0.0.1'));
+    expect(error.status).to.equal(429);
+    expect(() => logins.begin('alice', '10.0.0.2')).to.not.throw();
+    expect(() => logins.begin('bob', '10.0.0.1')).to.not.throw();
   });
 
   it('remembers at most maxTracked names and addresses under a flood of distinct names', () => {
     const logins = throttle({ now: 1_000_000 }, { ...LIMITS, perAddress: 1_000_000 });
+    // Each attempt remembers its name, its address and the pair.
     for (let i = 0; i < 10_000; i++) logins.begin(`flood-${i}`, '10.0.0.1');
     expect(logins.tracked).to.be.at.most(100);
   });

@@ -2,7 +2,13 @@ import { LRUCache } from 'lru-cache';
 import { tooManyRequests } from '../http/app-error.js';
 
 export interface LoginLimits {
-  /** Failed sign-ins allowed per user name in a window (known and unknown names alike). */
+  /** Failed sign-ins allowed per user name from one client address in a window. */
+  perUserAndAddress: number;
+  /**
+   * Failed sign-ins allowed per user name from all addresses together in a window (known and
+   * unknown names alike): bounds guessing spread over many addresses. Far above
+   * `perUserAndAddress`, so one address alone cannot lock a user out everywhere.
+   */
   perUser: number;
   /** Failed sign-ins allowed per client address in a window, whatever the names. */
   perAddress: number;
@@ -13,10 +19,18 @@ export interface LoginLimits {
 }
 
 /**
- * 5 wrong passwords per user name and 20 per client address in 15 minutes. The per-name limit is
- * lower, so another user signing in from the same address keeps working while one name is locked.
+ * In 15 minutes: 5 wrong passwords per user name from one address, 100 per user name from all
+ * addresses, 20 per address whatever the names. The name-and-address limit is the lowest, so the
+ * user keeps signing in from another address, and another user from the same one, while a guesser
+ * is held back.
  */
-export const DEFAULT_LOGIN_LIMITS: Readonly<LoginLimits> = { perUser: 5, perAddress: 20, windowSeconds: 15 * 60, maxTracked: 10_000 };
+export const DEFAULT_LOGIN_LIMITS: Readonly<LoginLimits> = {
+  perUserAndAddress: 5,
+  perUser: 100,
+  perAddress: 20,
+  windowSeconds: 15 * 60,
+  maxTracked: 10_000,
+};
 
 /** One sign-in whose password is being checked. */
 export interface LoginAttempt {
@@ -31,9 +45,9 @@ interface Window {
 }
 
 /**
- * Limits failed sign-ins in memory, per user name and per client address (fixed windows). An
- * attempt counts as failed from the moment it starts until it succeeds, so a burst of wrong
- * passwords starts at most `perUser` password checks. The store is bounded (`maxTracked`): a
+ * Limits failed sign-ins in memory, per user name and client address, per user name and per client
+ * address (fixed windows). An attempt counts as failed from the moment it starts until it succeeds,
+ * so a burst of wrong passwords from one address starts at most `perUserAndAddress` password checks. The store is bounded (`maxTracked`): a
  * flood of distinct names costs no more memory; it can only make the oldest counts be forgotten.
  */
 export class LoginThrottle {
@@ -54,15 +68,22 @@ export class LoginThrottle {
 
   /** Counts an attempt before its password is checked; a 429 AppError with Retry-After when over a limit. */
   begin(user: string, address: string): LoginAttempt {
+    const pairKey = `user+address:${JSON.stringify([user, address])}`;
     const userKey = `user:${user}`;
     const addressKey = `address:${address}`;
     const now = this.#now();
-    const retryAfterMs = Math.max(this.#blockedFor(userKey, this.#limits.perUser, now), this.#blockedFor(addressKey, this.#limits.perAddress, now));
+    const retryAfterMs = Math.max(
+      this.#blockedFor(pairKey, this.#limits.perUserAndAddress, now),
+      this.#blockedFor(userKey, this.#limits.perUser, now),
+      this.#blockedFor(addressKey, this.#limits.perAddress, now),
+    );
     if (retryAfterMs > 0) throw tooManyRequests(Math.ceil(retryAfterMs / 1000));
     const addressWindow = this.#count(addressKey, now);
     this.#count(userKey, now);
+    this.#count(pairKey, now);
     return {
       succeeded: () => {
+        this.#windows.delete(pairKey);
         this.#windows.delete(userKey);
         if (this.#windows.get(addressKey) === addressWindow && addressWindow.count > 0) addressWindow.count -= 1;
       },

@@ -11,17 +11,9 @@
  * started as root) must be able to enter DATA_DIR.
  */
 import path from 'node:path';
-import {
-  LocalStorage,
-  directStream,
-  findFreePort,
-  findWebServerBinary,
-  runServer,
-  verifyFrontServer,
-  type OffloadStrategy,
-  type RunningServer,
-  type ServerKind,
-} from '@sendoff/core';
+import { LocalStorage, directStream } from '@sendoff/core';
+import { verifyFrontServer, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
+import { findFreePort, findWebServerBinary, runServer, type RunningServer } from '@sendoff-tools/web-servers';
 import type { FrontServer, Profile } from './profile.js';
 
 const HOST = '127.0.0.1';

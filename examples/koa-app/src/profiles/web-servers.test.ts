@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runDoctor } from '@sendoff/cli';
+import { runDoctor } from '@sendoff/core/servers';
 import type { DeliveryDecision } from '../files/observe-deliveries.js';
 import { DEFAULT_LOGIN_LIMITS } from '../auth/login-throttle.js';
 import { startApp, type RunningApp } from '../start-app.js';

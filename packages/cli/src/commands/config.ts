@@ -6,9 +6,9 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_BODY_BYTES, generateServerConfig, type DeliveryStrategy, type OffloadStrategy, type ServerKind } from '@sendoff/core';
+import type { DeliveryStrategy } from '@sendoff/core';
+import { DEFAULT_INTERNAL_PREFIX, DEFAULT_MAX_BODY_BYTES, generateServerConfig, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
 import { parseAddress } from '../address.js';
-import { DEFAULT_INTERNAL_PREFIX } from '../doctor/run-doctor.js';
 import { DEFAULT_MODULES, findDefaultModule, loadDeployment, strategiesOf, type DeploymentModule } from '../deployment/load-deployment.js';
 import { UsageError, type Command, type CommandIo } from '../io.js';
 import { hasStrategyFlags, strategyFromFlags } from './strategy-from-flags.js';

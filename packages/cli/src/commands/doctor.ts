@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PROBE_PATH } from '@sendoff/core';
-import { DEFAULT_INTERNAL_PREFIX, runDoctor, type DoctorReport } from '../doctor/run-doctor.js';
+import { DEFAULT_INTERNAL_PREFIX, runDoctor, type DoctorReport } from '@sendoff/core/servers';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command, type CommandIo } from '../io.js';
 
 const OPTIONS = {

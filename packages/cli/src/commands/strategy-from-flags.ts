@@ -4,8 +4,8 @@
  * the ones an app would construct, so their own checks (absolute root, prefix shape) apply.
  */
 import { resolve } from 'node:path';
-import { caddyAccel, xAccel, xSendfile, type OffloadStrategy, type ServerKind } from '@sendoff/core';
-import { DEFAULT_INTERNAL_PREFIX } from '../doctor/run-doctor.js';
+import { caddyAccel, xAccel, xSendfile } from '@sendoff/core';
+import { DEFAULT_INTERNAL_PREFIX, type OffloadStrategy, type ServerKind } from '@sendoff/core/servers';
 import { UsageError } from '../io.js';
 
 export interface StrategyFlags {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import type { DeliveryRequest, DeliveryStrategy, FileLocation, FileStat, Key, Storage } from '../contracts.js';
-import { SendoffError, notFound } from '../errors/index.js';
+import { SendoffError, notFound } from '../errors/sendoff-error.js';
 import { FallbackStorage } from '../storage/fallback-storage.js';
 import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';

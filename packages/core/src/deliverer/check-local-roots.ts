@@ -11,7 +11,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { DeliveryStrategy, Storage } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { asList } from '../policy/conditions.js';
 import type { PolicyConfig } from '../policy/types.js';
 

@@ -5,13 +5,13 @@ import { finished } from 'node:stream/promises';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryRequest, DeliveryStrategy, ResolvedDeliveryOptions, ResolvedFile } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
 import { createDelivery } from './create-delivery.js';
 import type { DeliverOptions, DeliveryConfig, DeliveryResult } from './types.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
 const NOSNIFF = { 'X-Content-Type-Options': 'nosniff' };

@@ -4,9 +4,9 @@
  * storage's, are validated here, so a bad deployment fails at start-up.
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
-import { configInvalid, notFound } from '../errors/index.js';
+import { configInvalid, notFound } from '../errors/sendoff-error.js';
 import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
-import { validateKey } from '../keys/index.js';
+import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
 import { InFlightCounter } from '../policy/in-flight.js';
 import { hasExpectedSize } from '../storage/expected-size.js';

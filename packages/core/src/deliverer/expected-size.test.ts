@@ -9,11 +9,12 @@ import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryRequest, Storage } from '../contracts.js';
-import { FallbackStorage, LocalStorage } from '../storage/index.js';
+import { FallbackStorage } from '../storage/fallback-storage.js';
+import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { createDelivery } from './create-delivery.js';
 import type { DeliverOptions } from './types.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const GET: DeliveryRequest = { method: 'GET', headers: {} };
 const WHOLE = Buffer.from('the whole file, as the app stored it\n');

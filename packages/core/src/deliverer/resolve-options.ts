@@ -8,7 +8,7 @@
 import mime from 'mime-types';
 import { z } from 'zod';
 import type { FileStat, Key, ResolvedDeliveryOptions } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import type { DeliverOptions } from './types.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';

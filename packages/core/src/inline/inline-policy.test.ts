@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { ResolvedDeliveryOptions } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { createInlinePolicy } from './inline-policy.js';
 import { DEFAULT_ACTIVE_CONTENT_POLICY, DEFAULT_INLINE_TYPES } from './defaults.js';
 

@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import type { ResolvedDeliveryOptions } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { isBareMediaType, mediaTypeEssence } from '../http/media-type.js';
 import { isActiveContentType } from './active-content.js';
 import { CSP_HEADER as CSP, DEFAULT_ACTIVE_CONTENT_POLICY, DEFAULT_INLINE_TYPES, NOSNIFF_HEADER as NOSNIFF } from './defaults.js';

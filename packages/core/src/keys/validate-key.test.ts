@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { isValidKey, MAX_KEY_BYTES, MAX_SEGMENT_BYTES, validateKey } from './validate-key.js';
 
 function rejectionOf(input: unknown): SendoffError {

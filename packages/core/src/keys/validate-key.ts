@@ -4,7 +4,7 @@
  * controls. Everything that maps keys to paths or URLs relies on the guarantees checked here.
  */
 import type { Key } from '../contracts.js';
-import { invalidKey } from '../errors/index.js';
+import { invalidKey } from '../errors/sendoff-error.js';
 
 /** Longest key in UTF-8 bytes (S3's own object key limit). */
 export const MAX_KEY_BYTES = 1024;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isCanonicalBase64url } from '../index.js';
+import { isCanonicalBase64url } from './base64url.js';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect } from 'chai';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { createLinkSigner } from './link-signer.js';
 import type { LinkSignerOptions } from './link-signer.js';
 

@@ -5,9 +5,9 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Disposition, Key } from '../contracts.js';
-import { SendoffError, configInvalid } from '../errors/index.js';
+import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { MAX_FILENAME_BYTES } from '../deliverer/resolve-options.js';
-import { validateKey } from '../keys/index.js';
+import { validateKey } from '../keys/validate-key.js';
 import { isCanonicalBase64url } from './base64url.js';
 
 export const MIN_SECRET_BYTES = 32;

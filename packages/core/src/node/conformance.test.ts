@@ -4,10 +4,10 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isSendoffError } from '../errors/index.js';
-import { runServer } from '../servers/run-server.js';
+import { isSendoffError } from '../errors/sendoff-error.js';
+import { runServer } from '@sendoff-tools/web-servers';
 import { describeAdapterConformance, type ResolveDownload, type RunningApp } from '../testing/index.js';
-import type { Deliverer } from '../deliverer/index.js';
+import type { Deliverer } from '../deliverer/types.js';
 import { deliver } from './index.js';
 
 describeAdapterConformance({

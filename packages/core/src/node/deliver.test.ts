@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { expectConnectionToCloseShort, fetchResponse, rawResponse } from '../testing/index.js';
 import { deliver } from './index.js';
 

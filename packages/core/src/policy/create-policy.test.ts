@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryStrategy, FileLocation, Key, LocationKind, ResolvedFile } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { createPolicy } from './create-policy.js';
 import type { PolicyConfig, PolicyContext } from './types.js';
 

@@ -3,7 +3,7 @@
  * on every request); `explain` evaluates everything and says why.
  */
 import type { DeliveryStrategy, LocationKind } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { compileConditions } from './conditions.js';
 import type { Checker } from './conditions.js';
 import type { Decision, Explanation, Policy, PolicyConfig, PolicyContext, RuleExplanation } from './types.js';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { DeliveryStrategy, LocationKind } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { asList } from './conditions.js';
 import type { PolicyConfig, PolicyContext, PolicyRule } from './types.js';
 

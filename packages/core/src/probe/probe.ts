@@ -14,7 +14,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Key, Storage } from '../contracts.js';
-import { validateKey } from '../keys/index.js';
+import { validateKey } from '../keys/validate-key.js';
 
 /** The public route the doctor fetches by default. */
 export const PROBE_PATH = '/_sendoff/probe';

@@ -4,7 +4,7 @@
  * never written. Everything Apache writes (pid, logs, mutexes) lives under the runtime directory.
  */
 import { join } from 'node:path';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 
 /** Where Debian installs the modules (libapache2-mod-xsendfile included). */

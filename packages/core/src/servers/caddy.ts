@@ -4,9 +4,9 @@
  * file server computes, rewriting onto a `file_server` rooted at the strategy root.
  */
 import { join } from 'node:path';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { hostPort, maxBodyBytesOf, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
-import { HEADER_SURVIVAL } from './header-survival.js';
+import { HEADER_SURVIVAL } from '../strategies/header-survival.js';
 
 export function caddyConfig(input: ServerConfigInput): ServerConfig {
   const { strategy } = input;

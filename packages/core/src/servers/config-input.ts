@@ -3,11 +3,11 @@
  * a config file verbatim must not be able to break out of their quotes or name a relative path.
  */
 import { isAbsolute } from 'node:path';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import type { CaddyAccelStrategy } from '../strategies/caddy-accel.js';
 import type { XAccelStrategy } from '../strategies/x-accel.js';
 import type { XSendfileStrategy } from '../strategies/x-sendfile.js';
-import type { ServerKind } from './header-survival.js';
+import type { ServerKind } from '../strategies/header-survival.js';
 
 export interface HostPort {
   host: string;
@@ -70,11 +70,6 @@ export function safePath(path: string, what: string): string {
   if (typeof path !== 'string' || !isAbsolute(path)) throw configInvalid(`${what} must be an absolute path`);
   if (UNSAFE_IN_CONFIG.test(path)) throw configInvalid(`${what} contains characters a server config cannot hold safely: ${JSON.stringify(path)}`);
   return path.replace(/\/+$/, '') || '/';
-}
-
-/** A path with exactly one trailing `/`. */
-export function withTrailingSlash(path: string): string {
-  return path.endsWith('/') ? path : `${path}/`;
 }
 
 /** `host:port`, with brackets around an IPv6 host. */

@@ -3,7 +3,7 @@ import { caddyAccel } from '../strategies/caddy-accel.js';
 import { xAccel, type XAccelStrategy } from '../strategies/x-accel.js';
 import { xSendfile } from '../strategies/x-sendfile.js';
 import { DEFAULT_MAX_BODY_BYTES, type ServerConfigInput } from './config-input.js';
-import { generateServerConfig } from './index.js';
+import { generateServerConfig } from './generate-server-config.js';
 
 const ROOT = '/srv/sendoff/files';
 const RUN = '/var/run/sendoff-web';

@@ -1,14 +1,14 @@
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryStrategy, ResolvedDeliveryOptions } from '../contracts.js';
 import { MAX_CONTENT_TYPE_BYTES, MAX_EXTRA_HEADER_BYTES, MAX_FILENAME_BYTES } from '../deliverer/resolve-options.js';
-import { MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from '../keys/index.js';
+import { MAX_KEY_BYTES, MAX_SEGMENT_BYTES } from '../keys/validate-key.js';
 import { caddyAccel } from '../strategies/caddy-accel.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel } from '../strategies/x-accel.js';
 import { xSendfile } from '../strategies/x-sendfile.js';
 import { GET, localFile, tempRoot, type TempRoot } from '../../test/offload-file.js';
 import { RESPONSE_HEADER_LIMITS } from './header-budget.js';
-import type { ServerKind } from './header-survival.js';
+import type { ServerKind } from '../strategies/header-survival.js';
 
 /** What the app's HTTP layer adds besides the plan's headers: status line, Date, Connection... */
 const FRAMEWORK_HEADER_BYTES = 512;

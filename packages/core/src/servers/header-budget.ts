@@ -7,7 +7,7 @@
  * server answers 502 whatever the strategy (a direct stream goes through the same proxy), which is
  * why the bounds are enforced before planning rather than by a strategy declining.
  */
-import type { ServerKind } from './header-survival.js';
+import type { ServerKind } from '../strategies/header-survival.js';
 
 export interface HeaderLimits {
   /** The whole status line and header block. */

@@ -1,20 +1,14 @@
-/**
- * `generateServerConfig`: the web-server config that matches an offload strategy, for nginx,
- * Apache, lighttpd or Caddy. The same strategy object drives the app and the config, so the
- * prefix, the root and the whitelisted path can never drift apart.
- */
-import { configInvalid } from '../errors/index.js';
-import { apacheConfig } from './apache.js';
-import { caddyConfig } from './caddy.js';
-import { checkStrategyServer, type ServerConfig, type ServerConfigInput } from './config-input.js';
-import { lighttpdConfig } from './lighttpd.js';
-import { nginxConfig } from './nginx.js';
-
-const GENERATORS = { nginx: nginxConfig, apache: apacheConfig, lighttpd: lighttpdConfig, caddy: caddyConfig } as const;
-
-export function generateServerConfig(input: ServerConfigInput): ServerConfig {
-  const generate = GENERATORS[input.server];
-  if (generate === undefined) throw configInvalid(`unknown server ${JSON.stringify(input.server)}: use nginx, apache, lighttpd or caddy`);
-  checkStrategyServer(input);
-  return generate(input);
-}
+// @sendoff/core/servers: the web-server configs that match an offload strategy (nginx, Apache,
+// lighttpd, Caddy), what survives the handoff to each server, and the checks of a running
+// deployment (the start-up check and the doctor).
+export { generateServerConfig } from './generate-server-config.js';
+export { DEFAULT_MAX_BODY_BYTES } from './config-input.js';
+export type { ServerConfigInput, ServerConfig, OffloadStrategy, HostPort } from './config-input.js';
+export { APACHE_MODULES_DIR } from './apache.js';
+export { HEADER_SURVIVAL, survivesHandoff } from '../strategies/header-survival.js';
+export type { ServerKind, HeaderSurvival } from '../strategies/header-survival.js';
+export { DEFAULT_INTERNAL_PREFIX } from '../strategies/internal-prefix.js';
+export { verifyFrontServer } from './verify-front-server.js';
+export type { VerifyFrontServerOptions } from './verify-front-server.js';
+export { runDoctor } from '../probe/run-doctor.js';
+export type { DoctorOptions, DoctorReport, DoctorCheck } from '../probe/run-doctor.js';

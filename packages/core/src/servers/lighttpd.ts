@@ -4,8 +4,9 @@
  * lighttpd sends any file it can read). Pid, log and upload dirs live under the runtime directory.
  */
 import { join } from 'node:path';
-import { configInvalid } from '../errors/index.js';
-import { maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { configInvalid } from '../errors/sendoff-error.js';
+import { withTrailingSlash } from '../http/url-path.js';
+import { maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
 import { hostPort } from './config-input.js';
 
 /** lighttpd keeps `server.max-request-size` (KiB) in an unsigned 32-bit number. */

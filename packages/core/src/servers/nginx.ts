@@ -4,8 +4,10 @@
  * `/prefix../outside` escape the root), and every temp path lives under the runtime directory.
  */
 import { join } from 'node:path';
-import { configInvalid } from '../errors/index.js';
-import { hostPort, maxBodyBytesOf, safeName, safePath, withTrailingSlash, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { configInvalid } from '../errors/sendoff-error.js';
+import { withTrailingSlash } from '../http/url-path.js';
+import { hostPort, maxBodyBytesOf, safeName, safePath, type ServerConfig, type ServerConfigInput } from './config-input.js';
+import { checkInternalPrefix } from '../strategies/internal-prefix.js';
 import { NGINX_PROXY_BUFFER_BYTES } from './header-budget.js';
 
 const TEMP_PATHS = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
@@ -15,7 +17,7 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
   if (strategy.server !== 'nginx') throw configInvalid(`nginx needs an xAccel strategy, got "${strategy.name}"`);
   const runtime = safePath(input.runtimeDir, 'runtimeDir');
   const alias = withTrailingSlash(safePath(strategy.root, `${strategy.name} root`));
-  const prefix = internalPrefix(strategy.prefix);
+  const prefix = checkInternalPrefix(strategy.prefix, strategy.name);
   const keep = uniqueHeaders([...strategy.keepHeaders, ...(input.keepHeaders ?? [])]);
   const temp = TEMP_PATHS.map((name) => `  ${name}_temp_path "${join(runtime, 'temp', name)}";`);
   const text = [
@@ -67,13 +69,6 @@ export function nginxConfig(input: ServerConfigInput): ServerConfig {
     directories: [runtime, join(runtime, 'temp'), ...TEMP_PATHS.map((name) => join(runtime, 'temp', name))],
     command: { binary: 'nginx', args: ['-p', runtime, '-e', join(runtime, 'error.log'), '-c', join(runtime, 'nginx.conf'), '-g', 'daemon off;'] },
   };
-}
-
-function internalPrefix(prefix: string): string {
-  if (!/^\/[A-Za-z0-9/_.~-]*\/$/.test(prefix) || prefix.length < 3) {
-    throw configInvalid(`nginx internal prefix must start and end with "/" and hold no special characters, got ${JSON.stringify(prefix)}`);
-  }
-  return prefix;
 }
 
 function uniqueHeaders(names: string[]): string[] {

@@ -11,11 +11,12 @@
  * and internal-location checks.
  */
 import path from 'node:path';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { appUrlOf } from '../probe/app-url.js';
 import { httpGet, type RawResponse } from '../probe/http-get.js';
 import { inspectProbeResponse } from '../probe/inspect-probe.js';
 import type { Probe } from '../probe/probe.js';
+import { DEFAULT_INTERNAL_PREFIX } from '../strategies/internal-prefix.js';
 import { Accounts } from './accounts.js';
 import { describeBlockedStep, firstBlockedStep } from './file-access.js';
 
@@ -37,7 +38,6 @@ export interface VerifyFrontServerOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
-const DEFAULT_INTERNAL_PREFIX = '/_protected/';
 /** The statuses a file the server may not read comes back with (nginx/lighttpd 403, Apache 404). */
 const UNREADABLE_STATUSES = new Set([403, 404, 500]);
 

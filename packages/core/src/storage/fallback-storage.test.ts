@@ -2,9 +2,9 @@ import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { FileLocation, FileStat, Key, LocationKind, OpenOptions, PutMeta, Storage } from '../contracts.js';
-import { SendoffError, notFound } from '../errors/index.js';
+import { SendoffError, notFound } from '../errors/sendoff-error.js';
 import { FallbackStorage } from './fallback-storage.js';
-import { failureOf } from '../../test/failure-of.js';
+import { failureOf } from '@sendoff-tools/test-kit';
 
 const k = (value: string) => value as Key;
 

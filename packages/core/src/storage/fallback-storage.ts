@@ -11,7 +11,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { FileLocation, FileStat, Key, LocationKind, LookupOptions, OpenOptions, PutMeta, Storage } from '../contracts.js';
-import { SendoffError, configInvalid, notFound } from '../errors/index.js';
+import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { hasExpectedSize } from './expected-size.js';
 
 interface Holder {

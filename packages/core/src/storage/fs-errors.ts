@@ -2,7 +2,7 @@
  * Maps file-system errors to the sendoff error family. Messages never carry a path: the original
  * error stays in `cause` for logs only.
  */
-import { SendoffError, notFound } from '../errors/index.js';
+import { SendoffError, notFound } from '../errors/sendoff-error.js';
 
 const MISSING = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'ELOOP', 'ENAMETOOLONG']);
 const DENIED = new Set(['EACCES', 'EPERM']);

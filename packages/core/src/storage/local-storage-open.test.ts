@@ -4,7 +4,7 @@ import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import { expect } from 'chai';
 import type { Key } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage } from './local-storage.js';
 
 const k = (value: string) => value as Key;

@@ -1,7 +1,9 @@
 /**
  * Files under one directory. A key maps to a path under the root, and every access checks the
  * real path (symlinks resolved) is still under the real root: anything else is "not found", so a
- * client cannot even learn that an escaping link exists.
+ * client cannot even learn that an escaping link exists. Keys come validated (`Key`, made by
+ * `validateKey` where the input arrived); they are not checked again here, the real-path check
+ * holds whatever the key.
  */
 import { randomBytes } from 'node:crypto';
 import fs, { constants as fsConstants, createReadStream, promises as fsp } from 'node:fs';
@@ -10,9 +12,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
-import { SendoffError, configInvalid, notFound } from '../errors/index.js';
+import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { strongEtag } from '../http/etag.js';
-import { validateKey } from '../keys/index.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
 
 // The real path was checked; refuse it if its last component was swapped for a link since.
@@ -62,7 +63,7 @@ export class LocalStorage implements Storage {
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
-    const { fd, stats } = await this.#openFile(validateKey(key));
+    const { fd, stats } = await this.#openFile(key);
     try {
       if (!stats.isFile()) throw notFound();
       if (options.range) checkRange(options.range, stats.size);
@@ -76,13 +77,12 @@ export class LocalStorage implements Storage {
   }
 
   async locate(key: Key): Promise<LocalLocation> {
-    const { root, real, key: valid } = await this.#lookup(key);
-    return { kind: 'local', root, path: real, key: valid };
+    const { root, real } = await this.#lookup(key);
+    return { kind: 'local', root, path: real, key };
   }
 
   async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
-    const valid = validateKey(key);
-    const segments = valid.split('/');
+    const segments = key.split('/');
     const name = segments.pop() as string;
     try {
       await fsp.mkdir(this.root, { recursive: true });
@@ -100,25 +100,24 @@ export class LocalStorage implements Storage {
    * (the Deliverer's `stat` and `locate`) share a single lookup; nothing is kept once it settles.
    */
   #lookup(key: Key): Promise<Lookup> {
-    const valid = validateKey(key);
-    const pending = this.#lookups.get(valid);
+    const pending = this.#lookups.get(key);
     if (pending) return pending;
-    const lookup = this.#findFile(valid);
-    this.#lookups.set(valid, lookup);
+    const lookup = this.#findFile(key);
+    this.#lookups.set(key, lookup);
     const forget = () => {
-      this.#lookups.delete(valid);
+      this.#lookups.delete(key);
     };
     lookup.then((found) => {
       forget();
       this.#remember(found);
     }, () => {
       forget();
-      this.#found.delete(valid);
+      this.#found.delete(key);
     });
     return lookup;
   }
 
-  /** An open descriptor of the file for a valid `key`, and its stats. */
+  /** An open descriptor of the file for `key`, and its stats. */
   async #openFile(key: Key): Promise<OpenFile> {
     const found = this.#found.get(key);
     if (found) {
@@ -154,7 +153,7 @@ export class LocalStorage implements Storage {
     return { root, real, stats, key };
   }
 
-  /** The real path of the existing file for a valid `key`, or NOT_FOUND when it is missing or escapes. */
+  /** The real path of the existing file for `key`, or NOT_FOUND when it is missing or escapes. */
   async #resolveExisting(key: Key, root: string): Promise<string> {
     let real: string;
     try {
@@ -191,7 +190,7 @@ export class LocalStorage implements Storage {
   }
 }
 
-/** One file's checked real path and stats, with the real root and the valid key it was found for. */
+/** One file's checked real path and stats, with the real root and the key it was found for. */
 interface Lookup {
   root: string;
   real: string;

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { caddyAccel } from './caddy-accel.js';
 import { CONDITIONAL_RANGE, GET, localFile, options, tempRoot, type TempRoot } from '../../test/offload-file.js';
 

@@ -17,7 +17,7 @@ import { evaluateConditions, isRangeFresh, type Validators } from '../http/condi
 import { etagOf } from '../http/etag.js';
 import { singleHeader } from '../http/headers.js';
 import { formatHttpDate } from '../http/http-date.js';
-import { ALLOWED_METHODS, isHeadMethod, isReadMethod } from '../http/method.js';
+import { isHeadMethod, isReadMethod, methodNotAllowed } from '../http/method.js';
 import { contentRange, rangeLength, selectRange, type RangeSelection } from '../http/range.js';
 import { exactLength } from './exact-length.js';
 
@@ -61,7 +61,7 @@ function planDownload(
 ): DeliveryPlan {
   const common = commonHeaders(options.headers, cacheControl);
   if (!isReadMethod(request.method)) {
-    return emptyPlan(strategy, 405, { ...common, Allow: ALLOWED_METHODS, 'Content-Length': '0' });
+    return methodNotAllowed(strategy, common);
   }
   const validators = validatorsOf(file);
   const outcome = evaluateConditions(request.headers, validators);

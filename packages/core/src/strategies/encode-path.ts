@@ -1,15 +1,13 @@
 /**
- * Percent-encoding of path segments for servers that decode the delivery header once (nginx,
- * lighttpd). Everything but RFC 3986 unreserved characters is encoded, so `%`, `?`, `#`, space,
- * `+`, non-ASCII and control characters can never be read as syntax.
+ * How a delivery header names a file: for servers that decode the header once (nginx, lighttpd),
+ * a path of percent-encoded segments; for those that read it as bytes (Apache, Caddy), the raw
+ * UTF-8 of the path.
  */
-export function encodeSegment(segment: string): string {
-  return encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
+import { encodeSegments } from '../http/url-path.js';
 
 /** `/`-joined encoded segments, with a leading `/`. */
 export function encodePath(segments: readonly string[]): string {
-  return `/${segments.map(encodeSegment).join('/')}`;
+  return `/${encodeSegments(segments)}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { exactLength } from './exact-length.js';
 
 /** Every chunk the guarded stream let out, and the error it ended with (if any). */

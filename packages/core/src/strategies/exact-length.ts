@@ -8,7 +8,7 @@
  * a source that runs long never gets a whole-looking body out.
  */
 import { Transform, pipeline, type Readable, type TransformCallback } from 'node:stream';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 
 /** `source` as a stream of exactly `length` bytes or an error; destroying it destroys `source`. */
 export function exactLength(source: Readable, length: number): Readable {

@@ -6,7 +6,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ResolvedFile } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 
 export class LocalRoot {
   /** The root exactly as the web server config names it (absolute, normalised). */

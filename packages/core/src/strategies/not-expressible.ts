@@ -1,4 +1,4 @@
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 
 /**
  * The error an offload plan throws for a file its server cannot be told about (outside the root,

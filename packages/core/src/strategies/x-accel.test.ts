@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Key, ResolvedFile } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { xAccel } from './x-accel.js';
 import { CONDITIONAL_RANGE, GET, localFile, options, tempRoot, type TempRoot } from '../../test/offload-file.js';
 

@@ -4,10 +4,11 @@
  * conditional requests itself. nginx decodes the header once, so each segment is percent-encoded.
  */
 import type { ResolvedFile } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { DOWNLOAD_SAFETY_HEADERS } from '../inline/defaults.js';
-import { survivesHandoff, HEADER_SURVIVAL } from '../servers/header-survival.js';
+import { survivesHandoff, HEADER_SURVIVAL } from './header-survival.js';
 import { encodePath } from './encode-path.js';
+import { checkInternalPrefix } from './internal-prefix.js';
 import { LocalRoot } from './local-root.js';
 import { notExpressible } from './not-expressible.js';
 import { offloadStrategy, type OffloadStrategyBase } from './offload-strategy.js';
@@ -51,7 +52,7 @@ const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 export function xAccel(options: XAccelOptions): XAccelStrategy {
   const name = options.name ?? 'xAccel';
   const root = new LocalRoot(options.root, name);
-  const prefix = checkPrefix(options.prefix, name);
+  const prefix = checkInternalPrefix(options.prefix, name);
   const keepHeaders = withSafetyHeaders(checkHeaderNames(options.keepHeaders ?? [], name));
   const accel = accelHeaders(options, name);
   const report = reporter(options.onDroppedHeader, name);
@@ -88,16 +89,6 @@ export function xAccel(options: XAccelOptions): XAccelStrategy {
     droppedHeaders,
     headerValue,
   };
-}
-
-function checkPrefix(prefix: string, owner: string): string {
-  if (typeof prefix !== 'string' || !prefix.startsWith('/') || !prefix.endsWith('/') || prefix.length < 3) {
-    throw configInvalid(`${owner}: prefix must start and end with "/" (e.g. "/_protected/"), got ${JSON.stringify(prefix)}`);
-  }
-  if (!/^[A-Za-z0-9/_.~-]+$/.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
-    throw configInvalid(`${owner}: prefix may only hold letters, digits, "/", "_", "-", "." and "~"`);
-  }
-  return prefix;
 }
 
 function checkHeaderNames(names: string[], owner: string): string[] {

@@ -5,7 +5,7 @@
  * lighttpd percent-decodes it (so each segment is encoded) and checks it against its docroot.
  */
 import type { ResolvedFile } from '../contracts.js';
-import { configInvalid } from '../errors/index.js';
+import { configInvalid } from '../errors/sendoff-error.js';
 import { etagOf } from '../http/etag.js';
 import { formatHttpDate } from '../http/http-date.js';
 import { encodePath, rawUtf8Header } from './encode-path.js';

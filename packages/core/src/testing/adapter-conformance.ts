@@ -13,8 +13,9 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { LocalStorage } from '../storage/index.js';
-import { createDelivery, type Deliverer } from '../deliverer/index.js';
+import { LocalStorage } from '../storage/local-storage.js';
+import { createDelivery } from '../deliverer/create-delivery.js';
+import type { Deliverer } from '../deliverer/types.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { xAccel, type XAccelStrategy } from '../strategies/x-accel.js';
 import type { HostPort } from '../servers/config-input.js';

@@ -8,8 +8,8 @@ import { chmod, mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Disposition } from '../contracts.js';
-import type { DeliverOptions } from '../deliverer/index.js';
-import { SendoffError } from '../errors/index.js';
+import type { DeliverOptions } from '../deliverer/types.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import type { ConformanceFile } from './conformance.js';
 
 /** What an adapter under test delivers for a request path; `undefined`: the path names nothing (404). */

@@ -6,9 +6,9 @@ import { promises as fsp } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DeliveryRequest, Disposition, ResolvedFile } from '../contracts.js';
-import { SendoffError, notFound } from '../errors/index.js';
-import { validateKey } from '../keys/index.js';
-import { LocalStorage } from '../storage/index.js';
+import { SendoffError, notFound } from '../errors/sendoff-error.js';
+import { validateKey } from '../keys/validate-key.js';
+import { LocalStorage } from '../storage/local-storage.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { createPlanServer } from './plan-server.js';
 

@@ -1,7 +1,10 @@
+// @sendoff/core/testing: the conformance kit (one set of HTTP checks for every strategy, adapter
+// and web server) and the tools its targets are built with. Registers mocha suites.
 export { describeConformance } from './conformance.js';
 export type { ConformanceFile, ConformanceTarget } from './conformance.js';
 export { createPlanServer } from './plan-server.js';
 export type { PlanHandler, PlanServer } from './plan-server.js';
+export { applyPlan } from '../node/apply-plan.js';
 export { fetchResponse, rawResponse } from './http-client.js';
 export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
@@ -10,3 +13,5 @@ export { resizedOnOpen } from './resized-on-open.js';
 export { describeAdapterConformance } from './adapter-conformance.js';
 export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from './adapter-conformance.js';
 export type { ResolveDownload } from './adapter-fixture.js';
+export { describeStorage } from './storage-contract.js';
+export type { StorageTarget } from './storage-contract.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
-import { SendoffError } from '../errors/index.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 import { fetchResponse, rawResponse } from './http-client.js';
 import { createPlanServer, type PlanServer } from './plan-server.js';
 

@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
-import { isSendoffError } from '../errors/index.js';
+import { isSendoffError } from '../errors/sendoff-error.js';
 import { applyPlan, toDeliveryRequest } from '../node/index.js';
 
 export type PlanHandler = (request: DeliveryRequest, url: URL) => DeliveryPlan | Promise<DeliveryPlan>;

@@ -9,7 +9,7 @@
 import { appendFile, stat, truncate } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import type { FileLocation, FileStat, Key, LocationKind, OpenOptions, PutMeta, Storage } from '../contracts.js';
-import type { LocalStorage } from '../storage/index.js';
+import type { LocalStorage } from '../storage/local-storage.js';
 
 /** The byte appended to a growing file. */
 const GROWTH_BYTE = 0x2a;

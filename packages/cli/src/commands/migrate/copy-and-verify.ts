@@ -14,7 +14,8 @@ import { lookup } from 'mime-types';
 import { HashingStream } from './hashing-stream.js';
 import { readBackDigest } from './read-back-digest.js';
 import { readWholeFile } from './read-whole-file.js';
-import { describeError, isFatal } from './remote-errors.js';
+import { describeS3Error } from '@sendoff/s3';
+import { isFatal } from './fatal-error.js';
 import type { UploadTarget } from './upload-target.js';
 import type { SourceFile } from './walk-tree.js';
 
@@ -152,8 +153,8 @@ async function sendStreamed(handle: FileHandle, size: number, file: SourceFile, 
 function asCopyFailure(error: unknown): CopyFailure {
   const unreadable = findUnreadable(error);
   if (unreadable !== undefined) return unreadable;
-  if (isFatal(error)) return new CopyFailure('fatal', describeError(error), { cause: error });
-  return new CopyFailure('store', describeError(error), { cause: error });
+  if (isFatal(error)) return new CopyFailure('fatal', describeS3Error(error), { cause: error });
+  return new CopyFailure('store', describeS3Error(error), { cause: error });
 }
 
 /** A CopyFailure itself, or a local read error surfaced through the upload (the SDK may wrap it). */

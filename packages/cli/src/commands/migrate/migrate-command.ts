@@ -78,7 +78,7 @@ async function runMigrate(argv: string[], io: CommandIo): Promise<number> {
       ...(progress === undefined ? {} : { progress }),
     });
   } finally {
-    target.client.destroy();
+    target.close();
   }
   printReport(report, args.json, io);
   if (report.aborted !== undefined) return EXIT_USAGE;

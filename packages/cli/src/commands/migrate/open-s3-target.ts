@@ -3,11 +3,9 @@
  * standard AWS environment variables, after a HeadBucket that turns the usual set-up mistakes
  * (missing bucket, refused or absent credentials, unreachable endpoint) into clear usage errors.
  */
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { S3Storage, createS3Client } from '@sendoff/s3';
+import { S3Storage, createS3Client, describeS3Error, s3FailureKind } from '@sendoff/s3';
 import { UsageError } from '../../io.js';
 import type { S3Url } from './parse-s3-url.js';
-import { describeError, isMissingBucket, isRefused, rootCause } from './remote-errors.js';
 import { S3UploadTarget, SINGLE_PART_LIMIT } from './s3-upload-target.js';
 
 export interface S3TargetOptions {
@@ -21,7 +19,8 @@ export interface S3TargetOptions {
 
 export interface S3Target {
   uploads: S3UploadTarget;
-  client: S3Client;
+  /** Releases the client's connections. */
+  close(): void;
 }
 
 export async function openS3Target(options: S3TargetOptions): Promise<S3Target> {
@@ -36,12 +35,6 @@ export async function openS3Target(options: S3TargetOptions): Promise<S3Target> 
     checksums: 'WHEN_REQUIRED',
     maxAttempts: 3,
   });
-  try {
-    await checkBucket(client, options.url.bucket, endpoint);
-  } catch (error) {
-    client.destroy();
-    throw error;
-  }
   const storage = new S3Storage({
     client,
     bucket: options.url.bucket,
@@ -49,31 +42,29 @@ export async function openS3Target(options: S3TargetOptions): Promise<S3Target> 
     partSizeBytes: SINGLE_PART_LIMIT,
     queueSize: options.queueSize ?? 2,
   });
-  return { uploads: new S3UploadTarget(storage), client };
-}
-
-async function checkBucket(client: S3Client, bucket: string, endpoint: string | undefined): Promise<void> {
   try {
-    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    await storage.checkBucket();
   } catch (error) {
-    throw bucketProblem(error, bucket, endpoint);
+    client.destroy();
+    throw bucketProblem(error, options.url.bucket, endpoint);
   }
+  return { uploads: new S3UploadTarget(storage), close: () => client.destroy() };
 }
 
 function bucketProblem(error: unknown, bucket: string, endpoint: string | undefined): Error {
-  const cause = rootCause(error);
-  if (cause.name === 'CredentialsProviderError') {
-    return new UsageError('no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', { cause: error });
+  switch (s3FailureKind(error)) {
+    case 'missing-credentials':
+      return new UsageError('no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY', { cause: error });
+    case 'missing-bucket':
+      return new UsageError(`bucket ${bucket} does not exist`, { cause: error });
+    case 'refused':
+      return new UsageError(
+        `access to bucket ${bucket} refused (${describeS3Error(error)}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+        { cause: error },
+      );
+    default:
+      return new UsageError(`cannot reach bucket ${bucket} at ${endpoint ?? 'AWS S3'}: ${describeS3Error(error)}`, { cause: error });
   }
-  if (isMissingBucket(error)) return new UsageError(`bucket ${bucket} does not exist`, { cause: error });
-  if (isRefused(error)) {
-    return new UsageError(
-      `access to bucket ${bucket} refused (${describeError(error)}): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
-      { cause: error },
-    );
-  }
-  const where = endpoint ?? 'AWS S3';
-  return new UsageError(`cannot reach bucket ${bucket} at ${where}: ${describeError(error)}`, { cause: error });
 }
 
 function checkEndpoint(endpoint: string): void {

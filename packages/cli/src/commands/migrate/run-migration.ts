@@ -10,7 +10,8 @@ import type { Key } from '@sendoff/core';
 import { CopyFailure, copyAndVerify } from './copy-and-verify.js';
 import { MigrationJournal, type JournalEntry } from './migration-journal.js';
 import { readBackDigest } from './read-back-digest.js';
-import { describeError, isFatal } from './remote-errors.js';
+import { describeS3Error } from '@sendoff/s3';
+import { isFatal } from './fatal-error.js';
 import type { UploadTarget } from './upload-target.js';
 import { walkTree, type SourceFile } from './walk-tree.js';
 
@@ -155,7 +156,7 @@ async function runTask(task: Task, journal: MigrationJournal, report: MigrationR
     }
     await copyTask(task, journal, report, options);
   } catch (error) {
-    const failure = error instanceof CopyFailure ? error : new CopyFailure(isFatal(error) ? 'fatal' : 'store', describeError(error), { cause: error });
+    const failure = error instanceof CopyFailure ? error : new CopyFailure(isFatal(error) ? 'fatal' : 'store', describeS3Error(error), { cause: error });
     record(report, { key: file.key, status: 'failed', size: file.size, reason: failure.message });
     if (failure.kind === 'fatal') report.aborted ??= failure.message;
   } finally {
@@ -186,7 +187,7 @@ async function damageOf(target: UploadTarget, key: Key, entry: JournalEntry): Pr
     digest = await readBackDigest(target, key);
   } catch (error) {
     if (isFatal(error)) throw error;
-    return `the stored object cannot be read back (${describeError(error)})`;
+    return `the stored object cannot be read back (${describeS3Error(error)})`;
   }
   if (digest.md5 === entry.md5 && digest.bytes === entry.size) return undefined;
   return `the stored object differs from the verified copy (${digest.bytes} bytes, MD5 ${digest.md5})`;

@@ -5,7 +5,6 @@
  * S3Storage.
  */
 import type { Readable } from 'node:stream';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Key } from '@sendoff/core';
 import type { S3Storage } from '@sendoff/s3';
 import type { UploadMeta, UploadTarget } from './upload-target.js';
@@ -21,16 +20,8 @@ export class S3UploadTarget implements UploadTarget {
       const stat = await this.storage.put(key, body, { contentType: meta.contentType, size: meta.size });
       return { etag: unquoted(stat.etag) };
     }
-    const answer = await this.storage.client.send(
-      new PutObjectCommand({
-        Bucket: this.storage.bucket,
-        Key: this.storage.objectKeyFor(key),
-        Body: body,
-        ContentLength: meta.size,
-        ContentType: meta.contentType,
-      }),
-    );
-    return answer.ETag === undefined ? {} : { etag: unquoted(answer.ETag) };
+    const { etag } = await this.storage.putObject(key, body, { contentType: meta.contentType, size: meta.size });
+    return etag === undefined ? {} : { etag: unquoted(etag) };
   }
 
   open(key: Key): Promise<Readable> {

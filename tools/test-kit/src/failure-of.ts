@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SendoffError } from '../src/errors/index.js';
+import { SendoffError } from '@sendoff/core';
 
 /** The SendoffError `promise` rejects with; fails the test when it resolves or rejects otherwise. */
 export async function failureOf(promise: Promise<unknown>): Promise<SendoffError> {

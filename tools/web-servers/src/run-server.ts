@@ -6,11 +6,9 @@
 import { chmod, chown, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Accounts } from './accounts.js';
-import type { HostPort, OffloadStrategy, ServerConfig } from './config-input.js';
-import type { ServerKind } from './header-survival.js';
-import { generateServerConfig } from './index.js';
+import { generateServerConfig, type HostPort, type OffloadStrategy, type ServerConfig, type ServerKind } from '@sendoff/core/servers';
 import { findFreePort, startWebServer } from './supervise.js';
+import { ROOT_WORKER_USER, workerIds } from './worker-user.js';
 
 export interface RunServerOptions {
   server: ServerKind;
@@ -52,9 +50,6 @@ export interface RunningServer {
   /** Stops the server (and removes a runtime directory it created). */
   stop(): Promise<void>;
 }
-
-/** The worker user used when running as root and none is given. */
-export const ROOT_WORKER_USER = 'www-data';
 
 export async function runServer(options: RunServerOptions): Promise<RunningServer> {
   const ownsRuntimeDir = options.runtimeDir === undefined;
@@ -100,7 +95,7 @@ export async function runServer(options: RunServerOptions): Promise<RunningServe
 }
 
 async function giveToUser(dirs: string[], user: string): Promise<void> {
-  const ids = (await Accounts.read()).user(user);
+  const ids = await workerIds(user);
   if (ids === undefined) return;
   for (const dir of new Set(dirs)) await chown(dir, ids.uid, ids.gid);
 }

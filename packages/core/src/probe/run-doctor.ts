@@ -1,25 +1,17 @@
 /**
  * `sendoff doctor`: checks a running deployment end to end through its public URL. The app exposes
- * the probe (see `installProbe` in @sendoff/core): `GET <probe>?expect=1` answers the expected size
+ * the probe (see `installProbe`): `GET <probe>?expect=1` answers the expected size
  * and sha256 from the app itself; `GET <probe>` delivers the probe file through the offload. The
  * doctor checks the web server really took over: 200, the exact bytes, no delivery header, the
  * internal location closed, Range and conditional requests answered; and, when the app names the
  * strategy it delivers the probe with, that a web server in front is not bypassed by directStream.
  */
-import {
-  PROBE_EXPECT_PARAM,
-  PROBE_PATH,
-  appUrlOf,
-  checkOffloadInUse,
-  headerOf,
-  httpGet,
-  inspectProbeResponse,
-  isProbeBytes,
-  type FrontKind,
-  type ProbeCheck,
-  type ProbeExpectation,
-  type RawResponse,
-} from '@sendoff/core';
+import { DEFAULT_INTERNAL_PREFIX } from '../strategies/internal-prefix.js';
+import { appUrlOf } from './app-url.js';
+import type { FrontKind } from './diagnose.js';
+import { headerOf, httpGet, type RawResponse } from './http-get.js';
+import { checkOffloadInUse, inspectProbeResponse, isProbeBytes, type ProbeCheck } from './inspect-probe.js';
+import { PROBE_EXPECT_PARAM, PROBE_PATH, type ProbeExpectation } from './probe.js';
 
 export interface DoctorOptions {
   /** The deployment's public URL (the web server in front of the app). */
@@ -41,8 +33,6 @@ export interface DoctorReport {
   server: string;
   checks: DoctorCheck[];
 }
-
-export const DEFAULT_INTERNAL_PREFIX = '/_protected/';
 
 interface Context {
   base: URL;

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../src/create-s3-client.js';
-import { startLocalS3Server } from '../src/local/index.js';
-import { findFreePort } from '@sendoff/core';
+import { createS3Client } from '@sendoff/s3';
+import { startLocalS3Server } from '@sendoff/s3/local';
+import { findFreePort } from '@sendoff-tools/web-servers';
 
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const REGION = 'us-east-1';

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { waitForAnnouncement } from './wait-for-announcement.js';
 
 /** The repository root: where `tsx` and the workspace packages resolve from. */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 export interface ChildServer {
   readonly name: string;
@@ -88,12 +88,12 @@ export function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
-/** SIGTERM, then SIGKILL after 5 s if the process is still there; resolves once it has exited. */
-export async function stopChild(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after `killAfterMs` (default 5 s) if the process is still there; resolves once it has exited. */
+export async function stopChild(child: ChildProcess, killAfterMs = 5_000): Promise<void> {
   if (hasExited(child)) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   await exited;
   clearTimeout(timer);
 }

@@ -1,16 +1,16 @@
 /**
  * Runs a generated web-server config with the real binary (nginx, apache2, lighttpd, caddy) in the
- * foreground, waits until it accepts connections and stops it again. The one place in sendoff that
- * starts web-server processes: the example app's profiles and the integration tests both use it.
+ * foreground, waits until it accepts connections and stops it again. The one place in the
+ * repository that starts web-server processes: the example app's profiles, the integration tests
+ * and the benchmarks use it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
-import { SendoffError } from '../errors/index.js';
-import { APACHE_MODULES_DIR } from './apache.js';
-import type { HostPort } from './config-input.js';
+import { SendoffError } from '@sendoff/core';
+import { APACHE_MODULES_DIR, type HostPort } from '@sendoff/core/servers';
 
 export type WebServerKind = 'nginx' | 'apache' | 'lighttpd' | 'caddy';
 

@@ -70,7 +70,7 @@ describe('startWebServer', () => {
     const port = await findFreePort();
     const config = `server.document-root = "${dir}"\nserver.bind = "127.0.0.1"\nserver.port = ${port}\n`;
     const code = [
-      `import { startWebServer } from './src/servers/supervise.ts';`,
+      `import { startWebServer } from './src/supervise.ts';`,
       `const exitListeners = () => process.listenerCount('exit');`,
       `const before = exitListeners();`,
       `const first = await startWebServer('lighttpd', ${JSON.stringify(config)}, ${JSON.stringify(dir)}, { listen: { host: '127.0.0.1', port: ${port} } });`,
@@ -92,7 +92,7 @@ describe('startWebServer', () => {
   });
 });
 
-const PACKAGE_DIR = fileURLToPath(new URL('../../', import.meta.url));
+const PACKAGE_DIR = fileURLToPath(new URL('../', import.meta.url));
 
 /** Waits until no process has `pid` (a killed server is reaped by init once its parent is gone). */
 async function untilGone(pid: number): Promise<void> {
