@@ -1,48 +1,34 @@
 import { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
 import type { DeliveryPlan } from '@sendoff/core';
 import type { FastifyReplyLike } from './platform.js';
 
 /**
- * Applies a plan through a Fastify reply (Nest's Fastify platform), so the reply lifecycle stays
- * Fastify's: `onSend` hooks run, Fastify pipes the stream (backpressure, the stream destroyed
- * when the client goes away, the connection destroyed when the stream fails after the head) and
- * its HEAD routes answer HEAD. Nothing is set on the reply before the plan's stream is open, so a
- * plan that fails to open leaves the reply to the exception filter.
+ * Applies a plan to a Fastify reply (Nest's Fastify platform), the Fastify way: `reply.code`, the
+ * headers, then `reply.send` with the plan's stream (or none), so the `onSend` hooks see the
+ * payload and Fastify pipes it (backpressure, the stream destroyed when the client goes away, the
+ * connection destroyed when it fails after the head). Nothing is set on the reply before the
+ * plan's stream is open: a stream that fails to open rejects with the reply untouched, and the
+ * exception filter answers.
  *
- * Settles when the response is done: resolves when it finished or the client went away; rejects
- * with the body's error when the body failed (the connection is destroyed by then, or Fastify's
- * error handling answered when nothing was sent yet).
+ * The promise settles once the payload is handed to `reply.send`; `sendThroughReply` waits for
+ * the response to be done.
+ *
+ * HEAD: a stream plan is never opened, and the reply announces the length it would have sent.
+ * Its payload is an empty stream, because the HEAD route Fastify adds to a GET route counts the
+ * bytes of any other payload (an empty string, none) into a `Content-Length: 0`.
  */
-export async function applyPlanToReply(plan: DeliveryPlan, reply: FastifyReplyLike): Promise<void> {
-  const head = isHead(reply);
-  const body = plan.body === 'stream' && !head ? await plan.open() : undefined;
+export async function applyPlanToReply(reply: FastifyReplyLike, plan: DeliveryPlan): Promise<void> {
+  const payload = await payloadOf(plan, reply);
   reply.code(plan.status);
   for (const [name, value] of Object.entries(plan.headers)) reply.header(name, value);
-  if (plan.body === 'redirect') reply.header('location', plan.location);
   if (plan.body === 'stream' && !reply.hasHeader('content-length')) reply.header('content-length', String(plan.length));
-  if (head) return sendAndWait(reply, announcedOnly());
-  return sendAndWait(reply, body);
-}
-
-/**
- * The payload of every HEAD answer: Fastify keeps the Content-Length the plan announced for a
- * stream payload, where an empty string or no payload would reset it to 0 (Nest's StreamableFile
- * does the same).
- */
-function announcedOnly(): Readable {
-  return Readable.from([]);
-}
-
-async function sendAndWait(reply: FastifyReplyLike, payload: Readable | undefined): Promise<void> {
-  let bodyError: unknown;
-  payload?.once('error', (error: unknown) => {
-    bodyError = error;
-  });
-  const done = finished(reply.raw).catch(() => undefined);
+  if (plan.body === 'redirect') reply.header('location', plan.location);
   reply.send(payload);
-  await done;
-  if (bodyError !== undefined) throw bodyError;
+}
+
+async function payloadOf(plan: DeliveryPlan, reply: FastifyReplyLike): Promise<Readable | undefined> {
+  if (isHead(reply)) return Readable.from([]);
+  return plan.body === 'stream' ? plan.open() : undefined;
 }
 
 function isHead(reply: FastifyReplyLike): boolean {

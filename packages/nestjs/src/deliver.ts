@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { isSendoffError, type DeliveryPlan, type PlanProvider } from '@sendoff/core';
 import { applyPlan, toDeliveryRequest } from '@sendoff/core/node';
-import { applyPlanToReply } from './apply-plan-to-reply.js';
 import { SendoffHttpException } from './http-exception.js';
 import { isFastifyReply, rawRequestOf, rawResponseOf, setResponseHeader, type NestRequest, type NestResponse } from './platform.js';
+import { sendThroughReply } from './send-through-reply.js';
 
 const logger = new Logger('Sendoff');
 
@@ -32,7 +32,7 @@ export async function deliver<Options, Plan extends DeliveryPlan>(
   let plan: Plan;
   try {
     plan = await deliverer.deliver(toDeliveryRequest(rawReq, rawRes), options);
-    await (isFastifyReply(res) ? applyPlanToReply(plan, res) : applyPlan(plan, rawReq, rawRes));
+    await (isFastifyReply(res) ? sendThroughReply(res, plan) : applyPlan(plan, rawReq, rawRes));
   } catch (error) {
     if (!rawRes.headersSent) throw toNestError(error, res);
     logger.error(error);
