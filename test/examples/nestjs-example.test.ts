@@ -2,8 +2,9 @@
  * examples/nestjs started as an app is (its own Node process, tsx from the example's directory for
  * Nest's decorators, FILES_ROOT and PORT from the environment), on Nest's Express and Fastify
  * platforms: in development it streams a Range itself; with NODE_ENV=production it answers
- * X-Accel-Redirect, and the real nginx its generated config runs sends the range. A bad key is a
- * 4xx, a missing file a 404, through Nest's exception filters.
+ * X-Accel-Redirect, and the real nginx its generated config runs sends the range. A hostile
+ * path (traversal, NUL, CR/LF, broken escapes) is a 4xx, a missing file a 404, through Nest's
+ * exception filters.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,22 @@ const EXAMPLE_DIR = fileURLToPath(new URL('.', EXAMPLE));
 const PLATFORMS = ['express', 'fastify'];
 const KEY = 'Résumé – naïve.pdf';
 const NESTED_KEY = 'with spaces/a file name.txt';
+/** Paths a hostile client sends: traversal in every spelling, NUL, CR/LF, a broken escape, empty segments. */
+const HOSTILE_PATHS = [
+  '/downloads/..%2F..%2Fetc%2Fpasswd',
+  '/downloads/%2e%2e/%2e%2e/etc/passwd',
+  '/downloads/%252e%252e%252fetc%252fpasswd',
+  '/downloads/%2Fetc%2Fpasswd',
+  '/downloads/a%5C..%5C..%5Cwin.ini',
+  '/downloads/a%00b.txt',
+  '/downloads/a%0d%0aX-Accel-Redirect:%20/etc/passwd',
+  '/downloads/%E0%A4%A',
+  '/downloads/%',
+  '/downloads/with%20spaces//a%20file%20name.txt',
+  '/downloads/%EF%BC%8E%EF%BC%8E/etc/passwd',
+  '/downloads/',
+  `/downloads/${'a'.repeat(5000)}`,
+];
 
 function downloadPath(key: string): string {
   return `/downloads/${key.split('/').map(encodeURIComponent).join('/')}`;
@@ -51,6 +68,16 @@ for (const platform of PLATFORMS) {
       await fixture?.remove();
     });
 
+    /** Every hostile path is a 4xx, with no delivery header and no path of the machine. */
+    async function expectRefused(url: string): Promise<void> {
+      for (const path of HOSTILE_PATHS) {
+        const refused = await get(url, path);
+        expect(refused.status, path).to.be.within(400, 499);
+        expect(refused.body.toString(), path).to.not.include(fixture!.root);
+        expect(refused.headers['x-accel-redirect'], path).to.equal(undefined);
+      }
+    }
+
     it('in development: streams a Range itself, with the file name; a bad key is a 400, a missing file a 404', async () => {
       const url = await start('development');
       const body = fixture!.byKey(KEY).body;
@@ -67,6 +94,7 @@ for (const platform of PLATFORMS) {
       const hostile = await get(url, '/downloads/..%2F..%2Fetc%2Fpasswd');
       expect(hostile.status).to.equal(400);
       expect(hostile.body.toString()).to.not.include(fixture!.root);
+      await expectRefused(url);
       const missing = await get(url, '/downloads/missing.txt');
       expect(missing.status).to.equal(404);
       expect(JSON.parse(missing.body.toString())).to.deep.include({ statusCode: 404, code: 'NOT_FOUND' });
@@ -85,6 +113,8 @@ for (const platform of PLATFORMS) {
       expect(range.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
       expect(range.body.equals(body.subarray(100, 200))).to.equal(true);
       expect(range.headers['x-accel-redirect']).to.equal(undefined);
+      await expectRefused(url);
+      await expectRefused(nginx.url);
     });
   });
 }
