@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { isSendoffError, type DeliveryPlan, type PlanProvider } from '@sendoff/core';
 import { applyPlan, toDeliveryRequest } from '@sendoff/core/node';
+import { markAnswered } from './answered-responses.js';
 import { SendoffHttpException } from './http-exception.js';
 import { isFastifyReply, rawRequestOf, rawResponseOf, setResponseHeader, type NestRequest, type NestResponse } from './platform.js';
 import { sendThroughReply } from './send-through-reply.js';
@@ -19,7 +20,8 @@ const logger = new Logger('Sendoff');
  * Errors that are not exposed (5xx) are also logged, as Nest logs the errors it does not expect. A
  * body that fails once the head is out cannot be answered any more: the connection is destroyed
  * (the client sees a broken transfer, never a short file that looks whole), the error is logged
- * and `deliver` resolves.
+ * and `deliver` resolves. A response `deliver` resolved on is marked answered, for `SendoffModule`'s
+ * interceptor to keep Nest from sending a handler's return value on it.
  */
 export async function deliver<Options, Plan extends DeliveryPlan>(
   req: NestRequest,
@@ -36,9 +38,9 @@ export async function deliver<Options, Plan extends DeliveryPlan>(
   } catch (error) {
     if (!rawRes.headersSent) throw toNestError(error, res);
     logger.error(error);
-    return plan!;
   }
-  return plan;
+  markAnswered(rawRes);
+  return plan!;
 }
 
 /** A SendoffError becomes a SendoffHttpException (its exposed headers set on the response); anything else stays as it is. */

@@ -1,5 +1,7 @@
 import { Module, type DynamicModule, type FactoryProvider, type ModuleMetadata, type Provider } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { createDelivery, type Deliverer, type DeliveryConfig, type LinkSigner } from '@sendoff/core';
+import { AnsweredResponseInterceptor } from './answered-response-interceptor.js';
 import { SendoffService } from './sendoff-service.js';
 import { SENDOFF_CONFIG, SENDOFF_DELIVERER, SENDOFF_LINK_SIGNER, SENDOFF_STORAGE } from './tokens.js';
 
@@ -31,7 +33,8 @@ const TOKENS = [SENDOFF_CONFIG, SENDOFF_DELIVERER, SENDOFF_STORAGE] as const;
 /**
  * Provides sendoff through Nest's DI: `SENDOFF_CONFIG`, `SENDOFF_DELIVERER` (one Deliverer),
  * `SENDOFF_STORAGE` (its storage), `SENDOFF_LINK_SIGNER` when given, and `SendoffService` for
- * controllers. The Deliverer is created (and the policy validated) while the app starts, so a bad
+ * controllers, and an app-wide interceptor that keeps Nest from sending a handler's return value on
+ * a response a delivery answered (`@Res({ passthrough: true })`). The Deliverer is created (and the policy validated) while the app starts, so a bad
  * configuration fails at start-up, not at the first download.
  */
 export class SendoffModule {
@@ -64,7 +67,7 @@ function moduleOf(providers: Provider[], withLinkSigner: boolean, global = true)
   return {
     module: SendoffModule,
     global,
-    providers: [...providers, SendoffService],
+    providers: [...providers, SendoffService, { provide: APP_INTERCEPTOR, useClass: AnsweredResponseInterceptor }],
     exports: [...TOKENS, ...(withLinkSigner ? [SENDOFF_LINK_SIGNER] : []), SendoffService],
   };
 }
