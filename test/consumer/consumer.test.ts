@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { portFrom, runProcess, stopChild, waitForAnnouncement, type ProcessResult } from '@sendoff-tools/test-kit';
 import { createFixture, type Fixture } from '../servers/fixture.js';
-import { get } from '../servers/http.js';
+import { get, type RawResponse } from '../servers/http.js';
 import { createConsumerProject, type ConsumerProject } from './consumer-project.js';
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
@@ -144,34 +144,16 @@ describe('the packed packages, installed in a project outside the repository', f
       });
 
       describe('serves a file through createDelivery and the Koa adapter', () => {
-        let fixture: Fixture | undefined;
-        let server: ChildProcess | undefined;
-        let url = '';
-        before(async () => {
-          fixture = await createFixture([INVOICE]);
-          server = spawn(node, ['serve.mjs', fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
-          const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
-          url = `http://127.0.0.1:${port}`;
-        });
-        after(async () => {
-          if (server !== undefined) await stopChild(server);
-          await fixture?.remove();
-        });
+        const served = serveInvoice(() => node, projectDir, (root) => ['serve.mjs', root]);
 
         it('a Range request: 206 with exactly those bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/', { range: 'bytes=100-199' });
-          expect(response.status).to.equal(206);
-          expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
-          expect(response.headers['content-length']).to.equal('100');
-          expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
-          expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+          const response = await expectInvoiceRange(served.url(), served.body());
           expect(response.headers['x-content-type-options']).to.equal('nosniff');
         });
 
         it('the whole file: 200 with its bytes', async () => {
-          const body = fixture!.byKey(INVOICE).body;
-          const response = await get(url, '/');
+          const body = served.body();
+          const response = await get(served.url(), '/');
           expect(response.status).to.equal(200);
           expect(response.headers['content-length']).to.equal(String(body.length));
           expect(response.body.equals(body)).to.equal(true);
@@ -180,35 +162,19 @@ describe('the packed packages, installed in a project outside the repository', f
 
       for (const platform of NEST_PLATFORMS) {
         describe(`serves a file through @sendoff/nestjs on Nest's ${platform} platform`, () => {
-          let fixture: Fixture | undefined;
-          let server: ChildProcess | undefined;
-          let url = '';
           before(async () => {
             const build = await buildNestApp();
             expect(build.code, build.stdout + build.stderr).to.equal(0);
-            fixture = await createFixture([INVOICE]);
-            server = spawn(node, [join('nest-dist', 'serve-nest.js'), fixture.root, platform], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
-            const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
-            url = `http://127.0.0.1:${port}`;
           });
-          after(async () => {
-            if (server !== undefined) await stopChild(server);
-            await fixture?.remove();
-          });
+          const served = serveInvoice(() => node, projectDir, (root) => [join('nest-dist', 'serve-nest.js'), root, platform]);
 
           it('a Range request: 206 with exactly those bytes', async () => {
-            const body = fixture!.byKey(INVOICE).body;
-            const response = await get(url, '/', { range: 'bytes=100-199' });
-            expect(response.status).to.equal(206);
-            expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
-            expect(response.headers['content-length']).to.equal('100');
-            expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
-            expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+            await expectInvoiceRange(served.url(), served.body());
           });
 
           it('a range past the end: 416 with Content-Range bytes */size', async () => {
-            const body = fixture!.byKey(INVOICE).body;
-            const response = await get(url, '/', { range: `bytes=${body.length}-` });
+            const body = served.body();
+            const response = await get(served.url(), '/', { range: `bytes=${body.length}-` });
             expect(response.status).to.equal(416);
             expect(response.headers['content-range']).to.equal(`bytes */${body.length}`);
           });
@@ -251,3 +217,36 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 });
+
+/**
+ * Hooks of the enclosing describe: before its tests, a fixture holding the invoice and the
+ * project's `node` running `args(root)` from the project directory until it announces its port;
+ * after them, both stopped.
+ */
+function serveInvoice(node: () => string, cwd: () => string, args: (root: string) => string[]): { url: () => string; body: () => Buffer } {
+  let fixture: Fixture | undefined;
+  let server: ChildProcess | undefined;
+  let url = '';
+  before(async () => {
+    fixture = await createFixture([INVOICE]);
+    server = spawn(node(), args(fixture.root), { cwd: cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
+    url = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    if (server !== undefined) await stopChild(server);
+    await fixture?.remove();
+  });
+  return { url: () => url, body: () => (fixture ?? expect.fail('no fixture')).byKey(INVOICE).body };
+}
+
+/** `Range: bytes=100-199` of the invoice at `url`: 206 with exactly those bytes and its name. */
+async function expectInvoiceRange(url: string, body: Buffer): Promise<RawResponse> {
+  const response = await get(url, '/', { range: 'bytes=100-199' });
+  expect(response.status).to.equal(206);
+  expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+  expect(response.headers['content-length']).to.equal('100');
+  expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
+  expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+  return response;
+}
