@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { isSendoffError, type DeliveryPlan, type PlanProvider } from '@sendoff/core';
 import { applyPlan, toDeliveryRequest } from '@sendoff/core/node';
 import { markAnswered } from './answered-responses.js';
-import { SendoffHttpException } from './http-exception.js';
+import { clientClosedRequest, SendoffHttpException } from './http-exception.js';
 import { isFastifyReply, rawRequestOf, rawResponseOf, setResponseHeader, type NestRequest, type NestResponse } from './platform.js';
 import { sendThroughReply } from './send-through-reply.js';
 
@@ -20,8 +20,10 @@ const logger = new Logger('Sendoff');
  * Errors that are not exposed (5xx) are also logged, as Nest logs the errors it does not expect. A
  * body that fails once the head is out cannot be answered any more: the connection is destroyed
  * (the client sees a broken transfer, never a short file that looks whole), the error is logged
- * and `deliver` resolves. A response `deliver` resolved on is marked answered, for `SendoffModule`'s
- * interceptor to keep Nest from sending a handler's return value on it.
+ * and `deliver` resolves. A client gone before anything was sent leaves nobody to answer: whatever
+ * failed then (the file's open, aborted), Nest gets a 499 HttpException, which it does not log. A
+ * response `deliver` resolved on is marked answered, for `SendoffModule`'s interceptor to keep
+ * Nest from sending a handler's return value on it.
  */
 export async function deliver<Options, Plan extends DeliveryPlan>(
   req: NestRequest,
@@ -31,12 +33,13 @@ export async function deliver<Options, Plan extends DeliveryPlan>(
 ): Promise<Plan> {
   const rawReq = rawRequestOf(req);
   const rawRes = rawResponseOf(res);
+  const request = toDeliveryRequest(rawReq, rawRes);
   let plan: Plan;
   try {
-    plan = await deliverer.deliver(toDeliveryRequest(rawReq, rawRes), options);
+    plan = await deliverer.deliver(request, options);
     await (isFastifyReply(res) ? sendThroughReply(res, plan) : applyPlan(plan, rawReq, rawRes));
   } catch (error) {
-    if (!rawRes.headersSent) throw toNestError(error, res);
+    if (!rawRes.headersSent) throw request.signal?.aborted ? clientClosedRequest() : toNestError(error, res);
     logger.error(error);
   }
   markAnswered(rawRes);

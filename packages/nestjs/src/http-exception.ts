@@ -39,3 +39,15 @@ function bodyOf(error: SendoffError): SendoffExceptionBody {
   if (!error.expose) return { statusCode: error.status, message: statusText };
   return { statusCode: error.status, message: error.message, error: statusText, code: error.code };
 }
+
+/** nginx's status for a request whose client closed the connection before it was answered. */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * What Nest's exception layer gets when the client went away before anything was sent: an
+ * HttpException (which Nest's filter does not log: a client leaving is no error of the app) with
+ * nginx's 499, Client Closed Request. There is nobody left to answer.
+ */
+export function clientClosedRequest(): HttpException {
+  return new HttpException({ statusCode: CLIENT_CLOSED_REQUEST, message: 'Client Closed Request' }, CLIENT_CLOSED_REQUEST);
+}

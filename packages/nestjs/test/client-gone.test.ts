@@ -1,15 +1,21 @@
 /**
- * A client that goes away mid-body, on both platforms: the download lets go of its file (no
- * descriptor of the process is left open on it, read from /proc) and the app keeps serving.
+ * A client that goes away, on both platforms: mid-body, the download lets go of its file (no
+ * descriptor of the process is left open on it, read from /proc) and the app keeps serving; before
+ * the file is opened, nothing is logged (a client leaving is no error of the app) and Nest's
+ * exception layer sees a 499, Client Closed Request, it has nobody to answer.
  */
 import { once } from 'node:events';
 import { promises as fsp } from 'node:fs';
-import { get as httpGet, type IncomingMessage } from 'node:http';
+import { get as httpGet, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { HttpException, type ArgumentsHost } from '@nestjs/common';
+import { APP_FILTER, BaseExceptionFilter, HttpAdapterHost } from '@nestjs/core';
 import { expect } from 'chai';
-import { createDelivery, directStream, LocalStorage } from '@sendoff/core';
+import { createDelivery, directStream, LocalStorage, type Storage } from '@sendoff/core';
 import { handlesReleased, openHandlesTo, request } from '@sendoff-tools/test-kit';
+import { CaptureLogger } from './capture-logger.js';
 import { startDownloadApp } from './download-app.js';
 import { PLATFORMS, type RunningNestApp } from './nest-app.js';
 
@@ -48,6 +54,79 @@ for (const platform of PLATFORMS) {
         expect(await openHandlesTo(file)).to.equal(0);
       });
     }
+  });
+}
+
+/** Nest's own filter, recording what reaches it. */
+class RecordingFilter extends BaseExceptionFilter {
+  readonly caught: unknown[] = [];
+
+  override catch(exception: unknown, host: ArgumentsHost): void {
+    this.caught.push(exception);
+    super.catch(exception, host);
+  }
+}
+
+/** A storage whose `stat` waits until the test opens the gate. */
+function gatedStorage(storage: Storage): { storage: Storage; reached: Promise<void>; open: () => void } {
+  let open!: () => void;
+  let reach!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const reached = new Promise<void>((resolve) => (reach = resolve));
+  const gated: Storage = {
+    locationKinds: storage.locationKinds,
+    stat: async (key, options) => {
+      reach();
+      await gate;
+      return storage.stat(key, options);
+    },
+    open: (key, options) => storage.open(key, options),
+    locate: (key, options) => storage.locate(key, options),
+    put: (key, body, meta) => storage.put(key, body, meta),
+  };
+  return { storage: gated, reached, open };
+}
+
+for (const platform of PLATFORMS) {
+  describe(`@sendoff/nestjs on the ${platform} platform: a client that goes away before the file is opened`, () => {
+    let root: string;
+    let running: RunningNestApp | undefined;
+
+    before(async () => {
+      root = await fsp.mkdtemp(path.join(os.tmpdir(), 'sendoff-nestjs-gone-early-'));
+      await fsp.writeFile(path.join(root, 'large.bin'), LARGE);
+    });
+    afterEach(async () => {
+      await running?.close();
+      running = undefined;
+    });
+    after(async () => {
+      await fsp.rm(root, { recursive: true, force: true });
+    });
+
+    it('nothing is logged, Nest\'s filter sees a 499 HttpException, the file is not left open', async () => {
+      const gated = gatedStorage(new LocalStorage({ root }));
+      const deliverer = createDelivery({ environment: 'test', storage: gated.storage, strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
+      const logger = new CaptureLogger();
+      const recording = new RecordingFilter();
+      const filter = { provide: APP_FILTER, useFactory: (host: HttpAdapterHost) => Object.assign(recording, { applicationRef: host.httpAdapter }), inject: [HttpAdapterHost] };
+      running = await startDownloadApp(platform, deliverer, (urlPath) => ({ key: urlPath.slice(1) }), { logger, providers: [filter] });
+      const serverSide = once(running.app.getHttpServer() as Server, 'connection') as Promise<[Socket]>;
+      const client = httpGet(`${running.url}/large.bin`, { agent: false });
+      client.on('error', () => undefined);
+      const [socket] = await serverSide;
+      await gated.reached;
+      const closed = once(socket, 'close');
+      client.destroy();
+      await closed;
+      gated.open();
+      while (recording.caught.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(recording.caught).to.have.length(1);
+      expect(recording.caught[0]).to.be.instanceOf(HttpException);
+      expect((recording.caught[0] as HttpException).getStatus()).to.equal(499);
+      expect(logger.errors).to.deep.equal([]);
+      await handlesReleased(path.join(root, 'large.bin'));
+    });
   });
 }
 
