@@ -53,6 +53,10 @@ const LONGEST_NAMES = [
   // percent-looking name brings in: the longest Content-Disposition there is.
   `${'"'.repeat(MAX_FILENAME_BYTES - 2)}é`,
   `${'"'.repeat(MAX_FILENAME_BYTES - 3)}%41`,
+  // Names that grow after the length check: U+FDFA folds to 18 ASCII characters, U+1D160 is
+  // tripled by NFC normalisation (4 bytes → 12).
+  fill('\uFDFA', MAX_FILENAME_BYTES),
+  `${fill('\u{1D160}', MAX_FILENAME_BYTES - 4)}.pdf`,
 ];
 
 /** The example app's extra download headers, padded so all of them take exactly `bytes`. */
@@ -169,6 +173,15 @@ export function describeHostileInput(target: HostileTarget): void {
         expect(body.length).to.equal(PLAIN_SIZE);
         const response = await get(atLimits.server.url, fileUrl('plain.bin'), { range });
         expectWholeFile(response, body, shape);
+      });
+    }
+
+    // RFC 9110 14.2: a Range of a unit the server does not understand MUST be ignored.
+    for (const range of ['items=0-1', 'pages=1-2']) {
+      it(`ignores the Range ${JSON.stringify(range)} of another unit: the whole file (200)`, async () => {
+        const { fixture, atLimits } = stacks();
+        const response = await get(atLimits.server.url, fileUrl('plain.bin'), { range });
+        expectWholeFile(response, fixture.byKey('plain.bin').body, range);
       });
     }
 

@@ -2,6 +2,7 @@ import Koa, { type Context } from 'koa';
 import type { Container } from 'inversify';
 import type { Probe } from '@sendoff/core';
 import { APP_TYPES } from './app-types.js';
+import { closeUnreadRequests } from './http/close-unread-requests.js';
 import { errorHandler } from './http/error-handler.js';
 import { buildRouter } from './http/routes.js';
 
@@ -24,6 +25,7 @@ export function createKoaApp(container: Container, probe: Probe, log: (...args: 
     else if (isWorthLogging(error)) log('request failed:', error);
   });
   const router = buildRouter(container, probe);
+  app.use(closeUnreadRequests());
   app.use(errorHandler());
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { continueWithinLimit } from './http/continue-within-limit.js';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { installProbe } from '@sendoff/core';
@@ -63,7 +64,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   const profile = profileNamed(options.profile ?? DEFAULT_PROFILE);
   const publicUrl = publicUrlFrom(options.publicUrl ?? env['PUBLIC_URL']);
   const trustProxy = options.trustProxy ?? trustProxyFrom(env['TRUST_PROXY']);
-  await fsp.mkdir(path.join(dataDir, 'files'), { recursive: true });
+  await fsp.mkdir(dataDir, { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
   const { config, front, close: closeProfile, notes = [], probe: probeTarget } = await profile.createDelivery({
@@ -95,13 +96,17 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       key: probeTarget?.key,
       strategyFor: async (key) => (await deliverer.explain({ method: 'GET', headers: {} }, { key })).decision?.strategy,
     });
-    // With a front server in front, the public port is the front server's; the app takes a free one.
-    const appPort = front ? 0 : options.port;
-    const server = await listen(createKoaApp(container, probe, options.log).callback(), appPort, options.host ?? '127.0.0.1');
+    // With a front server, HOST and PORT are the front server's: the app itself listens on a free
+    // loopback port that only the front server uses, never on the public address.
+    const host = options.host ?? '127.0.0.1';
+    const handler = createKoaApp(container, probe, options.log).callback();
+    const server = await listen(handler, front ? 0 : options.port, front ? '127.0.0.1' : host);
+    server.on('checkContinue', continueWithinLimit(handler, maxRequestBodyBytes(uploadLimitBytes)));
     listening = server;
     const appUrl = urlOf(server);
     // The front server must deliver the probe file through the real path, or the start is refused.
-    const url = front ? (await front.start((server.address() as AddressInfo).port, probe)).publicUrl : appUrl;
+    const appPort = (server.address() as AddressInfo).port;
+    const url = front ? (await front.start({ appPort, probe, listen: { host, port: options.port } })).publicUrl : appUrl;
     return {
       url: url.replace(/\/+$/, ''),
       appUrl,
@@ -129,8 +134,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 function uploadLimitFrom(env: Readonly<Record<string, string | undefined>>): number {
   const raw = env['UPLOAD_LIMIT_BYTES'];
   if (raw === undefined || raw === '') return DEFAULT_UPLOAD_LIMIT_BYTES;
-  const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`UPLOAD_LIMIT_BYTES must be a positive integer, got "${raw}"`);
+  const value = /^[1-9][0-9]*$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value)) throw new Error(`UPLOAD_LIMIT_BYTES must be a positive integer in decimal digits, got "${raw}"`);
   return value;
 }
 

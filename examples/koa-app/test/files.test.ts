@@ -290,6 +290,20 @@ describe('example app: files', () => {
       });
     }
 
+    it('stores bidirectional overrides and invisible characters as _, so a name cannot disguise its extension', async () => {
+      for (const [name, stored] of [
+        ['invoice\u202egpj.exe', 'invoice_gpj.exe'],
+        ['photo\u200b.jpg\u2066.exe', 'photo_.jpg_.exe'],
+        ['\ufeffnotes.txt', '_notes.txt'],
+      ] as const) {
+        const res = await upload(app.t.url, app.alice, { filename: name, contentType: 'text/plain', bytes: Buffer.from('x') });
+        expect(res.status, name).to.equal(201);
+        const created = res.json<{ id: string; name: string }>();
+        expect(created.name).to.equal(stored);
+        expect((await listFiles(app.t.url, app.alice)).find((file) => file.id === created.id)?.name).to.equal(stored);
+      }
+    });
+
     it('stores a\\r\\nb.txt as ab.txt and lists it so', async () => {
       const res = await upload(app.t.url, app.alice, { filename: 'a\r\nb.txt', contentType: 'text/plain', bytes: Buffer.from('ab\n') });
       expect(res.status).to.equal(201);

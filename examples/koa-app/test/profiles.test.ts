@@ -53,8 +53,12 @@ describe('example app: profiles and start-up', () => {
       const errors: string[] = [];
       await startApp({ port: 0, dataDir, env: { UPLOAD_LIMIT_BYTES: 'lots' } }).catch((e: unknown) => errors.push(String(e)));
       await startApp({ port: 0, dataDir, env: { SENDOFF_APP_SECRET: 'short' } }).catch((e: unknown) => errors.push(String(e)));
+      for (const raw of ['1e6', '0x100', ' 1000', '1000.0', '+5', '0']) {
+        const error = await startApp({ port: 0, dataDir, env: { UPLOAD_LIMIT_BYTES: raw } }).then(() => 'started', (e: unknown) => String(e));
+        expect(error, raw).to.include(`UPLOAD_LIMIT_BYTES must be a positive integer in decimal digits, got "${raw}"`);
+      }
       expect(errors).to.have.length(2);
-      expect(errors[0]).to.match(/UPLOAD_LIMIT_BYTES must be a positive integer/);
+      expect(errors[0]).to.include('UPLOAD_LIMIT_BYTES must be a positive integer in decimal digits, got "lots"');
       expect(errors[1]).to.match(/SENDOFF_APP_SECRET must be at least 32 bytes/);
     } finally {
       await fsp.rm(dataDir, { recursive: true, force: true });

@@ -40,6 +40,14 @@ describe('example app: sessions and authentication', () => {
     expectError(wrongType, 400, 'BAD_REQUEST');
   });
 
+  it('takes the Bearer scheme in any case (RFC 9110: schemes are case-insensitive)', async () => {
+    const token = await signIn(t.url, 'alice');
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const res = await request(`${t.url}/api/files`, { headers: { Authorization: `${scheme} ${token}` } });
+      expect(res.status, scheme).to.equal(200);
+    }
+  });
+
   it('answers 401 without a token, with a malformed one, a tampered one and an expired one', async () => {
     const token = await signIn(t.url, 'alice');
     const [body, signature] = token.split('.') as [string, string];

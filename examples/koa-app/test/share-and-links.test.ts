@@ -28,6 +28,7 @@ describe('example app: sharing', () => {
     expectError(await sendJson(`${app.t.url}/api/files/${file.id}/share`, { user: 'mallory' }, { token: app.alice }), 400, 'UNKNOWN_USER');
     expectError(await sendJson(`${app.t.url}/api/files/${file.id}/share`, { who: 'bob' }, { token: app.alice }), 400, 'BAD_REQUEST');
     expectError(await sendJson(`${app.t.url}/api/files/${file.id}/share`, { user: ['bob'] }, { token: app.alice }), 400, 'BAD_REQUEST');
+    expectError(await sendJson(`${app.t.url}/api/files/${file.id}/share`, { user: 'bob', role: 'owner' }, { token: app.alice }), 400, 'BAD_REQUEST');
   });
 
   it('answers 404 for a file the user cannot read and 403 when a reader who is not the owner shares', async () => {
@@ -106,6 +107,12 @@ describe('example app: signed links', () => {
     for (const ttl of [0, -5, 1.5, 8 * 24 * 3600, '60', null]) {
       expectError(await createLink(file.id, { ttl }), 400, 'BAD_REQUEST');
     }
+  });
+
+  it('refuses fields it does not know with 400 (a misspelt ttl is not silently the default)', async () => {
+    const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
+    expectError(await createLink(file.id, { tll: 60 }), 400, 'BAD_REQUEST');
+    expectError(await createLink(file.id, { ttl: 60, admin: true }), 400, 'BAD_REQUEST');
   });
 
   it('answers 404 for a file the user cannot read, 401 without a token', async () => {

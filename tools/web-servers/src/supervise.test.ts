@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { execFile } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,6 +36,23 @@ describe('startWebServer', () => {
     await server.stop();
     const after = await fetch(`http://127.0.0.1:${port}/hello.txt`).then(() => 'answered', () => 'refused');
     expect(after).to.equal('refused');
+  });
+
+  it('refuses to start on a port another process already answers on, and leaves that process alone', async () => {
+    const other = createServer((_req, res) => res.end('the other process\n'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const { port } = other.address() as AddressInfo;
+    try {
+      const config = `events {}\nhttp { access_log off;\n client_body_temp_path ${dir}/body; proxy_temp_path ${dir}/proxy;\n` +
+        ` server { listen 127.0.0.1:${port}; root ${dir}; } }\n`;
+      const failure = await startWebServer('nginx', config, dir, { listen: { host: '127.0.0.1', port } })
+        .then((started) => { server = started; return undefined; }, (error: unknown) => error as Error & { code: string });
+      expect(failure?.code).to.equal('CONFIG_INVALID');
+      expect(failure?.message).to.equal(`127.0.0.1:${port} is already in use: another process answers there; stop it or choose another port`);
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).to.equal('the other process\n');
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('quotes the server output when the config is rejected', async () => {

@@ -91,7 +91,8 @@ function killRunningOnExit(): void {
 /**
  * Writes `configText` into `runtimeDir`, starts the server for `kind` in the foreground and resolves
  * once it accepts connections on `options.listen`. Rejects with a CONFIG_INVALID error naming the
- * Debian package when the binary is missing, or quoting the server's own output when it exits early.
+ * Debian package when the binary is missing, when another process already answers on
+ * `options.listen`, or quoting the server's own output when it exits early.
  */
 export async function startWebServer(
   kind: WebServerKind,
@@ -101,6 +102,8 @@ export async function startWebServer(
 ): Promise<RunningWebServer> {
   const binary = BINARIES[kind];
   const command = findWebServerBinary(kind);
+  // Otherwise the readiness check below would take the other process's answer for the server's.
+  if (await acceptsConnections(options.listen)) throw portInUse(options.listen);
   const configPath = join(runtimeDir, binary.configFile);
   await writeFile(configPath, configText);
   const child = spawn(command, binary.args(configPath, configText, runtimeDir), {
@@ -231,6 +234,10 @@ async function waitUntilListening(child: ChildProcess, listen: HostPort, timeout
     if (Date.now() > deadline) throw new SendoffError('CONFIG_INVALID', `${child.spawnfile} did not listen on ${listen.host}:${listen.port} in time: ${lastLines(output())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+function portInUse({ host, port }: HostPort): SendoffError {
+  return new SendoffError('CONFIG_INVALID', `${host}:${port} is already in use: another process answers there; stop it or choose another port`);
 }
 
 function exitedEarly(child: ChildProcess, output: string): SendoffError {

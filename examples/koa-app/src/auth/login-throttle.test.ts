@@ -90,4 +90,16 @@ describe('LoginThrottle', () => {
     for (let i = 0; i < 10_000; i++) logins.begin(`flood-${i}`, '10.0.0.1');
     expect(logins.tracked).to.be.at.most(100);
   });
+
+  it('keeps a refusal under a flood of distinct names and addresses that fills the store', () => {
+    const logins = throttle({ now: 1_000_000 }, { ...LIMITS, maxTracked: 10 });
+    for (let i = 0; i < 2; i++) logins.begin('alice', '10.0.0.1');
+    refusal(() => logins.begin('alice', '10.0.0.1'));
+    for (let i = 0; i < 3; i++) logins.begin('bob', `10.0.1.${i}`);
+    refusal(() => logins.begin('bob', '10.0.2.1'));
+    for (let i = 0; i < 1_000; i++) logins.begin(`flood-${i}`, `10.1.${i >> 8}.${i & 255}`);
+    expect(refusal(() => logins.begin('alice', '10.0.0.1')).status).to.equal(429);
+    expect(refusal(() => logins.begin('bob', '10.0.2.9')).status).to.equal(429);
+    expect(logins.tracked).to.be.at.most(10 + 10);
+  });
 });

@@ -14,7 +14,10 @@ export interface LoginLimits {
   perAddress: number;
   /** Length of the fixed window that starts at the first counted attempt. */
   windowSeconds: number;
-  /** Most names and addresses remembered at once; the least recently used are forgotten first. */
+  /**
+   * Most names and addresses remembered at once; the least recently used are forgotten first.
+   * Those over a limit are kept apart (up to as many again), so a flood cannot lift a refusal.
+   */
   maxTracked: number;
 }
 
@@ -54,16 +57,22 @@ export class LoginThrottle {
   readonly #limits: Readonly<LoginLimits>;
   readonly #now: () => number;
   readonly #windows: LRUCache<string, Window>;
+  /**
+   * Windows over their limit: apart from the others, so that distinct names flooding `#windows`
+   * cannot evict a refusal. Filling it takes failures that are themselves refused.
+   */
+  readonly #refused: LRUCache<string, Window>;
 
   constructor(limits: Readonly<LoginLimits> = DEFAULT_LOGIN_LIMITS, now: () => number = Date.now) {
     this.#limits = limits;
     this.#now = now;
     this.#windows = new LRUCache({ max: limits.maxTracked });
+    this.#refused = new LRUCache({ max: limits.maxTracked });
   }
 
   /** How many names and addresses are remembered now. */
   get tracked(): number {
-    return this.#windows.size;
+    return this.#windows.size + this.#refused.size;
   }
 
   /** Counts an attempt before its password is checked; a 429 AppError with Retry-After when over a limit. */
@@ -78,14 +87,15 @@ export class LoginThrottle {
       this.#blockedFor(addressKey, this.#limits.perAddress, now),
     );
     if (retryAfterMs > 0) throw tooManyRequests(Math.ceil(retryAfterMs / 1000));
-    const addressWindow = this.#count(addressKey, now);
-    this.#count(userKey, now);
-    this.#count(pairKey, now);
+    const addressWindow = this.#count(addressKey, this.#limits.perAddress, now);
+    this.#count(userKey, this.#limits.perUser, now);
+    this.#count(pairKey, this.#limits.perUserAndAddress, now);
     return {
       succeeded: () => {
-        this.#windows.delete(pairKey);
-        this.#windows.delete(userKey);
-        if (this.#windows.get(addressKey) === addressWindow && addressWindow.count > 0) addressWindow.count -= 1;
+        this.#forget(pairKey);
+        this.#forget(userKey);
+        if (addressWindow.count > 0) addressWindow.count -= 1;
+        if (addressWindow.count < this.#limits.perAddress) this.#refused.delete(addressKey);
       },
     };
   }
@@ -96,15 +106,21 @@ export class LoginThrottle {
     return window !== undefined && window.count >= limit ? window.endsAt - now : 0;
   }
 
-  #count(key: string, now: number): Window {
+  #count(key: string, limit: number, now: number): Window {
     const window = this.#current(key, now) ?? { count: 0, endsAt: now + this.#limits.windowSeconds * 1000 };
     window.count += 1;
     this.#windows.set(key, window);
+    if (window.count >= limit) this.#refused.set(key, window);
     return window;
   }
 
   #current(key: string, now: number): Window | undefined {
-    const window = this.#windows.get(key);
+    const window = this.#refused.get(key) ?? this.#windows.get(key);
     return window !== undefined && window.endsAt > now ? window : undefined;
+  }
+
+  #forget(key: string): void {
+    this.#windows.delete(key);
+    this.#refused.delete(key);
   }
 }

@@ -16,7 +16,7 @@ import { AppError, badRequest, fileNotFound, forbidden } from './app-error.js';
 import { linkBase } from './link-base.js';
 import { parseBody } from './parse-body.js';
 
-const ShareBody = z.object({ user: z.string().min(1).max(200) });
+const ShareBody = z.strictObject({ user: z.string().min(1).max(200) });
 /** A download link has a fixed short life: no `ttl`, and no other field either. */
 const DownloadLinkBody = z.strictObject({ disposition: z.enum(['inline', 'attachment']).default('attachment') });
 
@@ -113,7 +113,7 @@ export class FilesController {
 
   #linkBody() {
     const { defaultLinkTtlSeconds, maxLinkTtlSeconds } = this.settings;
-    return z.object({ ttl: z.number().int().min(1).max(maxLinkTtlSeconds).default(defaultLinkTtlSeconds) });
+    return z.strictObject({ ttl: z.number().int().min(1).max(maxLinkTtlSeconds).default(defaultLinkTtlSeconds) });
   }
 }
 

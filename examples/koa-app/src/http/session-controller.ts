@@ -10,7 +10,7 @@ import { clientAddress } from './client-address.js';
 import { parseBody } from './parse-body.js';
 import { unauthorized } from './app-error.js';
 
-const Credentials = z.object({ user: z.string().min(1).max(200), password: z.string().max(1000) });
+const Credentials = z.strictObject({ user: z.string().min(1).max(200), password: z.string().max(1000) });
 
 /**
  * `POST /api/session`: user + password → a bearer token. Failed sign-ins are limited per user

@@ -43,11 +43,11 @@ describe('example app: the start-up check of the web server in front (real serve
     const publicPort = await findFreePort('127.0.0.1');
     const before = await ownResources();
     const started = await startApp({
-      port: 0,
+      port: publicPort,
       dataDir,
       log: () => undefined,
       ...options,
-      env: { SENDOFF_APP_SECRET: TEST_SECRET, PORT: String(publicPort), ...options.env },
+      env: { SENDOFF_APP_SECRET: TEST_SECRET, ...options.env },
     }).then(
       async (app) => {
         await app.close();

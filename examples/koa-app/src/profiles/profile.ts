@@ -13,11 +13,11 @@ export interface ProfileContext {
 /** A web server started in front of the app (nginx, Apache, Caddy…), when the profile needs one. */
 export interface FrontServer {
   /**
-   * Starts it, proxying to the app on 127.0.0.1:`appPort`, and checks it delivers the app's probe
-   * file (`verifyFrontServer`); resolves to the URL clients use, or rejects with the cause and the
-   * fix (the caller then stops it).
+   * Starts it on `listen` (the app's HOST and PORT; port 0 picks a free one), proxying to the app
+   * on 127.0.0.1:`appPort`, and checks it delivers the app's probe file (`verifyFrontServer`);
+   * resolves to the URL clients use, or rejects with the cause and the fix (the caller then stops it).
    */
-  start(appPort: number, probe: Probe): Promise<{ publicUrl: string }>;
+  start(options: { appPort: number; probe: Probe; listen: { host: string; port: number } }): Promise<{ publicUrl: string }>;
   stop(): Promise<void>;
 }
 

@@ -2,12 +2,13 @@ import type { IncomingMessage } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import busboy from 'busboy';
 import { MAX_CONTENT_TYPE_BYTES, MAX_FILENAME_BYTES } from '@sendoff/core';
+import { maskDisguisingCharacters } from '@sendoff/core/http';
 import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
 import { maxRequestBodyBytes } from '../settings.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
-  /** The client's name without control characters, at most MAX_FILENAME_BYTES in UTF-8. */
+  /** The client's name without control characters, disguising characters as `_`, at most MAX_FILENAME_BYTES in UTF-8. */
   name: string;
   contentType: string;
 }
@@ -34,7 +35,8 @@ const ignore = (): void => undefined;
 /**
  * Streams the `field` file of a multipart request to `store`, never holding it in memory. Other
  * parts are drained. Missing field, bad name or malformed body → 400; larger than the limit → 413,
- * at once (without reading the body) when the request declares a length over maxRequestBodyBytes.
+ * at once (without reading the body) when the request declares a length over maxRequestBodyBytes,
+ * and as soon as more than that has arrived when it declares none (chunked).
  * The stored name is the client's without control characters; it must be 1 to MAX_FILENAME_BYTES
  * UTF-8 bytes (the Deliverer's limit), so every upload can be downloaded under its name.
  * A failed upload is answered only once the storage write is over, so nothing partial remains.
@@ -60,8 +62,10 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
       if (failure !== undefined) return;
       failure = error;
       upload?.abort(error);
+      // Nothing more is read: the answer closes the connection (see closeUnreadRequests), so a
+      // client still sending is held back by TCP instead of being read to the end.
       req.unpipe(parser);
-      req.resume();
+      req.pause();
       void (upload?.done ?? Promise.resolve()).catch(ignore).finally(() => reject(error));
     };
     parser.on('file', (field, file, info) => {
@@ -70,7 +74,7 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
         file.resume();
         return;
       }
-      const name = withoutControls(info.filename ?? '');
+      const name = storedName(info.filename ?? '');
       const problem = nameProblem(name);
       if (problem !== undefined) {
         file.resume();
@@ -87,6 +91,13 @@ export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOpt
     parser.on('error', () => fail(badRequest('malformed multipart body')));
     req.on('close', () => {
       if (!req.complete) fail(badRequest('upload interrupted'));
+    });
+    // A body without a declared length is counted as it comes: past the limit it is refused at
+    // once (and its connection closed), whatever part the bytes belong to.
+    let received = 0;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) fail(requestTooLarge(maxBytes));
     });
     req.pipe(parser);
   });
@@ -135,8 +146,12 @@ function declaredLength(req: IncomingMessage): number {
   return Number.isFinite(length) ? length : 0;
 }
 
-function withoutControls(name: string): string {
-  return name.replace(CONTROL_CHARACTERS, '');
+/**
+ * The client's name without control characters, and with the characters that disguise a name
+ * (bidirectional overrides, invisible format characters) as `_`, as the download header has them.
+ */
+function storedName(name: string): string {
+  return maskDisguisingCharacters(name.replace(CONTROL_CHARACTERS, ''));
 }
 
 function nameProblem(name: string): string | undefined {

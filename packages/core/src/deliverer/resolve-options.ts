@@ -9,11 +9,12 @@ import mime from 'mime-types';
 import { z } from 'zod';
 import type { FileStat, Key, ResolvedDeliveryOptions } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
+import { MAX_FILENAME_BYTES } from '../http/content-disposition.js';
+
+export { MAX_FILENAME_BYTES };
 import type { DeliverOptions } from './types.js';
 
 const FALLBACK_TYPE = 'application/octet-stream';
-/** Longest download name in UTF-8 bytes; the header carries it twice (ASCII fallback and `filename*`). */
-export const MAX_FILENAME_BYTES = 1024;
 /** Longest content type in bytes. */
 export const MAX_CONTENT_TYPE_BYTES = 1024;
 /** Most bytes the extra headers take together, each counted as `Name: value` and CRLF. */

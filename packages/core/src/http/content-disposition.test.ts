@@ -2,7 +2,7 @@ import { OutgoingMessage } from 'node:http';
 import { expect } from 'chai';
 import { parse } from 'content-disposition';
 import fc from 'fast-check';
-import { asciiFallback, contentDisposition, sanitizeFilename } from './content-disposition.js';
+import { asciiFallback, contentDisposition, MAX_FILENAME_BYTES, sanitizeFilename } from './content-disposition.js';
 
 /** Throws exactly as `res.setHeader` would on a value Node refuses. */
 function assertNodeAccepts(value: string): void {
@@ -100,6 +100,42 @@ describe('contentDisposition', () => {
         expect(back.filename).to.have.length.greaterThan(0);
       }),
       { numRuns: 2000 },
+    );
+  });
+});
+
+describe('contentDisposition: names that grow after the length check', () => {
+  const within = (name: string): string => {
+    expect(Buffer.byteLength(name)).to.be.at.most(MAX_FILENAME_BYTES);
+    return contentDisposition(name, 'attachment');
+  };
+
+  it('cuts an ASCII fallback that folding made longer than 255 characters, keeping the extension', () => {
+    const header = within('\uFDFA'.repeat(300) + '.pdf');
+    const fallback = /filename="([^"]*)"/.exec(header)?.[1] ?? '';
+    expect(fallback.length).to.be.at.most(255);
+    expect(fallback.endsWith('.pdf')).to.equal(true);
+    expect(parse(header).parameters['filename']).to.equal('\uFDFA'.repeat(300) + '.pdf');
+  });
+
+  it('cuts a name that NFC normalisation made longer than the limit to whole code points, keeping the extension', () => {
+    const name = '\u{1D160}'.repeat(254) + '.pdf';
+    const parsed = parse(within(name)).parameters['filename'] ?? '';
+    expect(Buffer.byteLength(parsed)).to.be.at.most(MAX_FILENAME_BYTES);
+    expect(parsed.endsWith('.pdf')).to.equal(true);
+    expect(parsed).to.not.match(/[\ud800-\udbff](?![\udc00-\udfff])/);
+  });
+
+  it('keeps the header of any accepted name under 4 KiB, the worst cases included', () => {
+    const worst = ['\uFDFA'.repeat(341), '\u{1D160}'.repeat(256), '"'.repeat(1024), '%'.repeat(1024), '\u0344'.repeat(512)];
+    for (const name of worst) expect(Buffer.byteLength(within(name), 'latin1'), name.slice(0, 2)).to.be.below(4096);
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('\uFDFA', '\u{1D160}', '"', '%', 'é', '\u0344', 'a', '.', '\u2026'), { minLength: 200, maxLength: 1024 }), (parts) => {
+        let name = '';
+        for (const part of parts) if (Buffer.byteLength(name + part) <= MAX_FILENAME_BYTES) name += part;
+        expect(Buffer.byteLength(within(name), 'latin1')).to.be.below(4096);
+      }),
+      { numRuns: 50 },
     );
   });
 });

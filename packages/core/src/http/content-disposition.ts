@@ -9,6 +9,12 @@ import type { Disposition } from '../contracts.js';
 
 /** The name used when nothing printable is left of the requested one. */
 export const DEFAULT_FILENAME = 'download';
+/** Longest download name in UTF-8 bytes; the header carries it twice (ASCII fallback and `filename*`). */
+export const MAX_FILENAME_BYTES = 1024;
+/** Longest ASCII fallback (`filename="..."`): folding can turn one character into 18 (U+FDFA). */
+const MAX_FALLBACK_CHARS = 255;
+/** An extension kept when a name is cut: a dot and up to 16 characters after it. */
+const EXTENSION = /\.[^.]{1,16}$/u;
 
 // C0 controls, DEL, C1 controls, and the path separators of every platform.
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\]/g;
@@ -35,8 +41,34 @@ export function contentDisposition(filename: string, disposition: Disposition): 
  * `filename*`. `contentDisposition` answers exactly this, only faster for plain names.
  */
 export function formatContentDisposition(filename: string, disposition: Disposition): string {
-  const name = sanitizeFilename(filename);
-  return format(name, { type: disposition, fallback: asciiFallback(name) });
+  const name = cutToFit(sanitizeFilename(filename), MAX_FILENAME_BYTES, utf8Bytes);
+  return format(name, { type: disposition, fallback: cutToFit(asciiFallback(name), MAX_FALLBACK_CHARS, characters) });
+}
+
+/**
+ * `name` cut to at most `max` (as `measure` counts), whole code points only, keeping its
+ * extension. Normalisation and folding happen after the caller's length check and can make a
+ * name up to 3 (NFC) or 18 (NFKD) times longer: cutting here bounds the header for every name.
+ */
+function cutToFit(name: string, max: number, measure: (text: string) => number): string {
+  if (measure(name) <= max) return name;
+  const extension = EXTENSION.exec(name)?.[0] ?? '';
+  let room = max - measure(extension);
+  let kept = '';
+  for (const codePoint of name.slice(0, name.length - extension.length)) {
+    room -= measure(codePoint);
+    if (room < 0) break;
+    kept += codePoint;
+  }
+  return kept + extension;
+}
+
+function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text);
+}
+
+function characters(text: string): number {
+  return text.length;
 }
 
 /**
@@ -57,9 +89,18 @@ export function sanitizeFilename(filename: string): string {
   const name = String(filename)
     .normalize('NFC')
     .replace(LONE_SURROGATE, '_')
-    .replace(UNSAFE, '_')
-    .replace(DISGUISE, '_');
-  return isOnlyDots(name) ? DEFAULT_FILENAME : name;
+    .replace(UNSAFE, '_');
+  const unmasked = maskDisguisingCharacters(name);
+  return isOnlyDots(unmasked) ? DEFAULT_FILENAME : unmasked;
+}
+
+/**
+ * `name` with bidirectional overrides and isolates and invisible format characters (zero-width
+ * spaces, joiners, BOM) as `_`: the characters that make `invoice\u202egpj.exe` look like a JPEG.
+ * `sanitizeFilename` applies it; an app can apply it to the names it stores and shows.
+ */
+export function maskDisguisingCharacters(name: string): string {
+  return name.replace(DISGUISE, '_');
 }
 
 /** An ASCII version of a (sanitised) name: accents dropped, anything else non-ASCII as `_`. */

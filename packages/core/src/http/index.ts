@@ -1,6 +1,6 @@
 // @sendoff/core/http: the HTTP semantics of a download (ranges, conditional requests, entity tags,
 // dates, Content-Disposition, methods), for adapters and strategies outside the core.
-export { contentDisposition, sanitizeFilename, asciiFallback, DEFAULT_FILENAME } from './content-disposition.js';
+export { contentDisposition, sanitizeFilename, asciiFallback, maskDisguisingCharacters, DEFAULT_FILENAME } from './content-disposition.js';
 export { strongEtag, etagOf, isEntityTag, isWeakEtag, isStrongMatch, isWeakMatch, parseEntityTagList } from './etag.js';
 export { parseHttpDate, formatHttpDate } from './http-date.js';
 export { evaluateConditions, isPreconditionFailure, isFresh, isRangeFresh } from './conditional.js';

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { Accounts, type Reader } from './accounts.js';
-import { describeBlockedStep, firstBlockedStep } from './file-access.js';
+import { currentUmask, describeBlockedStep, firstBlockedStep } from './file-access.js';
 
 const WWW_DATA: Reader = { name: 'www-data', uid: 33, groups: [33] };
 
@@ -43,6 +43,27 @@ describe('firstBlockedStep: what a web server worker cannot enter or read', () =
     expect(describeBlockedStep(WWW_DATA, step!)).to.equal(
       `www-data cannot enter ${base}/data (drwx------ root:root): chmod o+x ${base}/data, or run the web server as a user that can read it`,
     );
+  });
+
+  it('names the umask when it takes the missing bit from what the app creates, and the fix', async () => {
+    await fsp.chmod(file(), 0o600);
+    const step = (await firstBlockedStep(file(), WWW_DATA, accounts))!;
+    expect(describeBlockedStep(WWW_DATA, step, 0o077)).to.equal(
+      `www-data cannot read ${file()} (-rw------- root:root): chmod o+r ${file()}, or run the web server as a user that can read it; ` +
+        "the app's umask 0077 takes o+r from every file and directory it creates: start it under umask 022, or give LocalStorage fileMode 0o644 and dirMode 0o755",
+    );
+    expect(describeBlockedStep(WWW_DATA, step, 0o022)).to.not.include('umask');
+    expect(describeBlockedStep(WWW_DATA, step, 0o003)).to.not.include('umask');
+    expect(describeBlockedStep(WWW_DATA, step, 0o004)).to.include('umask 0004');
+  });
+
+  it('reads this process\'s umask without changing it', async () => {
+    const previous = process.umask(0o027);
+    try {
+      expect(await currentUmask()).to.equal(0o027);
+    } finally {
+      process.umask(previous);
+    }
   });
 
   it('needs only the execute bit on a directory, not the read bit', async () => {

@@ -4,7 +4,7 @@
  * user's groups, the way the kernel picks the owner, group or other bits (ACLs are not looked at),
  * so it answers for another user than the one asking: the web server's workers.
  */
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import createMode from 'stat-mode';
 import type { Accounts, Reader } from './accounts.js';
@@ -41,10 +41,30 @@ export async function firstBlockedStep(file: string, reader: Reader, accounts: A
   return undefined;
 }
 
-/** `www-data cannot enter /srv/x (drwx------ root:root): chmod o+x /srv/x, or …`: the cause and the fix. */
-export function describeBlockedStep(reader: Pick<Reader, 'name'>, step: BlockedStep): string {
+/**
+ * `www-data cannot enter /srv/x (drwx------ root:root): chmod o+x /srv/x, or …`: the cause and the
+ * fix; with the app's `umask` when it takes that bit from what the app creates (the next upload
+ * would be unreadable again).
+ */
+export function describeBlockedStep(reader: Pick<Reader, 'name'>, step: BlockedStep, umask?: number): string {
   const bit = step.need === 'enter' ? 'x' : 'r';
-  return `${reader.name} cannot ${step.need} ${step.path} (${step.mode} ${step.owner}:${step.group}): chmod ${step.who}+${bit} ${step.path}, or run the web server as a user that can read it`;
+  const line = `${reader.name} cannot ${step.need} ${step.path} (${step.mode} ${step.owner}:${step.group}): chmod ${step.who}+${bit} ${step.path}, or run the web server as a user that can read it`;
+  if (umask === undefined || (umask & maskBit(step.who, bit)) === 0) return line;
+  const shown = umask.toString(8).padStart(4, '0');
+  return `${line}; the app's umask ${shown} takes ${step.who}+${bit} from every file and directory it creates: start it under umask 022, or give LocalStorage fileMode 0o644 and dirMode 0o755`;
+}
+
+/** The umask bit that removes `bit` for `who`. */
+function maskBit(who: BlockedStep['who'], bit: 'r' | 'x'): number {
+  const value = bit === 'r' ? 4 : 1;
+  return who === 'u' ? value << 6 : who === 'g' ? value << 3 : value;
+}
+
+/** This process's umask, read from /proc (Linux) without changing it; undefined elsewhere. */
+export async function currentUmask(): Promise<number | undefined> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const match = /^Umask:\s*([0-7]+)$/m.exec(status);
+  return match ? parseInt(match[1] as string, 8) : undefined;
 }
 
 /** `/`, `/a`, `/a/b`, … `file` for an absolute, normalised path. */

@@ -23,10 +23,21 @@ function longestKey(): string {
   return key;
 }
 
-/** The largest options the Deliverer accepts, for the name that makes the longest Content-Disposition. */
-function largestOptions(extraHeaders: Record<string, string>): ResolvedDeliveryOptions {
+/**
+ * Accepted names (at most MAX_FILENAME_BYTES) that make the longest Content-Disposition: quotes
+ * (escaped in the fallback, `%22` in `filename*`), a character whose ASCII fallback is 18
+ * characters (U+FDFA), and one that NFC normalisation triples (U+1D160, 4 bytes → 12).
+ */
+const LONGEST_HEADER_NAMES = [
+  `${'"'.repeat(MAX_FILENAME_BYTES - 2)}é`,
+  '\uFDFA'.repeat(Math.floor(MAX_FILENAME_BYTES / 3)),
+  '\u{1D160}'.repeat(MAX_FILENAME_BYTES / 4 - 2) + '.pdf',
+];
+
+/** The largest options the Deliverer accepts, for a name that makes a longest Content-Disposition. */
+function largestOptions(extraHeaders: Record<string, string>, filename: string): ResolvedDeliveryOptions {
   return {
-    filename: `${'"'.repeat(MAX_FILENAME_BYTES - 2)}é`,
+    filename,
     disposition: 'attachment',
     contentType: `text/${'x'.repeat(MAX_CONTENT_TYPE_BYTES - 5)}`,
     headers: extraHeaders,
@@ -67,7 +78,7 @@ describe('response header budget of the generated configs', () => {
       const file = await localFile(dir.root, longestKey());
       const limits = RESPONSE_HEADER_LIMITS[server];
       for (const strategy of [strategies(dir.root)[server], directStream()]) {
-        for (const options of [largestOptions(ONE_HEADER), largestOptions({})]) {
+        for (const options of LONGEST_HEADER_NAMES.flatMap((name) => [largestOptions(ONE_HEADER, name), largestOptions({}, name)])) {
           const plan = await strategy.plan(GET, file, options);
           expect(blockBytes(plan), `${strategy.name} header block`).to.be.at.most(limits.block / 2);
           expect(longestLine(plan), `${strategy.name} longest line`).to.be.at.most(limits.line - LINE_MARGIN_BYTES);

@@ -18,7 +18,7 @@ import { inspectProbeResponse } from '../probe/inspect-probe.js';
 import type { Probe } from '../probe/probe.js';
 import { DEFAULT_INTERNAL_PREFIX } from '../strategies/internal-prefix.js';
 import { Accounts } from './accounts.js';
-import { describeBlockedStep, firstBlockedStep } from './file-access.js';
+import { currentUmask, describeBlockedStep, firstBlockedStep } from './file-access.js';
 
 export interface VerifyFrontServerOptions {
   /** The public URL of the web server in front of the app (a base path is kept). */
@@ -75,7 +75,7 @@ async function diskReason(response: RawResponse, { probe, strategy, user }: Veri
   if (reader === undefined) return undefined;
   const file = path.join(strategy.root, ...probe.expectation.key.split('/'));
   const blocked = await firstBlockedStep(file, reader, accounts);
-  return blocked === undefined ? undefined : describeBlockedStep(reader, blocked);
+  return blocked === undefined ? undefined : describeBlockedStep(reader, blocked, await currentUmask());
 }
 
 function failure(message: string, cause?: unknown): SendoffError {

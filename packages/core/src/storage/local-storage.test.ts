@@ -327,6 +327,47 @@ describe('LocalStorage', () => {
   });
 
   describe('put', () => {
+    /** Runs `action` under `umask`, restoring the process's own afterwards. */
+    async function underUmask<T>(umask: number, action: () => Promise<T>): Promise<T> {
+      const previous = process.umask(umask);
+      try {
+        return await action();
+      } finally {
+        process.umask(previous);
+      }
+    }
+    const modeOf = async (file: string): Promise<number> => (await fsp.stat(path.join(root, file))).mode & 0o777;
+
+    it('sets fileMode and dirMode explicitly, whatever the umask', async () => {
+      const modes = new LocalStorage({ root, fileMode: 0o644, dirMode: 0o755 });
+      await underUmask(0o077, () => modes.put(k('u/7/file.bin'), Buffer.from('x')));
+      expect(await modeOf('u/7/file.bin')).to.equal(0o644);
+      expect(await modeOf('u')).to.equal(0o755);
+      expect(await modeOf('u/7')).to.equal(0o755);
+    });
+
+    it('gives dirMode to the root and the parents it creates, not to directories that were there', async () => {
+      const fresh = new LocalStorage({ root: path.join(root, 'new', 'root'), fileMode: 0o644, dirMode: 0o755 });
+      await fsp.chmod(root, 0o711);
+      await underUmask(0o077, () => fresh.put(k('a.bin'), Buffer.from('x')));
+      expect(await modeOf('new')).to.equal(0o755);
+      expect(await modeOf('new/root')).to.equal(0o755);
+      expect((await fsp.stat(root)).mode & 0o777).to.equal(0o711);
+    });
+
+    it('leaves modes to the umask without fileMode and dirMode (077: only the owner reads)', async () => {
+      await underUmask(0o077, () => storage.put(k('v/file.bin'), Buffer.from('x')));
+      expect(await modeOf('v/file.bin')).to.equal(0o600);
+      expect(await modeOf('v')).to.equal(0o700);
+    });
+
+    it('refuses a mode that is not a permission mode', () => {
+      for (const fileMode of [-1, 0o1000, 1.5, Number.NaN]) {
+        expect(() => new LocalStorage({ root, fileMode }), String(fileMode)).to.throw(/fileMode must be a permission mode/);
+      }
+      expect(() => new LocalStorage({ root, dirMode: 0o4755 })).to.throw(/dirMode must be a permission mode/);
+    });
+
     it('writes a buffer, creating directories, and returns its stat', async () => {
       const stat = await storage.put(k('new/deep/dir/report.pdf'), Buffer.from('%PDF-1.7'));
       expect(stat.size).to.equal(8);

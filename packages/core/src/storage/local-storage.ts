@@ -29,6 +29,14 @@ const MAX_FOUND = 1024;
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
   root: string;
+  /**
+   * Mode of every file `put` writes (e.g. `0o644`), set explicitly whatever the process umask.
+   * Unset: 0o644 less the umask (a umask of 077 makes files only the app's user can read, which a
+   * web server in front running as another user then cannot serve).
+   */
+  fileMode?: number;
+  /** Mode of every directory `put` creates (e.g. `0o755`), set explicitly whatever the umask. */
+  dirMode?: number;
 }
 
 export class LocalStorage implements Storage {
@@ -36,6 +44,7 @@ export class LocalStorage implements Storage {
   readonly root: string;
   /** `[root]`: where the offload strategies in front of this storage must serve from. */
   readonly localRoots: readonly string[];
+  readonly #modes: Modes;
   #realRoot: Promise<string> | undefined;
   /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
   readonly #lookups = new Map<Key, Promise<Lookup>>();
@@ -48,6 +57,7 @@ export class LocalStorage implements Storage {
     }
     this.root = path.resolve(options.root);
     this.localRoots = [this.root];
+    this.#modes = { file: checkedMode(options.fileMode, 'fileMode'), dir: checkedMode(options.dirMode, 'dirMode') };
   }
 
   async stat(key: Key): Promise<FileStat> {
@@ -85,10 +95,10 @@ export class LocalStorage implements Storage {
     const segments = key.split('/');
     const name = segments.pop() as string;
     try {
-      await fsp.mkdir(this.root, { recursive: true });
+      await this.#makeRoot();
       const dir = await this.#makeDirectories(segments);
       const target = path.join(dir, name);
-      await writeAtomically(target, body, meta);
+      await writeAtomically(target, body, meta, this.#modes.file);
       return toFileStat(target, await fsp.stat(target));
     } catch (error) {
       throw writeError(error);
@@ -173,21 +183,45 @@ export class LocalStorage implements Storage {
     return this.#realRoot;
   }
 
+  /** mkdir -p of the root; the directories it creates get `dirMode`. */
+  async #makeRoot(): Promise<void> {
+    const first = await fsp.mkdir(this.root, { recursive: true });
+    if (first === undefined || this.#modes.dir === undefined) return;
+    const created = path.relative(first, this.root).split(path.sep).filter(Boolean);
+    for (let index = 0; index <= created.length; index++) {
+      await fsp.chmod(path.join(first, ...created.slice(0, index)), this.#modes.dir);
+    }
+  }
+
   /** mkdir -p one level at a time, refusing as soon as a level resolves outside the root. */
   async #makeDirectories(segments: string[]): Promise<string> {
     const root = await this.#rootPath();
     let current = root;
     for (const segment of segments) {
       const next = path.join(current, segment);
-      await fsp.mkdir(next).catch((error: unknown) => {
+      const created = await fsp.mkdir(next).then(() => true, (error: unknown) => {
         if ((error as { code?: string }).code !== 'EEXIST') throw error;
+        return false;
       });
+      if (created && this.#modes.dir !== undefined) await fsp.chmod(next, this.#modes.dir);
       current = await fsp.realpath(next);
       if (!isInside(root, current)) throw new SendoffError('FORBIDDEN', 'key is not writable');
       if (!(await fsp.stat(current)).isDirectory()) throw new SendoffError('FORBIDDEN', 'key is not writable: a parent is a file');
     }
     return current;
   }
+}
+
+/** The modes `put` sets explicitly; undefined leaves them to the umask. */
+interface Modes {
+  file: number | undefined;
+  dir: number | undefined;
+}
+
+function checkedMode(mode: number | undefined, name: string): number | undefined {
+  if (mode === undefined) return undefined;
+  if (!Number.isInteger(mode) || mode < 0 || mode > 0o777) throw configInvalid(`LocalStorage ${name} must be a permission mode from 0o000 to 0o777 (e.g. 0o644)`);
+  return mode;
 }
 
 /** One file's checked real path and stats, with the real root and the key it was found for. */
@@ -303,10 +337,11 @@ function toFileStat(file: string, stats: Stats): FileStat {
 }
 
 /** Streams `body` to a temporary file next to `target`, flushes it, then renames it into place. */
-async function writeAtomically(target: string, body: Readable | Buffer, meta: PutMeta): Promise<void> {
+async function writeAtomically(target: string, body: Readable | Buffer, meta: PutMeta, mode: number | undefined): Promise<void> {
   const temp = path.join(path.dirname(target), `.${randomBytes(8).toString('hex')}.sendoff-tmp`);
   const handle = await fsp.open(temp, 'wx', 0o644);
   try {
+    if (mode !== undefined) await handle.chmod(mode);
     let written = 0;
     for await (const chunk of Buffer.isBuffer(body) ? [body] : body) {
       const buffer: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
