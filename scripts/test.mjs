@@ -43,6 +43,7 @@ const SUITES = [
   { dir: 'packages/fetch', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
   { dir: 'packages/inversify', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
+  { dir: 'packages/nestjs', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },

@@ -3,7 +3,8 @@
  * builds dist/), checked by publint and attw, and installed from the tarballs into a fresh project
  * outside the repository (no tsx, no workspace links, no custom conditions). There, on Node 20, 22
  * and 24: plain node serves a file through createDelivery and each adapter (Koa, Express, Fastify,
- * node:http, and the fetch adapter under Hono), CommonJS requires the packages, the `sendoff` bin
+ * node:http, and the fetch adapter under Hono), and through a Nest app (compiled by tsc with Nest's
+ * decorator settings) on both Nest platforms; CommonJS requires the packages, the `sendoff` bin
  * runs, and tsc accepts the declarations under nodenext and bundler.
  */
 import { expect } from 'chai';
@@ -13,12 +14,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { portFrom, runProcess, stopChild, waitForAnnouncement, type ProcessResult } from '@sendoff-tools/test-kit';
 import { createFixture, type Fixture } from '../servers/fixture.js';
-import { get } from '../servers/http.js';
+import { get, type RawResponse } from '../servers/http.js';
 import { createConsumerProject, type ConsumerProject } from './consumer-project.js';
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/express', '@sendoff/fastify', '@sendoff/fetch', '@sendoff/inversify', '@sendoff/redis', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/express', '@sendoff/fastify', '@sendoff/fetch', '@sendoff/inversify', '@sendoff/nestjs', '@sendoff/redis', '@sendoff/cli'];
 /** The scripts that serve the invoice through each adapter, from the installed tarballs. */
 const SERVERS = [
   { adapter: 'the Koa adapter', script: 'serve.mjs' },
@@ -27,6 +28,7 @@ const SERVERS = [
   { adapter: 'the node:http adapter of the core', script: 'serve-node.mjs' },
   { adapter: 'the fetch adapter under Hono on @hono/node-server', script: 'serve-fetch.mjs' },
 ];
+const NEST_PLATFORMS = ['express', 'fastify'];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -50,6 +52,10 @@ describe('the packed packages, installed in a project outside the repository', f
     await project?.remove();
     if (packDir !== '') await rm(packDir, { recursive: true, force: true });
   });
+
+  /** The Nest app of the fixtures, compiled once by the project's tsc (tsconfig.nest.json) into nest-dist/. */
+  let nestBuild: Promise<ProcessResult> | undefined;
+  const buildNestApp = (): Promise<ProcessResult> => (nestBuild ??= runProcess(join(BIN(projectDir()), 'tsc'), ['-p', 'tsconfig.nest.json'], { cwd: projectDir() }));
 
   const packOf = (name: string): PackedPackage => packs.find((pack) => pack.name === name) ?? expect.fail(`${name} was not packed`);
   const projectDir = (): string => project?.dir ?? expect.fail('no consumer project');
@@ -86,7 +92,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, express, fastify, hono, inversify, ioredis and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, express, fastify, hono, inversify, ioredis, the S3 client and Nest', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -94,7 +100,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'express', 'fastify', 'hono', 'inversify', 'ioredis', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'express', 'fastify', 'hono', 'inversify', 'ioredis', '@aws-sdk/client-s3', '@nestjs/common', '@nestjs/core']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -104,6 +110,12 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(result.code).to.equal(0);
     });
   }
+
+  it('tsc compiles a Nest app using @sendoff/nestjs with the decorator settings Nest apps use', async () => {
+    const result = await buildNestApp();
+    expect(result.stdout + result.stderr).to.equal('');
+    expect(result.code).to.equal(0);
+  });
 
   for (const major of NODE_MAJORS) {
     describe(`on Node ${major}`, () => {
@@ -139,6 +151,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/fetch': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',
+          '@sendoff/nestjs': 'function',
           '@sendoff/cli': 'function',
         });
         expect(after).to.deep.equal(before);
@@ -146,37 +159,40 @@ describe('the packed packages, installed in a project outside the repository', f
 
       for (const { adapter, script } of SERVERS) {
         describe(`serves a file through createDelivery and ${adapter}`, () => {
-          let fixture: Fixture | undefined;
-          let server: ChildProcess | undefined;
-          let url = '';
-          before(async () => {
-            fixture = await createFixture([INVOICE]);
-            server = spawn(node, [script, fixture.root], { cwd: projectDir(), stdio: ['ignore', 'pipe', 'inherit'] });
-            const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
-            url = `http://127.0.0.1:${port}`;
-          });
-          after(async () => {
-            if (server !== undefined) await stopChild(server);
-            await fixture?.remove();
-          });
+          const served = serveInvoice(() => node, projectDir, (root) => [script, root]);
 
           it('a Range request: 206 with exactly those bytes', async () => {
-            const body = fixture!.byKey(INVOICE).body;
-            const response = await get(url, '/', { range: 'bytes=100-199' });
-            expect(response.status).to.equal(206);
-            expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
-            expect(response.headers['content-length']).to.equal('100');
-            expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
-            expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+            const response = await expectInvoiceRange(served.url(), served.body());
             expect(response.headers['x-content-type-options']).to.equal('nosniff');
           });
 
           it('the whole file: 200 with its bytes', async () => {
-            const body = fixture!.byKey(INVOICE).body;
-            const response = await get(url, '/');
+            const body = served.body();
+            const response = await get(served.url(), '/');
             expect(response.status).to.equal(200);
             expect(response.headers['content-length']).to.equal(String(body.length));
             expect(response.body.equals(body)).to.equal(true);
+          });
+        });
+      }
+
+      for (const platform of NEST_PLATFORMS) {
+        describe(`serves a file through @sendoff/nestjs on Nest's ${platform} platform`, () => {
+          before(async () => {
+            const build = await buildNestApp();
+            expect(build.code, build.stdout + build.stderr).to.equal(0);
+          });
+          const served = serveInvoice(() => node, projectDir, (root) => [join('nest-dist', 'serve-nest.js'), root, platform]);
+
+          it('a Range request: 206 with exactly those bytes', async () => {
+            await expectInvoiceRange(served.url(), served.body());
+          });
+
+          it('a range past the end: 416 with Content-Range bytes */size', async () => {
+            const body = served.body();
+            const response = await get(served.url(), '/', { range: `bytes=${body.length}-` });
+            expect(response.status).to.equal(416);
+            expect(response.headers['content-range']).to.equal(`bytes */${body.length}`);
           });
         });
       }
@@ -193,6 +209,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/redis': 'function',
+          '@sendoff/nestjs': 'function',
           '@sendoff/cli': 'function',
         });
       });
@@ -220,3 +237,36 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 });
+
+/**
+ * Hooks of the enclosing describe: before its tests, a fixture holding the invoice and the
+ * project's `node` running `args(root)` from the project directory until it announces its port;
+ * after them, both stopped.
+ */
+function serveInvoice(node: () => string, cwd: () => string, args: (root: string) => string[]): { url: () => string; body: () => Buffer } {
+  let fixture: Fixture | undefined;
+  let server: ChildProcess | undefined;
+  let url = '';
+  before(async () => {
+    fixture = await createFixture([INVOICE]);
+    server = spawn(node(), args(fixture.root), { cwd: cwd(), stdio: ['ignore', 'pipe', 'inherit'] });
+    const port = await waitForAnnouncement(server, { read: portFrom, what: 'port', timeoutMs: 30_000 });
+    url = `http://127.0.0.1:${port}`;
+  });
+  after(async () => {
+    if (server !== undefined) await stopChild(server);
+    await fixture?.remove();
+  });
+  return { url: () => url, body: () => (fixture ?? expect.fail('no fixture')).byKey(INVOICE).body };
+}
+
+/** `Range: bytes=100-199` of the invoice at `url`: 206 with exactly those bytes and its name. */
+async function expectInvoiceRange(url: string, body: Buffer): Promise<RawResponse> {
+  const response = await get(url, '/', { range: 'bytes=100-199' });
+  expect(response.status).to.equal(206);
+  expect(response.headers['content-range']).to.equal(`bytes 100-199/${body.length}`);
+  expect(response.headers['content-length']).to.equal('100');
+  expect(response.body.equals(body.subarray(100, 200))).to.equal(true);
+  expect(response.headers['content-disposition']).to.equal('attachment; filename="Invoice 42.pdf"');
+  return response;
+}

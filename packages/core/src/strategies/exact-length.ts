@@ -22,9 +22,14 @@ export function exactLength(source: Readable, length: number): Readable {
   source.once('end', () => {
     ended = true;
   });
-  source.on('error', (error: Error) => guard.destroy(error));
+  // One failure per guard: a guard that already failed (a source running long) closes the source,
+  // whose early close must not fail it a second time.
+  const fail = (error: Error): void => {
+    if (!guard.destroyed && guard.errored === null) guard.destroy(error);
+  };
+  source.on('error', fail);
   source.once('close', () => {
-    if (!ended) guard.destroy(closedEarly());
+    if (!ended) fail(closedEarly());
   });
   guard.once('close', () => source.destroy());
   source.pipe(guard);

@@ -4,6 +4,7 @@ export { describeConformance } from './conformance.js';
 export type { ConformanceFile, ConformanceTarget } from './conformance.js';
 export { createPlanServer } from './plan-server.js';
 export type { PlanHandler, PlanServer } from './plan-server.js';
+export { applyPlan } from '../node/apply-plan.js';
 export { fetchResponse, rawResponse } from './http-client.js';
 export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';

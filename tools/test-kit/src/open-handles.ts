@@ -1,0 +1,19 @@
+/**
+ * How many file descriptors of this process are open on a file, read from /proc/self/fd (Linux):
+ * what a test checks to see that a download let go of its file.
+ */
+import { readdir, readlink, realpath } from 'node:fs/promises';
+
+export async function openHandlesTo(file: string): Promise<number> {
+  const target = await realpath(file);
+  let count = 0;
+  for (const fd of await readdir('/proc/self/fd')) {
+    if ((await readlink(`/proc/self/fd/${fd}`).catch(() => '')) === target) count++;
+  }
+  return count;
+}
+
+/** Resolves once no descriptor of this process is open on `file` (the test's time-out bounds the wait). */
+export async function handlesReleased(file: string): Promise<void> {
+  while ((await openHandlesTo(file)) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+}
