@@ -12,3 +12,5 @@ export type { Announcement } from './wait-for-announcement.js';
 export { startLocalS3, unreachableS3Client, S3RVER_CREDENTIALS, REGION } from './local-s3.js';
 export type { LocalS3 } from './local-s3.js';
 export { failureOf } from './failure-of.js';
+export { recordDeliveries } from './delivery-events.js';
+export type { DeliveryEvents, DeliveryEvent, DeliveryEventName, MessageSnapshot } from './delivery-events.js';

@@ -5,6 +5,8 @@
  */
 import type { DeliveryPlan, DeliveryRequest, Key, ResolvedFile, Storage } from '../contracts.js';
 import { configInvalid, notFound } from '../errors/sendoff-error.js';
+import type { DeliveryMessage } from '../diagnostics/channels.js';
+import { isPublishing, noteFile, publishDelivery } from '../diagnostics/publish-delivery.js';
 import { createInlinePolicy, type InlineDecision } from '../inline/inline-policy.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
@@ -37,18 +39,25 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     return { key, file, safe, ctx };
   }
 
+  /** Resolves, chooses and plans; notes the file on `message` when the delivery is published. */
+  async function plan(request: DeliveryRequest, options: DeliverOptions, message?: DeliveryMessage): Promise<DeliveryResult> {
+    const { file, safe, ctx } = await resolve(request, options);
+    if (message) noteFile(message, file);
+    const decision = policy.choose(ctx);
+    const planned = await decision.strategy.plan(request, file, safe.options);
+    const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
+    return { ...countStreams(planned, counter), decision: summary } as DeliveryResult;
+  }
+
   return {
     environment,
     storage,
     get inFlight() {
       return counter.current;
     },
-    async deliver(request, options) {
-      const { file, safe, ctx } = await resolve(request, options);
-      const decision = policy.choose(ctx);
-      const plan = await decision.strategy.plan(request, file, safe.options);
-      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons };
-      return { ...countStreams(plan, counter), decision: summary } as DeliveryResult;
+    deliver(request, options) {
+      // Nothing is built for the diagnostics channels while no one subscribes (see docs/observability.md).
+      return isPublishing() ? publishDelivery(request, options, plan) : plan(request, options);
     },
     async explain(request, options) {
       const { key, file, safe, ctx } = await resolve(request, options);
