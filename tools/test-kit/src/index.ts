@@ -14,3 +14,5 @@ export type { LocalS3 } from './local-s3.js';
 export { failureOf } from './failure-of.js';
 export { recordDeliveries } from './delivery-events.js';
 export type { DeliveryEvents, DeliveryEvent, DeliveryEventName, MessageSnapshot } from './delivery-events.js';
+export { readThenAbandon } from './abandon.js';
+export type { Abandoned } from './abandon.js';

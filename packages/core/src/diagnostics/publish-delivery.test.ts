@@ -4,11 +4,10 @@
  * strategies, and failures. The S3 strategies have theirs in packages/s3.
  */
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { recordDeliveries, request, type DeliveryEvents } from '@sendoff-tools/test-kit';
+import { readThenAbandon, recordDeliveries, request, type DeliveryEvents } from '@sendoff-tools/test-kit';
 import type { DeliveryRequest } from '../contracts.js';
 import { createDelivery } from '../deliverer/create-delivery.js';
 import type { Deliverer } from '../deliverer/types.js';
@@ -163,23 +162,3 @@ describe('the sendoff:deliver channels', () => {
     expect(events.names()).to.deep.equal([]);
   });
 });
-
-/** GETs `url`, reads at least `atLeast` bytes of the body, then destroys the connection. */
-function readThenAbandon(url: string, atLeast: number): Promise<{ status: number; bytes: number }> {
-  return new Promise((resolve, reject) => {
-    const req = http.get(url, { agent: false }, (res) => {
-      let bytes = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        if (bytes < atLeast) return;
-        res.pause();
-        req.destroy();
-        resolve({ status: res.statusCode ?? 0, bytes });
-      });
-      res.on('error', () => undefined);
-    });
-    req.on('error', (error) => {
-      if (!req.destroyed) reject(error);
-    });
-  });
-}
