@@ -1,7 +1,7 @@
 /**
  * A fresh project outside the repository that installs the packed tarballs the way an application
  * installs them from the registry (no tsx, no workspace links), with the libraries an app owns
- * (koa, inversify, the S3 client) and the TypeScript toolchain, at the versions the repository uses.
+ * (koa, inversify, the S3 client, the OpenTelemetry API) and the TypeScript toolchain, at the versions the repository uses.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 /** The app's own libraries, and where the repository states the version it tests. */
 const APP_LIBRARIES = {
-  dependencies: { koa: 'package.json', inversify: 'packages/inversify/package.json', '@aws-sdk/client-s3': 'packages/s3/package.json' },
+  dependencies: { koa: 'package.json', inversify: 'packages/inversify/package.json', '@aws-sdk/client-s3': 'packages/s3/package.json', '@opentelemetry/api': 'packages/opentelemetry/package.json' },
   devDependencies: { typescript: 'package.json', '@types/koa': 'package.json', '@types/node': 'package.json' },
 } as const;
 

@@ -17,7 +17,7 @@ import { createConsumerProject, type ConsumerProject } from './consumer-project.
 import { nodeBinary } from './node-runtime.js';
 import { packWorkspaces, REPO_ROOT, type PackedPackage } from './pack-workspaces.js';
 
-const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli'];
+const PUBLIC_PACKAGES = ['@sendoff/core', '@sendoff/s3', '@sendoff/koa', '@sendoff/inversify', '@sendoff/cli', '@sendoff/opentelemetry'];
 const NODE_MAJORS = [20, 22, 24];
 /** What a tarball may hold besides dist/ (and, for the CLI, its bin). */
 const PACKAGE_FILES = ['LICENSE', 'README.md', 'package.json'];
@@ -77,7 +77,7 @@ describe('the packed packages, installed in a project outside the repository', f
     });
   }
 
-  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify and the S3 client', async () => {
+  it('installs each @sendoff package once, from its tarball, with one copy of koa, inversify, the S3 client and the OpenTelemetry API', async () => {
     const { packages } = await project!.lock();
     for (const name of PUBLIC_PACKAGES) {
       const resolved = packages[`node_modules/${name}`]?.resolved ?? '';
@@ -85,7 +85,7 @@ describe('the packed packages, installed in a project outside the repository', f
       expect(resolve(projectDir(), resolved.slice('file:'.length)), name).to.equal(packOf(name).tarball);
     }
     const copies = (name: string) => Object.keys(packages).filter((path) => path.endsWith(`node_modules/${name}`));
-    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
+    for (const name of [...PUBLIC_PACKAGES, 'koa', 'inversify', '@aws-sdk/client-s3', '@opentelemetry/api']) expect(copies(name), name).to.deep.equal([`node_modules/${name}`]);
   });
 
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
@@ -126,6 +126,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/koa': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/cli': 'function',
+          '@sendoff/opentelemetry': 'function',
         });
         expect(after).to.deep.equal(before);
       });
@@ -174,6 +175,7 @@ describe('the packed packages, installed in a project outside the repository', f
           '@sendoff/s3': 'function',
           '@sendoff/inversify': 'function',
           '@sendoff/cli': 'function',
+          '@sendoff/opentelemetry': 'function',
         });
       });
 
