@@ -1,0 +1,55 @@
+/** The `## Offload: publishing deliveries` section of bench/RESULTS.md, from one run. */
+import { rateFailuresOf } from '../lib/request-rate.js';
+import { runContext } from '../lib/run-context.js';
+import { formatNumber, median, ratio } from '../lib/stats.js';
+import { cpuMicrosPerRequest, type AppCostRound } from './phases.js';
+import { PUBLISHING, type PublishResults } from './publish-cost.js';
+
+export const PUBLISH_HEADING = 'Offload: publishing deliveries (diagnostics channels)';
+
+export function renderPublishCost(run: PublishResults, command: string): string {
+  const rounds = (name: string) => run.rounds.get(name) ?? [];
+  const [baseline, none, subscriber] = [rounds(PUBLISHING.baseline), rounds(PUBLISHING.none), rounds(PUBLISHING.subscriber)];
+  const s = run.settings;
+  return [
+    `## ${PUBLISH_HEADING}`,
+    '',
+    ...runContext(run, command),
+    '',
+    `Set-up: one app (Koa + \`@sendoff/koa\` \`deliver()\` over a \`LocalStorage\`, policy "xAccel in production"), three processes:`,
+    `on the core of the baseline commit \`${run.baselineCommit.slice(0, 12)}\` (before the channels), on this tree's core with no`,
+    'subscriber, and with a subscriber on `tracing:sendoff:deliver:asyncEnd` counting deliveries by strategy and status.',
+    `autocannon on each app directly (the offload route: an empty 200 with X-Accel-Redirect, no body), ${s.connections} connections,`,
+    `${s.rounds} interleaved rounds of ${s.seconds} s after ${s.warmupSeconds} s of warm-up each; app CPU = user + system time of the app process during the round.`,
+    '',
+    '| | req/s (median) | app CPU µs per request (median) | failed requests |',
+    '|---|---:|---:|---:|',
+    ...[baseline, none, subscriber].map((list, index) => row([PUBLISHING.baseline, PUBLISHING.none, PUBLISHING.subscriber][index]!, list)),
+    '',
+    'Ratios (median of the per-round ratios, min–max in brackets):',
+    '',
+    `- no subscriber / baseline: req/s **${pairedRatio(none, baseline, rate)}**, CPU per request **${pairedRatio(none, baseline, cpuMicrosPerRequest)}** (target: no measurable change)`,
+    `- subscriber attached / no subscriber: req/s **${pairedRatio(subscriber, none, rate)}**, CPU per request **${pairedRatio(subscriber, none, cpuMicrosPerRequest)}**`,
+  ].join('\n');
+}
+
+function rate(round: AppCostRound): number {
+  return round.rate.requestsPerSecond;
+}
+
+function row(name: string, rounds: readonly AppCostRound[]): string {
+  const failures = rounds.reduce((total, round) => total + rateFailuresOf(round.rate), 0);
+  return `| ${name} | ${formatNumber(median(rounds.map(rate)))} | ${formatNumber(median(rounds.map(cpuMicrosPerRequest)), 1)} | ${failures} |`;
+}
+
+/** The median of `value(a[i]) / value(b[i])` over the rounds, with its spread. */
+export function pairedRatio(a: readonly AppCostRound[], b: readonly AppCostRound[], value: (round: AppCostRound) => number): string {
+  const ratios = a.map((round, index) => ratio(value(round), value(b[index]!))).filter(Number.isFinite);
+  if (ratios.length === 0) return 'n/a';
+  return `${times(median(ratios))} (${times(Math.min(...ratios))}–${times(Math.max(...ratios))})`;
+}
+
+/** Three decimals: the differences looked for are a few per cent at most. */
+function times(value: number): string {
+  return `${value.toFixed(3)}x`;
+}
