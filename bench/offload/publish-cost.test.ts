@@ -61,7 +61,7 @@ describe('offload benchmark: the cost of publishing deliveries', function () {
     const noneRounds = [round(990, 1, 4950), round(2100, 1, 10500)];
     expect(pairedRatio(noneRounds, baselineRounds, (r) => r.rate.requestsPerSecond)).to.equal('1.020x (0.990x–1.050x)');
     const run: PublishResults = {
-      settings: { baseline: 'main', warmupSeconds: 1, rounds: 2, connections: 4, seconds: 1 },
+      settings: { baseline: 'main', warmupSeconds: 1, rounds: 2, connections: 4, seconds: 1, loopRounds: 2, loopBatch: 10 },
       baselineCommit: '0123456789abcdef0123456789abcdef01234567',
       startedAt: new Date('2026-01-02T03:04:05Z'),
       durationMs: 60_000,
@@ -71,10 +71,17 @@ describe('offload benchmark: the cost of publishing deliveries', function () {
         [PUBLISHING.none, noneRounds],
         [PUBLISHING.subscriber, noneRounds],
       ]),
+      loop: new Map([
+        [PUBLISHING.baseline, [10, 20]],
+        [PUBLISHING.none, [11, 20]],
+        [PUBLISHING.subscriber, [12, 22]],
+      ]),
     };
     const text = renderPublishCost(run, 'node --import tsx bench/run.ts offload-publish');
     expect(text).to.include('| no subscriber | 1,545 | 148.6 | 0 |');
     expect(text).to.include('- no subscriber / baseline: req/s **1.020x (0.990x–1.050x)**');
     expect(text).to.include('`0123456789ab`');
+    expect(text).to.include('| no subscriber | 15.50 |');
+    expect(text).to.include('- no subscriber / baseline: time per delivery **1.050x (1.000x–1.100x)**');
   });
 });

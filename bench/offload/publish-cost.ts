@@ -10,6 +10,7 @@ import { request, startChildServer, type ChildServer } from '@sendoff-tools/test
 import { measureRequestRate } from '../lib/request-rate.js';
 import { withCpuTime } from '../lib/cpu-time.js';
 import { extractBaselineCore } from './baseline-core.js';
+import { measureDeliverLoop, type LoopResults } from './deliver-loop.js';
 import { createOffloadFixtures, type OffloadFixtures } from './fixtures.js';
 import { interleave, type AppCostRound, type Progress, type RoundResults } from './phases.js';
 import { INTERNAL_PREFIX, ROUTES, pathOf } from './routes.js';
@@ -26,10 +27,13 @@ export interface PublishSettings {
   rounds: number;
   connections: number;
   seconds: number;
+  /** The in-process loop of `deliver()` calls: rounds, and deliveries per contender and round. */
+  loopRounds: number;
+  loopBatch: number;
 }
 
-export const defaultPublishSettings: PublishSettings = { baseline: 'main', warmupSeconds: 3, rounds: 7, connections: 16, seconds: 5 };
-export const quickPublishSettings: PublishSettings = { ...defaultPublishSettings, warmupSeconds: 1, rounds: 1, seconds: 1 };
+export const defaultPublishSettings: PublishSettings = { baseline: 'main', warmupSeconds: 3, rounds: 7, connections: 16, seconds: 5, loopRounds: 15, loopBatch: 5000 };
+export const quickPublishSettings: PublishSettings = { ...defaultPublishSettings, warmupSeconds: 1, rounds: 1, seconds: 1, loopRounds: 1, loopBatch: 500 };
 
 export interface PublishResults {
   settings: PublishSettings;
@@ -38,6 +42,8 @@ export interface PublishResults {
   durationMs: number;
   loadAverage: { start: number; end: number };
   rounds: RoundResults<AppCostRound>;
+  /** Microseconds per `deliver()` in the bench process, per round, by contender. */
+  loop: LoopResults;
 }
 
 export async function runPublishCost(settings: PublishSettings, progress: Progress = () => {}): Promise<PublishResults> {
@@ -77,7 +83,8 @@ export async function runPublishCost(settings: PublishSettings, progress: Progre
       { name: PUBLISHING.none, measure: measure(plain) },
       { name: PUBLISHING.subscriber, measure: measure(subscribed) },
     ]);
-    return { settings, baselineCommit: baseline.commit, startedAt, durationMs: Date.now() - startedAt.getTime(), loadAverage: { start: loadAtStart, end: loadavg()[0]! }, rounds };
+    const loop = await measureDeliverLoop(baseline.entry, fixtures.root, INTERNAL_PREFIX, fixtures.largeKey, { rounds: settings.loopRounds, batch: settings.loopBatch }, progress);
+    return { settings, baselineCommit: baseline.commit, startedAt, durationMs: Date.now() - startedAt.getTime(), loadAverage: { start: loadAtStart, end: loadavg()[0]! }, rounds, loop };
   } finally {
     await Promise.all(apps.map((app) => app.stop()));
     await fixtures.remove();

@@ -30,7 +30,30 @@ export function renderPublishCost(run: PublishResults, command: string): string 
     '',
     `- no subscriber / baseline: req/s **${pairedRatio(none, baseline, rate)}**, CPU per request **${pairedRatio(none, baseline, cpuMicrosPerRequest)}** (target: no measurable change)`,
     `- subscriber attached / no subscriber: req/s **${pairedRatio(subscriber, none, rate)}**, CPU per request **${pairedRatio(subscriber, none, cpuMicrosPerRequest)}**`,
+    '',
+    ...loopSection(run),
   ].join('\n');
+}
+
+/** The in-process loop: µs per `deliver()` and the paired ratios. */
+function loopSection(run: PublishResults): string[] {
+  const s = run.settings;
+  const of = (name: string) => run.loop.get(name) ?? [];
+  const [baseline, none, subscriber] = [of(PUBLISHING.baseline), of(PUBLISHING.none), of(PUBLISHING.subscriber)];
+  const micros = (value: number) => value;
+  return [
+    `\`deliver()\` alone, in the bench process (no HTTP): ${s.loopRounds} interleaved rounds of ${s.loopBatch} deliveries one after the other per contender,`,
+    'each checked to be the X-Accel plan; the subscriber is attached for its own batches only.',
+    '',
+    '| | µs per deliver() (median) |',
+    '|---|---:|',
+    `| ${PUBLISHING.baseline} | ${formatNumber(median(baseline), 2)} |`,
+    `| ${PUBLISHING.none} | ${formatNumber(median(none), 2)} |`,
+    `| ${PUBLISHING.subscriber} | ${formatNumber(median(subscriber), 2)} |`,
+    '',
+    `- no subscriber / baseline: time per delivery **${pairedRatio(none, baseline, micros)}** (target: no measurable change)`,
+    `- subscriber attached / no subscriber: time per delivery **${pairedRatio(subscriber, none, micros)}**`,
+  ];
 }
 
 function rate(round: AppCostRound): number {
@@ -43,7 +66,7 @@ function row(name: string, rounds: readonly AppCostRound[]): string {
 }
 
 /** The median of `value(a[i]) / value(b[i])` over the rounds, with its spread. */
-export function pairedRatio(a: readonly AppCostRound[], b: readonly AppCostRound[], value: (round: AppCostRound) => number): string {
+export function pairedRatio<T>(a: readonly T[], b: readonly T[], value: (round: T) => number): string {
   const ratios = a.map((round, index) => ratio(value(round), value(b[index]!))).filter(Number.isFinite);
   if (ratios.length === 0) return 'n/a';
   return `${times(median(ratios))} (${times(Math.min(...ratios))}–${times(Math.max(...ratios))})`;
