@@ -82,6 +82,6 @@ describe('offload benchmark: the cost of publishing deliveries', function () {
     expect(text).to.include('- no subscriber / baseline: req/s **1.020x (0.990x–1.050x)**');
     expect(text).to.include('`0123456789ab`');
     expect(text).to.include('| no subscriber | 15.50 |');
-    expect(text).to.include('- no subscriber / baseline: time per delivery **1.050x (1.000x–1.100x)**');
+    expect(text).to.include('- no subscriber / baseline: CPU per delivery **1.050x (1.000x–1.100x)**');
   });
 });

@@ -43,16 +43,17 @@ function loopSection(run: PublishResults): string[] {
   const micros = (value: number) => value;
   return [
     `\`deliver()\` alone, in the bench process (no HTTP): ${s.loopRounds} interleaved rounds of ${s.loopBatch} deliveries one after the other per contender,`,
-    'each checked to be the X-Accel plan; the subscriber is attached for its own batches only.',
+    'each checked to be the X-Accel plan; the subscriber is attached for its own batches only. CPU time of the bench process',
+    '(user + system, all threads) per delivery.',
     '',
-    '| | µs per deliver() (median) |',
+    '| | CPU µs per deliver() (median) |',
     '|---|---:|',
     `| ${PUBLISHING.baseline} | ${formatNumber(median(baseline), 2)} |`,
     `| ${PUBLISHING.none} | ${formatNumber(median(none), 2)} |`,
     `| ${PUBLISHING.subscriber} | ${formatNumber(median(subscriber), 2)} |`,
     '',
-    `- no subscriber / baseline: time per delivery **${pairedRatio(none, baseline, micros)}** (target: no measurable change)`,
-    `- subscriber attached / no subscriber: time per delivery **${pairedRatio(subscriber, none, micros)}**`,
+    `- no subscriber / baseline: CPU per delivery **${pairedRatio(none, baseline, micros)}** (target: no measurable change)`,
+    `- subscriber attached / no subscriber: CPU per delivery **${pairedRatio(subscriber, none, micros)}**`,
   ];
 }
 
