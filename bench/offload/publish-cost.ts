@@ -32,7 +32,7 @@ export interface PublishSettings {
   loopBatch: number;
 }
 
-export const defaultPublishSettings: PublishSettings = { baseline: 'main', warmupSeconds: 3, rounds: 7, connections: 16, seconds: 5, loopRounds: 15, loopBatch: 5000 };
+export const defaultPublishSettings: PublishSettings = { baseline: 'main', warmupSeconds: 3, rounds: 7, connections: 16, seconds: 5, loopRounds: 11, loopBatch: 20000 };
 export const quickPublishSettings: PublishSettings = { ...defaultPublishSettings, warmupSeconds: 1, rounds: 1, seconds: 1, loopRounds: 1, loopBatch: 500 };
 
 export interface PublishResults {
