@@ -63,6 +63,9 @@ export interface StreamReport {
   state: 'open' | 'finished' | 'aborted';
   /** Milliseconds from its opening to its close. */
   duration?: number;
-  /** Why it closed early: a `SendoffError` code or the stream error's `code`. */
+  /**
+   * The error it closed early with, if any: a `SendoffError` code or the error's `code`. A body
+   * the adapter destroys without an error (Koa, when the client leaves) is `aborted` with none.
+   */
   errorCode?: string;
 }
