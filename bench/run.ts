@@ -1,11 +1,12 @@
 /**
  * Entry point of the benchmarks:
  *
- *   node --import tsx bench/run.ts [direct-stream] [adapters] [offload] [s3-profile] [--quick] [--write]
+ *   node --import tsx bench/run.ts [direct-stream] [adapters] [offload] [offload-publish] [s3-profile] [--quick] [--write] [--baseline <commit>]
  *
  * Runs the named benchmarks (all when none is named), prints their Markdown report and, with
  * --write, replaces their own section of bench/RESULTS.md (and writes the charts they draw under
- * docs/img/). --quick is a smoke run of a few seconds.
+ * docs/img/). --quick is a smoke run of a few seconds. --baseline names the commit whose core
+ * offload-publish compares with (default main).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -20,11 +21,13 @@ import { defaultSettings as offloadDefaults, quickSettings as offloadQuick, runO
 import { CHART_PATH as OFFLOAD_CHART, SECTION_HEADING as OFFLOAD_HEADING, renderLatencyChart, renderOffload } from './offload/report.js';
 import { defaultSettings as s3ProfileDefaults, quickSettings as s3ProfileQuick, runS3Profile } from './s3-profile/index.js';
 import { SECTION_HEADING as S3_PROFILE_HEADING, renderS3Profile } from './s3-profile/report.js';
+import { defaultPublishSettings, quickPublishSettings, runPublishCost } from './offload/publish-cost.js';
+import { PUBLISH_HEADING, renderPublishCost } from './offload/publish-report.js';
 
 interface Benchmark {
   heading: string;
   /** Runs the benchmark and returns its Markdown section (with `write`, also writes its other files). */
-  run(options: { quick: boolean; command: string; write: boolean }): Promise<string>;
+  run(options: { quick: boolean; command: string; write: boolean; baseline: string | undefined }): Promise<string>;
 }
 
 const benchmarks: Record<string, Benchmark> = {
@@ -47,6 +50,13 @@ const benchmarks: Record<string, Benchmark> = {
       const results = await runOffload(quick ? offloadQuick : offloadDefaults, log);
       if (write) await writeRepoFile(OFFLOAD_CHART, renderLatencyChart(results));
       return renderOffload(results, command);
+    },
+  },
+  'offload-publish': {
+    heading: PUBLISH_HEADING,
+    async run({ quick, command, baseline }) {
+      const settings = quick ? quickPublishSettings : defaultPublishSettings;
+      return renderPublishCost(await runPublishCost({ ...settings, ...(baseline === undefined ? {} : { baseline }) }, log), command);
     },
   },
   's3-profile': {
@@ -80,14 +90,14 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false } },
+    options: { quick: { type: 'boolean', default: false }, write: { type: 'boolean', default: false }, baseline: { type: 'string' } },
   });
   const names = positionals.length > 0 ? positionals : Object.keys(benchmarks);
   const unknown = names.filter((name) => !(name in benchmarks));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(benchmarks).join(', ')}`);
   for (const name of names) {
     const benchmark = benchmarks[name]!;
-    const section = await benchmark.run({ quick: values.quick, command: commandLine(args), write: values.write });
+    const section = await benchmark.run({ quick: values.quick, command: commandLine(args), write: values.write, baseline: values.baseline });
     process.stdout.write(`${section}\n\n`);
     if (values.write) await writeSection(RESULTS_FILE, benchmark.heading, section);
   }

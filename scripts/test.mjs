@@ -45,6 +45,7 @@ const SUITES = [
   { dir: 'packages/redis', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/nestjs', spec: ['test/**/*.test.ts'] },
   { dir: 'packages/cli', spec: ['src/**/*.test.ts'] },
+  { dir: 'packages/opentelemetry', spec: ['test/**/*.test.ts'] },
   { dir: 'tools/web-servers', spec: ['src/**/*.test.ts'] },
   { dir: 'tools/test-kit', spec: ['src/**/*.test.ts'] },
   { dir: 'examples/koa-app', spec: ['src/**/*.test.ts', 'test/**/*.test.ts'] },

@@ -135,7 +135,7 @@ export interface RunContext {
   guard: Guard;
 }
 
-async function interleave<T>(label: string, rounds: number, run: RunContext, contenders: readonly Contender<T>[]): Promise<RoundResults<T>> {
+export async function interleave<T>(label: string, rounds: number, run: RunContext, contenders: readonly Contender<T>[]): Promise<RoundResults<T>> {
   const results: RoundResults<T> = new Map(contenders.map((contender) => [contender.name, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const contender of rotate(contenders, round - 1)) {

@@ -7,6 +7,8 @@ export const ROUTES = {
   bare: '/bare',
   resolve: '/resolve/',
   status: '/api/status',
+  /** What the publishing benchmark's subscriber counted (servers/publish-app.ts). */
+  deliveries: '/api/deliveries',
 } as const;
 
 /** nginx's internal location, reachable only through X-Accel-Redirect. */

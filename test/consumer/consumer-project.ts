@@ -1,8 +1,8 @@
 /**
  * A fresh project outside the repository that installs the packed tarballs the way an application
  * installs them from the registry (no tsx, no workspace links), with the libraries an app owns
- * (koa, express, fastify, hono and its Node server, inversify, ioredis, the S3 client, NestJS) and the
- * TypeScript toolchain, at the versions the repository uses.
+ * (koa, express, fastify, hono and its Node server, inversify, ioredis, the S3 client, NestJS, the
+ * OpenTelemetry API) and the TypeScript toolchain, at the versions the repository uses.
  */
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,6 +30,7 @@ const APP_LIBRARIES = {
     '@nestjs/platform-fastify': 'packages/nestjs/package.json',
     'reflect-metadata': 'packages/nestjs/package.json',
     rxjs: 'packages/nestjs/package.json',
+    '@opentelemetry/api': 'packages/opentelemetry/package.json',
   },
   devDependencies: { typescript: 'package.json', '@types/koa': 'package.json', '@types/express': 'packages/express/package.json', '@types/node': 'package.json' },
 } as const;

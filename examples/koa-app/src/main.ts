@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     dataDir: process.env['DATA_DIR'] || DEFAULT_DATA_DIR,
     profile: process.env['SENDOFF_PROFILE'] || undefined,
     env: process.env,
+    downloadLog: (line) => console.log(line),
   });
   // Before saying it listens: a signal that comes right after must stop the front server too.
   const stop = (): void => {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   console.log(`sendoff example app (profile: ${app.profile}) listening on ${app.url}`);
   console.log(app.publicUrl ? `links point to PUBLIC_URL ${app.publicUrl}` : 'links point to the origin each request came to (set PUBLIC_URL to fix it)');
   for (const note of app.notes) console.log(note);
+  if (app.metrics) console.log('GET /metrics answers with METRICS_TOKEN as a bearer token');
   if (app.seeded) console.log('seeded a fresh data directory with demo files');
   console.log(`demo accounts: ${DEMO_USERS.map(({ user, password }) => `${user} / ${password}`).join(', ')}`);
 }

@@ -19,6 +19,8 @@ export interface AppSettings {
   trustProxy: boolean;
   /** Whether the profile started a web server in front of the app (its `X-Forwarded-For` names the client). */
   behindFrontServer: boolean;
+  /** The token `GET /metrics` asks for (`METRICS_TOKEN`); unset: no metrics endpoint. */
+  metricsToken?: string;
 }
 
 export const DEFAULT_UPLOAD_LIMIT_BYTES = 100 * 1024 * 1024;

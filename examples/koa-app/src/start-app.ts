@@ -7,6 +7,11 @@ import { installProbe, memoryLinkStore } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { buildContainer } from './container.js';
 import type { DeliveryListener } from './files/observe-deliveries.js';
+import { APP_TYPES } from './app-types.js';
+import { metricsTokenFrom } from './http/metrics-endpoint.js';
+import { DeliveryMetrics } from './observe/delivery-metrics.js';
+import { DownloadLog } from './observe/download-log.js';
+import { watchDeliveries } from './observe/watch-deliveries.js';
 import { createKoaApp } from './create-koa-app.js';
 import { openDatabase } from './db/open-database.js';
 import { DEFAULT_PROFILE, profileNamed } from './profiles/index.js';
@@ -40,6 +45,8 @@ export interface StartAppOptions {
   log?: (...args: unknown[]) => void;
   /** Told the Deliverer's decision (rule, strategy) for every download it plans. */
   onDelivery?: DeliveryListener;
+  /** Where the one JSON line per download goes (see src/observe/download-log.ts); default nowhere. */
+  downloadLog?: (line: string) => void;
 }
 
 export interface RunningApp {
@@ -52,6 +59,8 @@ export interface RunningApp {
   profile: string;
   /** Whether this start seeded a fresh data directory. */
   seeded: boolean;
+  /** Whether `GET /metrics` is on (`METRICS_TOKEN` set). */
+  metrics: boolean;
   /** The profile's one-line description and what it started, for the person starting the app. */
   notes: string[];
   close(): Promise<void>;
@@ -67,6 +76,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   await fsp.mkdir(dataDir, { recursive: true });
   const secret = await loadSecret(dataDir, env);
   const uploadLimitBytes = options.uploadLimitBytes ?? uploadLimitFrom(env);
+  const metricsToken = metricsTokenFrom(env['METRICS_TOKEN']);
   const { config, front, close: closeProfile, notes = [], probe: probeTarget, linkStore = memoryLinkStore() } = await profile.createDelivery({
     dataDir,
     env,
@@ -83,11 +93,16 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     ...(publicUrl === undefined ? {} : { publicUrl }),
     trustProxy,
     behindFrontServer: front !== undefined,
+    ...(metricsToken === undefined ? {} : { metricsToken }),
   };
   const db = openDatabase(dataDir);
   let listening: Server | undefined;
+  // Metrics and the download log hear every delivery through sendoff's diagnostics channels.
+  const metrics = new DeliveryMetrics();
+  const unwatch = watchDeliveries([metrics, new DownloadLog(options.downloadLog ?? (() => undefined))]);
   try {
     const container = buildContainer(config, settings, db, linkStore, options.onDelivery);
+    container.bind(APP_TYPES.DeliveryMetrics).toConstantValue(metrics);
     const seeded = await seedIfFresh(container);
     // The probe's expectation names the strategy the Deliverer picks for it, so `sendoff doctor`
     // can tell a web server that really offloads from one that only proxies what the app streams.
@@ -113,10 +128,12 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
       ...(publicUrl === undefined ? {} : { publicUrl }),
       profile: profile.name,
       seeded,
+      metrics: metricsToken !== undefined,
       notes: [...(profile.description ? [profile.description] : []), ...notes],
       close: async () => {
         await front?.stop();
         await closeServer(server);
+        unwatch();
         db.close();
         await closeProfile?.();
       },
@@ -125,6 +142,7 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
     // Stop what this start got to start: a refused start leaves no server or port behind.
     await front?.stop();
     if (listening) await closeServer(listening);
+    unwatch();
     db.close();
     await closeProfile?.();
     throw error;

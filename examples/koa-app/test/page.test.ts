@@ -84,6 +84,15 @@ async function bytesOf(download: Download): Promise<Buffer> {
   return readFile(file);
 }
 
+/** The count the page's split shows for `strategy` (0 when it is not listed). */
+async function splitCount(page: Page, strategy: string): Promise<number> {
+  await page.locator('#split li').first().waitFor();
+  const item = page.locator(`#split li[data-strategy="${strategy}"]`);
+  if ((await item.count()) === 0) return 0;
+  const match = /: (\d+) deliver/.exec((await item.textContent()) ?? '');
+  return Number(match?.[1] ?? Number.NaN);
+}
+
 /** The labels of the buttons in a row. */
 async function actionsOf(page: Page, name: string): Promise<string[]> {
   return (await rowOf(page, name)).locator('button').allTextContents();
@@ -159,6 +168,15 @@ describe('example app: the page in a real browser (Chromium)', function () {
         expect(await delivery.locator('.rule').textContent()).to.equal(expected.rule);
         expect(await delivery.locator('pre').textContent()).to.include(`=> ${expected.strategy} (${expected.rule})`);
         expect(await page.getByRole('status').textContent()).to.equal(`Downloading ${PDF} (${expected.strategy}).`);
+      });
+
+      it(`counts the download in the split between strategies, under ${expected.strategy}`, async () => {
+        const before = await splitCount(page, expected.strategy);
+        const row = await rowOf(page, PDF);
+        await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: 'Download' }).click()]);
+        await page.getByRole('button', { name: 'Update' }).click();
+        await page.locator(`#split li[data-strategy="${expected.strategy}"]`, { hasText: `: ${before + 1} deliver` }).waitFor({ timeout: 10_000 });
+        expect(await splitCount(page, expected.strategy)).to.equal(before + 1);
       });
 
       it('opens a text file inline in a new tab through the same path', async () => {

@@ -37,6 +37,10 @@ export { createDelivery } from './deliverer/create-delivery.js';
 export { MAX_FILENAME_BYTES, MAX_CONTENT_TYPE_BYTES, MAX_EXTRA_HEADER_BYTES } from './deliverer/resolve-options.js';
 export type { DeliveryConfig, DeliverOptions, RecordedFacts, FactSource, DeliveryResult, DeliveryExplanation, Deliverer } from './deliverer/types.js';
 
+// Diagnostics: every delivery on node:diagnostics_channel
+export { DELIVER_CHANNEL, STREAM_OPEN_CHANNEL, STREAM_CLOSE_CHANNEL } from './diagnostics/channels.js';
+export type { DeliveryMessage, StreamReport } from './diagnostics/channels.js';
+
 // Storage: where the bytes live
 export { LocalStorage } from './storage/local-storage.js';
 export type { LocalStorageOptions } from './storage/local-storage.js';

@@ -6,10 +6,12 @@ import type { Container } from 'inversify';
 import type { Probe } from '@sendoff/core';
 import { TYPES } from '@sendoff/inversify';
 import { deliver } from '@sendoff/koa';
+import { APP_TYPES } from '../app-types.js';
 import { SessionTokens } from '../auth/session-tokens.js';
 import { requireUser } from '../auth/require-user.js';
 import { FilesController } from './files-controller.js';
 import { LinksController } from './links-controller.js';
+import { metricsEndpoint } from './metrics-endpoint.js';
 import { SessionController } from './session-controller.js';
 
 const PAGE = readFileSync(new URL('../public/index.html', import.meta.url), 'utf8');
@@ -47,6 +49,13 @@ export function buildRouter(container: Container, probe: Probe): Router {
   router.post('/api/files/:id/download-link', signedIn, json, (ctx) => files.createDownloadLink(ctx));
   router.post('/api/links/:id/revoke', signedIn, (ctx) => links.revoke(ctx));
   router.get('/l/:token', (ctx) => links.open(ctx));
+  // The split between strategies the page shows; the Prometheus text only for the scrape token.
+  const metrics = container.get(APP_TYPES.DeliveryMetrics);
+  router.get('/api/deliveries', signedIn, (ctx) => {
+    ctx.body = { byStrategy: metrics.split() };
+  });
+  const { metricsToken } = container.get(APP_TYPES.Settings);
+  if (metricsToken !== undefined) router.get('/metrics', metricsEndpoint(metrics, metricsToken));
   // What `sendoff doctor` fetches: the expectation from the app, the file through the deployment.
   const deliverer = container.get(TYPES.Deliverer);
   router.get(probe.path, async (ctx) => {

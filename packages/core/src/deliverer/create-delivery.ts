@@ -6,6 +6,8 @@
 import type { DeliveryRequest, Storage } from '../contracts.js';
 import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { createInlinePolicy } from '../inline/inline-policy.js';
+import type { DeliveryMessage } from '../diagnostics/channels.js';
+import { isPublishing, noteFile, publishDelivery } from '../diagnostics/publish-delivery.js';
 import { validateKey } from '../keys/validate-key.js';
 import { createPolicy } from '../policy/create-policy.js';
 import type { Decision, PolicyContext } from '../policy/types.js';
@@ -43,19 +45,26 @@ export function createDelivery(config: DeliveryConfig): Deliverer {
     return decision;
   }
 
+  /** Resolves, chooses and plans; notes the file on `message` when the delivery is published. */
+  async function plan(request: DeliveryRequest, options: DeliverOptions, message?: DeliveryMessage): Promise<DeliveryResult> {
+    const { file, facts, safe, ctx } = await resolve(request, options);
+    const decision = await decide(ctx, facts);
+    if (message) noteFile(message, file, facts.knownSize);
+    const planned = await decision.strategy.plan(request, file, safe.options);
+    const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons, ...(decision.traffic && { traffic: decision.traffic }) };
+    traffic.recordDownload(request, planned, facts.knownSize);
+    return { ...traffic.countStreams(planned), decision: summary } as DeliveryResult;
+  }
+
   return {
     environment,
     storage,
     get inFlight() {
       return traffic.inFlight;
     },
-    async deliver(request, options) {
-      const { file, facts, safe, ctx } = await resolve(request, options);
-      const decision = await decide(ctx, facts);
-      const plan = await decision.strategy.plan(request, file, safe.options);
-      const summary = { rule: decision.rule, strategy: decision.strategy.name, reasons: decision.reasons, ...(decision.traffic && { traffic: decision.traffic }) };
-      traffic.recordDownload(request, plan, facts.knownSize);
-      return { ...traffic.countStreams(plan), decision: summary } as DeliveryResult;
+    deliver(request, options) {
+      // Nothing is built for the diagnostics channels while no one subscribes (see docs/observability.md).
+      return isPublishing() ? publishDelivery(request, options, plan) : plan(request, options);
     },
     async explain(request, options) {
       const { key, file, facts, safe, ctx } = await resolve(request, options);
