@@ -9,6 +9,8 @@ export { fetchResponse, rawResponse } from './http-client.js';
 export type { ConformanceResponse } from './http-client.js';
 export { expectConnectionToCloseShort, expectFetchToFail } from './cut-short.js';
 export type { CutShortCheck } from './cut-short.js';
+export { describeCutShort } from './describe-cut-short.js';
+export type { CutShortTarget, ReportedFailure } from './describe-cut-short.js';
 export { resizedOnOpen } from './resized-on-open.js';
 export { describeAdapterConformance } from './adapter-conformance.js';
 export type { AdapterConformanceTarget, RunningApp, RunningFrontServer } from './adapter-conformance.js';
