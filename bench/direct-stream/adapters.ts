@@ -1,7 +1,8 @@
 /**
  * The framework adapters against each framework's own file sender: the 4 KiB request rate of
  * node:http `deliver` vs send, Express `sendoff()` vs `res.sendFile` (and send), Fastify
- * `reply.sendoff()` vs `@fastify/static`'s `reply.sendFile`, all servers interleaved in one run.
+ * `reply.sendoff()` vs `@fastify/static`'s `reply.sendFile`, Hono `deliverResponse` vs
+ * `serveStatic`, all servers interleaved in one run.
  */
 import { loadavg } from 'node:os';
 import type { RateReport } from '../lib/request-rate.js';
