@@ -205,6 +205,16 @@ describe('two app processes behind one nginx, sharing Redis (real nginx, real re
     }
   });
 
+  it('a single-use link fetched by 8 clients at once through both processes delivers to exactly one', async () => {
+    const once = await shareableLink(apps[0] as AppProcess, { maxUses: 1 });
+    const responses = await Promise.all(Array.from({ length: 8 }, () => request(at(nginx!.url, once.url))));
+    const delivered = responses.filter((response) => response.status === 200);
+    expect(delivered).to.have.length(1);
+    expect(delivered[0]?.body.equals(SMALL_BYTES)).to.equal(true);
+    const refused = responses.filter((response) => response.status !== 200);
+    expect(refused.map((response) => [response.status, response.json<{ error: { code: string } }>().error.code])).to.deep.equal(Array.from({ length: 7 }, () => [410, 'LINK_USED_UP']));
+  });
+
   it('keeps every download working when Redis dies, each process deciding on its own streams, and says so', async () => {
     await redis.kill();
     for (const app of apps) {

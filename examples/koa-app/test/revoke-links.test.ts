@@ -51,6 +51,15 @@ describe('example app: revocable and single-use links', () => {
     expect(used.headers['content-disposition']).to.equal(undefined);
   });
 
+  it('a single-use link fetched by 8 clients at once delivers to exactly one; the others get 410', async () => {
+    const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
+    const { url } = (await createLink(file.id, { ttl: 600, maxUses: 1 })).json<{ url: string }>();
+    const responses = await Promise.all(Array.from({ length: 8 }, () => request(url)));
+    const delivered = responses.filter((response) => response.status === 200);
+    expect(delivered.map((response) => response.body.toString())).to.deep.equal(['Hello, world!\n']);
+    for (const response of responses.filter((candidate) => candidate.status !== 200)) expectError(response, 410, 'LINK_USED_UP');
+  });
+
   it('refuses a use limit out of bounds or of the wrong type with 400', async () => {
     const file = await fileNamed(app.t.url, app.alice, 'hello world.txt');
     for (const maxUses of [0, -1, 1.5, 1001, '1', null]) {

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { createLinkSigner, type LinkSigner, type SendoffError } from '@sendoff/core';
 import { failureOf, startLocalRedis, type LocalRedis } from '@sendoff-tools/test-kit';
 import { redisLinkStore } from '../src/index.js';
-import { connect } from './support.js';
+import { connect, eventually } from './support.js';
 
 const KEYS = { k1: 'a shared secret of at least 32 bytes!' };
 
@@ -61,6 +61,27 @@ describe('redisLinkStore (real redis-server)', () => {
     expect([error.code, error.status, error.message]).to.deep.equal(['LINK_REVOKED', 410, 'link revoked']);
     const ttl = await a.client.pttl('links:share-42');
     expect(ttl).to.be.within(290_000, 360_000);
+  });
+
+  it('a single-use link refused with 503 while Redis is frozen is not used up by the late answer: the retry downloads', async () => {
+    const own = await startLocalRedis();
+    try {
+      const a = await processSigner(own.url);
+      // Redis knows the scripts already, as it does in a running fleet.
+      await a.links.redeem(a.links.sign({ key: 'other.pdf', ttlSeconds: 300 }, { maxUses: 1 }));
+      const single = a.links.sign({ key: 'report.pdf', ttlSeconds: 300 }, { maxUses: 1 });
+      own.freeze();
+      const refused = await failureOf(a.links.redeem(single));
+      expect([refused.code, refused.status, refused.headers]).to.deep.equal(['LINK_UNAVAILABLE', 503, { 'Retry-After': '5' }]);
+      own.thaw();
+      // Everything sent while frozen has been answered once a later command is.
+      expect(await eventually(() => a.client.ping().catch(() => 'no answer'), (answer) => answer === 'PONG')).to.equal('PONG');
+      expect((await a.links.redeem(single)).key).to.equal('report.pdf');
+      const error = await failureOf(a.links.redeem(single));
+      expect([error.code, error.status]).to.deep.equal(['LINK_USED_UP', 410]);
+    } finally {
+      await own.stop();
+    }
   });
 
   it('refuses stateful links with 503 while Redis is down, never letting them through', async () => {

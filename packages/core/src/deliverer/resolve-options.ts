@@ -5,6 +5,7 @@
  * Name, content type and extra headers are bounded, so the response header block of any accepted
  * delivery fits what the generated web-server configs take (see servers/header-budget.ts).
  */
+import { types } from 'node:util';
 import mime from 'mime-types';
 import { z } from 'zod';
 import type { FileStat, Key, ResolvedDeliveryOptions } from '../contracts.js';
@@ -31,9 +32,18 @@ const mediaType = z
   .max(MAX_CONTENT_TYPE_BYTES, `must be at most ${MAX_CONTENT_TYPE_BYTES} bytes`)
   .regex(MEDIA_TYPE, 'must be a media type such as text/plain');
 
+/** The first and the last instant a `Last-Modified` HTTP-date can carry (a four-digit year). */
+const EARLIEST_HTTP_DATE = Date.parse('0000-01-01T00:00:00.000Z');
+const LATEST_HTTP_DATE = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A real Date (not an object that only inherits from Date.prototype) that `Last-Modified` can carry. */
+const httpDate = z
+  .custom<Date>((value) => types.isDate(value) && !Number.isNaN(value.getTime()), 'must be a valid Date')
+  .refine((date) => date.getTime() >= EARLIEST_HTTP_DATE && date.getTime() <= LATEST_HTTP_DATE, 'must be a date from the year 0000 to 9999');
+
 const recordedSchema = z.strictObject({
   size: byteCount.optional(),
-  mtime: z.date({ error: 'must be a valid Date' }).optional(),
+  mtime: httpDate.optional(),
   etag: z.string({ error: 'must be a string' }).regex(STRONG_ETAG, 'must be a strong entity tag such as "abc"').optional(),
   contentType: mediaType.optional(),
 });

@@ -46,7 +46,7 @@ export interface DeliverOptions {
   expectedSize?: number;
   /**
    * What the app recorded of the file when it stored it (its own database row): any of size,
-   * mtime, etag (a strong, quoted tag) and content type. Given, the Deliverer takes them as the
+   * mtime (a Date from the year 0000 to 9999), etag (a strong, quoted tag) and content type. Given, the Deliverer takes them as the
    * app's word and asks the storage only for a fact that a rule it evaluates or the chosen
    * strategy reads and the app did not give (one lookup at most); a presigned redirect of a file
    * whose content type is known needs no lookup at all. The recorded size is also the expected

@@ -21,19 +21,24 @@ export async function checkLinkState(link: LinkState, store: LinkStore | undefin
     throw configInvalid('link signer: a link with maxUses needs a link store to be checked');
   }
   const { id, maxUses } = link;
-  const outcome = await bounded(store, async (): Promise<LinkUse> => {
-    if (maxUses !== undefined) return store.use(id, maxUses, link.expiresAt);
+  const outcome = await bounded(store, async (signal): Promise<LinkUse> => {
+    if (maxUses !== undefined) return store.use(id, maxUses, link.expiresAt, signal);
     return (await store.isRevoked(id)) ? 'revoked' : 'allowed';
   });
   if (outcome === 'revoked') throw new SendoffError('LINK_REVOKED', 'link revoked');
   if (outcome === 'used-up') throw new SendoffError('LINK_USED_UP', 'link already used');
 }
 
-/** Runs a store call within the store's bound; a failure or a late answer is LINK_UNAVAILABLE (503). */
-export async function bounded<T>(store: LinkStore, call: () => Promise<T>): Promise<T> {
+/**
+ * Runs a store call within the store's bound; a failure or a late answer is LINK_UNAVAILABLE (503),
+ * and aborts the signal the call was given.
+ */
+export async function bounded<T>(store: LinkStore, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const given = new AbortController();
   try {
-    return await pTimeout(Promise.resolve().then(call), { milliseconds: store.timeoutMs ?? DEFAULT_LINK_STORE_TIMEOUT_MS });
+    return await pTimeout(Promise.resolve().then(() => call(given.signal)), { milliseconds: store.timeoutMs ?? DEFAULT_LINK_STORE_TIMEOUT_MS });
   } catch (error) {
+    given.abort();
     throw new SendoffError('LINK_UNAVAILABLE', 'link cannot be checked right now', { cause: error, expose: true, headers: { 'Retry-After': '5' } });
   }
 }

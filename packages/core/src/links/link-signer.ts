@@ -5,6 +5,7 @@
  * be revoked, and a link may be limited to `maxUses` downloads (`redeem` checks and counts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { types } from 'node:util';
 import type { Disposition, Key } from '../contracts.js';
 import { SendoffError, configInvalid } from '../errors/sendoff-error.js';
 import { MAX_FILENAME_BYTES } from '../deliverer/resolve-options.js';
@@ -86,7 +87,11 @@ export interface LinkSigner {
    * Counts one use. Without a store, the same as `verify`.
    */
   redeem(token: string): Promise<LinkPayload>;
-  /** Revokes the link `id` until `expiresAt` (default: the longest life a link may have from now). Needs a store. */
+  /**
+   * Revokes the link `id` until `expiresAt` (default: the longest life a link may have from now;
+   * give the link's own expiry, a revocation that ends earlier lets the link work again). Needs a
+   * store. A bad id or an `expiresAt` that is not a valid Date is BAD_REQUEST (400).
+   */
   revoke(id: string, expiresAt?: Date): Promise<void>;
 }
 
@@ -142,7 +147,8 @@ export function createLinkSigner(options: LinkSignerOptions): LinkSigner {
     },
     async revoke(id, expiresAt) {
       if (store === undefined) throw configInvalid('link signer: revoking a link needs a link store');
-      if (typeof id !== 'string' || !LINK_ID.test(id)) throw badInput('a link id is 1-64 characters of A-Z a-z 0-9 _ -');
+      if (typeof id !== 'string' || !LINK_ID.test(id)) throw badRevocation('a link id is 1-64 characters of A-Z a-z 0-9 _ -');
+      if (expiresAt !== undefined && !(types.isDate(expiresAt) && !Number.isNaN(expiresAt.getTime()))) throw badRevocation('expiresAt must be a valid Date');
       const until = expiresAt ?? new Date(now() + maxTtlSeconds * 1000);
       await bounded(store, () => store.revoke(id, until));
     },
@@ -272,4 +278,8 @@ function linkInvalid(reason: string): SendoffError {
 
 function badInput(message: string): SendoffError {
   return new SendoffError('BAD_REQUEST', `cannot sign link: ${message}`);
+}
+
+function badRevocation(message: string): SendoffError {
+  return new SendoffError('BAD_REQUEST', `cannot revoke link: ${message}`);
 }

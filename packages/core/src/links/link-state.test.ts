@@ -126,6 +126,22 @@ describe('revocable and single-use links', () => {
     }
   });
 
+  it('refuses a revocation with a bad id or an expiry that is not a valid Date with 400, leaving the link as it was', async () => {
+    const links = signer(memoryLinkStore({ now: () => T0 }));
+    const token = links.sign({ key: 'a.txt', ttlSeconds: 60 }, { id: 'share-1' });
+    const attempts: Array<[string, unknown, string]> = [
+      ['a/b', undefined, 'cannot revoke link: a link id is 1-64 characters of A-Z a-z 0-9 _ -'],
+      ['share-1', new Date(Number.NaN), 'cannot revoke link: expiresAt must be a valid Date'],
+      ['share-1', '2026-01-02', 'cannot revoke link: expiresAt must be a valid Date'],
+      ['share-1', Object.create(Date.prototype), 'cannot revoke link: expiresAt must be a valid Date'],
+    ];
+    for (const [id, expiresAt, message] of attempts) {
+      const error = await failureOf(links.revoke(id, expiresAt as Date));
+      expect([error.code, error.status, error.message]).to.deep.equal(['BAD_REQUEST', 400, message]);
+    }
+    expect((await links.redeem(token)).id).to.equal('share-1');
+  });
+
   it('the memory store forgets a link once it has expired', async () => {
     const clock = { now: T0 };
     const store = memoryLinkStore({ now: () => clock.now });

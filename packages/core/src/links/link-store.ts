@@ -12,9 +12,12 @@ export interface LinkStore {
   /**
    * Counts one use of link `id` unless it is revoked or already used `maxUses` times, atomically
    * (two processes using the last use at once: one gets `used-up`). Its state may be forgotten
-   * after `expiresAt`, when the link no longer verifies anyway.
+   * after `expiresAt`, when the link no longer verifies anyway. `signal` aborts when the signer
+   * stops waiting (it refuses the link with 503): a store whose use may still be counted after
+   * that (a late answer from a stalled server) gives that use back, so a retry is not refused as
+   * used up.
    */
-  use(id: string, maxUses: number, expiresAt: Date): Promise<LinkUse>;
+  use(id: string, maxUses: number, expiresAt: Date, signal?: AbortSignal): Promise<LinkUse>;
   /** Revokes link `id` until `expiresAt` (its state may be forgotten after it). */
   revoke(id: string, expiresAt: Date): Promise<void>;
   isRevoked(id: string): Promise<boolean>;
