@@ -1,6 +1,10 @@
 import type { Middleware } from 'koa';
 import type { SessionTokens } from './session-tokens.js';
 import { unauthorized } from '../http/app-error.js';
+import { bearerToken } from './bearer-token.js';
+
+/** What a session token is made of: base64url and dots. */
+const SESSION_TOKEN = /^[A-Za-z0-9_\-.]+$/;
 
 /** The state a signed-in request carries. */
 export interface UserState {
@@ -11,9 +15,9 @@ export interface UserState {
 export function requireUser(tokens: SessionTokens): Middleware<UserState> {
   return async (ctx, next) => {
     const header = ctx.get('Authorization');
-    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/i.exec(header);
-    if (match?.[1] === undefined) throw unauthorized(header === '' ? 'sign in first' : 'invalid token');
-    ctx.state.user = tokens.userOf(match[1]);
+    const token = bearerToken(header);
+    if (token === undefined || !SESSION_TOKEN.test(token)) throw unauthorized(header === '' ? 'sign in first' : 'invalid token');
+    ctx.state.user = tokens.userOf(token);
     await next();
   };
 }

@@ -23,6 +23,25 @@ describe('example app: /metrics and /api/deliveries', () => {
     }
   });
 
+  it('takes the scrape token with the Bearer scheme in any case, and nothing else', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sendoff-metrics-scheme-'));
+    const token = 'scrape-token-0123456789';
+    const app = await startApp({ port: 0, dataDir, env: { SENDOFF_APP_SECRET: TEST_SECRET, METRICS_TOKEN: token }, log: () => undefined });
+    try {
+      for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+        const response = await request(`${app.url}/metrics`, { headers: { Authorization: `${scheme} ${token}` } });
+        expect(response.status, scheme).to.equal(200);
+      }
+      for (const header of [`Basic ${token}`, `Bearer ${token}x`, `Bearer  ${token}`, token]) {
+        const response = await request(`${app.url}/metrics`, { headers: { Authorization: header } });
+        expect(response.status, header).to.equal(401);
+      }
+    } finally {
+      await app.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses to start with a METRICS_TOKEN shorter than 16 characters', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sendoff-metrics-token-'));
     try {

@@ -8,6 +8,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type { DeliveryMetrics } from '../observe/delivery-metrics.js';
 import { AppError } from './app-error.js';
+import { bearerToken } from '../auth/bearer-token.js';
 
 /** Shortest `METRICS_TOKEN` accepted: a scrape token is a secret, not a password to remember. */
 export const MIN_METRICS_TOKEN_LENGTH = 16;
@@ -15,7 +16,7 @@ export const MIN_METRICS_TOKEN_LENGTH = 16;
 export function metricsEndpoint(metrics: DeliveryMetrics, token: string): (ctx: Context) => Promise<void> {
   const expected = digest(token);
   return async (ctx) => {
-    const presented = /^Bearer (\S+)$/.exec(ctx.get('Authorization'))?.[1];
+    const presented = bearerToken(ctx.get('Authorization'));
     if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
       throw new AppError('UNAUTHORIZED', 'the metrics need the scrape token', 401, { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
