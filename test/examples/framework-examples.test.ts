@@ -65,6 +65,21 @@ for (const example of EXAMPLES) {
       expect((await get(url, '/downloads/missing.txt')).status).to.equal(404);
     });
 
+    it('in development: a refusal shows its status and message, never a stack or a source path', async () => {
+      const url = await start('development');
+      for (const [path, status, message] of [
+        ['/downloads/..%2F..%2Fetc%2Fpasswd', 400, 'invalid key'],
+        ['/downloads/missing.txt', 404, 'file not found'],
+      ] as const) {
+        const refused = await get(url, path);
+        const text = refused.body.toString();
+        expect(refused.status, path).to.equal(status);
+        expect(text, path).to.include(message);
+        expect(text, path).to.not.match(/SendoffError|\bat [^ ]+ \(|\.ts:\d+/);
+        expect(text, path).to.not.include(fixture!.root);
+      }
+    });
+
     it('in production: answers X-Accel-Redirect, and nginx in front sends the Range', async () => {
       const url = await start('production');
       const body = fixture!.byKey(KEY).body;

@@ -21,12 +21,20 @@ declare module 'fastify' {
   }
 }
 
+/** The header names of the plan applied to each reply. */
+const appliedHeaders = new WeakMap<FastifyReply, readonly string[]>();
+
 function plugin(app: FastifyInstance, options: SendoffPluginOptions, done: (error?: Error) => void): void {
   const deliverer = options?.deliverer;
   if (typeof deliverer?.deliver !== 'function') {
     done(configInvalid('@sendoff/fastify: register the plugin with { deliverer }, a Deliverer from createDelivery()'));
     return;
   }
+  // An error rendered on a reply after its plan was applied (an onSend hook that throws) must not
+  // carry the plan's headers: behind nginx an X-Accel-Redirect on a 500 is still served as the file.
+  app.addHook('onError', async (_request, reply) => {
+    for (const name of appliedHeaders.get(reply) ?? []) reply.removeHeader(name);
+  });
   app.decorateReply('sendoff', function sendoff(this: FastifyReply, deliverOptions: DeliverOptions): FastifyReply {
     deliver(this, deliverer, deliverOptions).catch((error: unknown) => {
       // A body that failed once handed over: Fastify has answered it, or broken the connection after the head.
@@ -39,6 +47,7 @@ function plugin(app: FastifyInstance, options: SendoffPluginOptions, done: (erro
 
 async function deliver(reply: FastifyReply, deliverer: PlanProvider<DeliverOptions>, options: DeliverOptions): Promise<void> {
   const plan = await deliverer.deliver(toDeliveryRequest(reply.request.raw, reply.raw), options);
+  appliedHeaders.set(reply, plan.body === 'redirect' ? [...Object.keys(plan.headers), 'location'] : Object.keys(plan.headers));
   await applyPlanToReply(reply, plan);
 }
 

@@ -5,7 +5,13 @@
  * detail); HEAD through the route Fastify adds and through an explicit one; the plugin refuses to
  * register without a deliverer.
  */
+import { once } from 'node:events';
+import { createReadStream, type ReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { setTimeout } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect } from 'chai';
 import { SendoffError } from '@sendoff/core';
@@ -73,6 +79,39 @@ describe('@sendoff/fastify plugin', () => {
     const replaced = await fetchResponse(`${url}/replaced`, 'GET');
     expect(replaced.body.toString()).to.equal('replaced');
     expect(seen).to.deep.equal(['stream', 'stream']);
+  });
+
+  it('an onSend hook that replaces the stream: the file opened for it is closed, its handle released', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendoff-fastify-'));
+    const file = join(dir, 'a.txt');
+    await writeFile(file, BYTES);
+    const opened: ReadStream[] = [];
+    const provider: FakePlanProvider = new FakePlanProvider(() => ({
+      ...provider.streamPlan(BYTES),
+      open: async () => {
+        const stream = createReadStream(file);
+        opened.push(stream);
+        await once(stream, 'open');
+        return stream;
+      },
+    }));
+    try {
+      const url = await appWith(provider, (app) => {
+        app.addHook('onSend', async () => 'replaced');
+        app.get('/*', async (_request, reply) => reply.sendoff({ key: 'a.txt' }));
+      });
+      const response = await fetchResponse(`${url}/a`, 'GET');
+      expect(response.status).to.equal(200);
+      expect(response.body.toString()).to.equal('replaced');
+      expect(response.headers['content-length']).to.equal('8');
+      expect(opened).to.have.length(1);
+      const stream = opened[0]!;
+      if (!stream.closed) await Promise.race([once(stream, 'close'), setTimeout(1000)]);
+      expect(stream.closed).to.equal(true);
+    } finally {
+      for (const stream of opened) stream.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an empty offload plan: its status and delivery header, no body; onSend sees no payload', async () => {

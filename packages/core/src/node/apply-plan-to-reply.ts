@@ -28,8 +28,9 @@ export interface ReplyLike {
  * payload is an empty stream, because Fastify counts the bytes of any other payload (none, an empty
  * string) into a `Content-Length: 0`.
  *
- * Settles when the response is done: resolves once it finished or the client went away (the
- * stream is destroyed then); rejects with the stream's error when it failed.
+ * Settles when the response is done: resolves once it finished or the client went away; a stream
+ * not read to its end (the client went away, an `onSend` hook replaced or refused it) is destroyed
+ * then, releasing its file handle; rejects with the stream's error when it failed.
  */
 export async function applyPlanToReply(reply: ReplyLike, plan: DeliveryPlan): Promise<void> {
   const head = reply.request.raw.method === 'HEAD';
@@ -49,7 +50,8 @@ function sendAndSettle(reply: ReplyLike, payload: Readable | undefined): Promise
       failure = error;
     });
     const settle = (): void => {
-      if (!res.writableFinished) payload?.destroy();
+      // Not read to its end: the client went away, or an onSend hook replaced it (or failed).
+      if (payload !== undefined && !payload.readableEnded) payload.destroy();
       if (failure === undefined) resolve();
       else reject(failure);
     };
