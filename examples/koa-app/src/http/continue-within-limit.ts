@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { declaresMoreThan } from './declared-length.js';
 
 /**
  * A `checkContinue` listener for `Expect: 100-continue` requests: Node would otherwise send
@@ -8,7 +9,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
  */
 export function continueWithinLimit(handler: RequestListener, maxBodyBytes: number): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    if (!(Number(req.headers['content-length']) > maxBodyBytes)) res.writeContinue();
+    if (!declaresMoreThan(req, maxBodyBytes)) res.writeContinue();
     handler(req, res);
   };
 }

@@ -5,6 +5,7 @@ import { MAX_CONTENT_TYPE_BYTES, MAX_FILENAME_BYTES } from '@sendoff/core';
 import { maskDisguisingCharacters } from '@sendoff/core/http';
 import { badRequest, payloadTooLarge, requestTooLarge, type AppError } from '../http/app-error.js';
 import { maxRequestBodyBytes } from '../settings.js';
+import { declaresMoreThan } from '../http/declared-length.js';
 
 /** What the client said about the uploaded file (its name is only metadata). */
 export interface UploadInfo {
@@ -43,7 +44,7 @@ const ignore = (): void => undefined;
  */
 export function receiveUpload<T>(req: IncomingMessage, options: ReceiveUploadOptions<T>): Promise<T> {
   const maxBytes = maxRequestBodyBytes(options.limitBytes);
-  if (declaredLength(req) > maxBytes) return Promise.reject(requestTooLarge(maxBytes));
+  if (declaresMoreThan(req, maxBytes)) return Promise.reject(requestTooLarge(maxBytes));
   let parser: busboy.Busboy;
   try {
     parser = busboy({
@@ -138,12 +139,6 @@ function limitTo(limit: number): { stream: Transform; exceeded(): boolean } {
   // Its errors reach the storage write through its pipeline; none may go unhandled meanwhile.
   stream.on('error', ignore);
   return { stream, exceeded: () => seen > limit };
-}
-
-/** The body length the request declares; 0 when it declares none (chunked). */
-function declaredLength(req: IncomingMessage): number {
-  const length = Number(req.headers['content-length']);
-  return Number.isFinite(length) ? length : 0;
 }
 
 /**
