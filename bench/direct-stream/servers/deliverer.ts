@@ -2,12 +2,15 @@
  * Shared by the sendoff server scripts: the Deliverer an application would build (LocalStorage
  * over the files root, a policy that always picks directStream) and the download a URL path names.
  */
-import { LocalStorage, createDelivery, directStream, type Deliverer } from '@sendoff/core';
+import { LocalStorage, createDelivery, directStream, type Deliverer, type LocalStorageCacheOptions } from '@sendoff/core';
 
-export function directStreamDeliverer(root: string): Deliverer {
+/** The lookup cache the "cached" contenders opt into: a hot file's lookup reused for up to a second. */
+export const BENCH_CACHE: LocalStorageCacheOptions = { maxAgeMs: 1000 };
+
+export function directStreamDeliverer(root: string, cache?: LocalStorageCacheOptions): Deliverer {
   return createDelivery({
     environment: 'production',
-    storage: new LocalStorage({ root }),
+    storage: new LocalStorage({ root, ...(cache && { cache }) }),
     strategies: [directStream()],
     policy: { rules: [], fallback: 'directStream' },
   });

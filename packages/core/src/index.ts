@@ -43,7 +43,7 @@ export type { DeliveryMessage, StreamReport } from './diagnostics/channels.js';
 
 // Storage: where the bytes live
 export { LocalStorage } from './storage/local-storage.js';
-export type { LocalStorageOptions } from './storage/local-storage.js';
+export type { LocalStorageCacheOptions, LocalStorageOptions } from './storage/local-storage.js';
 export { FallbackStorage } from './storage/fallback-storage.js';
 
 // Strategies: how the bytes leave

@@ -34,35 +34,49 @@ export interface FileFacts {
 
 /** `recorded` undefined: the app recorded nothing, every fact comes from `lookup`. */
 export function fileFacts(recorded: RecordedFacts | undefined, lookup: () => Promise<FileStat>): FileFacts {
-  const given = definedFacts(recorded ?? {});
-  const isRecorded = (fact: FileFact) => Object.hasOwn(given, fact);
-  let looked: FileStat | undefined;
-  let pending: Promise<void> | undefined;
-  const view = lazyStat(given, isRecorded);
-
-  const load = (): Promise<void> => {
-    pending ??= lookup().then((stat) => {
-      looked = { ...stat, ...given };
-    });
-    return pending;
-  };
-
-  return {
-    get stat() {
-      return looked ?? view;
-    },
-    get knownSize() {
-      return looked?.size ?? given.size;
-    },
-    async ensure(facts) {
-      if (looked === undefined && !facts.every(isRecorded)) await load();
-    },
-    sources() {
-      const sourceOf = (fact: FileFact): FactSource => (isRecorded(fact) ? 'app' : looked ? 'storage' : 'not needed');
-      return Object.fromEntries(ALL_FACTS.map((fact) => [fact, sourceOf(fact)])) as Record<FileFact, FactSource>;
-    },
-  };
+  return new Facts(recorded === undefined ? NOTHING_RECORDED : definedFacts(recorded), lookup);
 }
+
+/** A class rather than a closure-built object: one is made per download. */
+class Facts implements FileFacts {
+  #looked: FileStat | undefined;
+  #pending: Promise<void> | undefined;
+  readonly #view: FileStat;
+
+  constructor(
+    private readonly given: RecordedFacts,
+    private readonly lookup: () => Promise<FileStat>,
+  ) {
+    this.#view = given === NOTHING_RECORDED ? NOTHING_KNOWN : lazyStat(given, (fact) => this.isRecorded(fact));
+  }
+
+  get stat(): FileStat {
+    return this.#looked ?? this.#view;
+  }
+
+  get knownSize(): number | undefined {
+    return this.#looked?.size ?? this.given.size;
+  }
+
+  ensure(facts: readonly FileFact[]): Promise<void> {
+    if (this.#looked !== undefined || facts.every((fact) => this.isRecorded(fact))) return DONE;
+    this.#pending ??= this.lookup().then((stat) => {
+      this.#looked = { ...stat, ...this.given };
+    });
+    return this.#pending;
+  }
+
+  sources(): Record<FileFact, FactSource> {
+    const sourceOf = (fact: FileFact): FactSource => (this.isRecorded(fact) ? 'app' : this.#looked ? 'storage' : 'not needed');
+    return Object.fromEntries(ALL_FACTS.map((fact) => [fact, sourceOf(fact)])) as Record<FileFact, FactSource>;
+  }
+
+  private isRecorded(fact: FileFact): boolean {
+    return Object.hasOwn(this.given, fact);
+  }
+}
+
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * Runs `read` (synchronous: the policy, the option defaults) over the facts known so far; when it
@@ -78,6 +92,10 @@ export async function withFacts<T>(facts: FileFacts, read: () => T): Promise<T> 
   }
 }
 
+const NOTHING_RECORDED: RecordedFacts = Object.freeze({});
+/** The view when the app recorded nothing: every fact is pending (shared, as it holds nothing). */
+const NOTHING_KNOWN: FileStat = lazyStat(NOTHING_RECORDED, () => false);
+
 function lazyStat(given: RecordedFacts, isRecorded: (fact: FileFact) => boolean): FileStat {
   const view = {};
   for (const fact of ALL_FACTS) {
@@ -89,7 +107,7 @@ function lazyStat(given: RecordedFacts, isRecorded: (fact: FileFact) => boolean)
       },
     });
   }
-  return view as FileStat;
+  return Object.freeze(view) as FileStat;
 }
 
 /** The facts the app gave a value for (an `undefined` one is not given). */

@@ -16,6 +16,12 @@ describeAdapterConformance({
   nginx: (strategy, upstream) => runServer({ server: 'nginx', strategy, upstream }),
 });
 
+describeAdapterConformance({
+  name: '@sendoff/core/node, LocalStorage with a cache',
+  serve: startApp,
+  cache: { maxAgeMs: 60_000 },
+});
+
 /** A node:http app: what `resolve` names is delivered, anything else is a 404, errors render as their status. */
 async function startApp(deliverer: Deliverer, resolve: ResolveDownload): Promise<RunningApp> {
   async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {

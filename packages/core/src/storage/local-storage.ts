@@ -14,6 +14,8 @@ import mime from 'mime-types';
 import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
 import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { strongEtag } from '../http/etag.js';
+import { foundFiles, type FoundFiles } from './found-files.js';
+import { sharedDescriptors, type SharedDescriptor, type SharedDescriptors } from './shared-descriptors.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
 
 // The real path was checked; refuse it if its last component was swapped for a link since.
@@ -23,8 +25,12 @@ const READ_NO_FOLLOW = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (f
 const SMALL_CHUNK = 64 * 1024;
 const LARGE_CHUNK = 256 * 1024;
 const LARGE_BODY = 1024 * 1024;
-/** Keys whose found file is kept for `open`. */
+/** Keys whose found file is kept for `open` (without a `cache`). */
 const MAX_FOUND = 1024;
+/** The longest `cache.maxAgeMs` accepted: a minute. */
+const MAX_CACHE_AGE_MS = 60_000;
+const DEFAULT_CACHE_ENTRIES = 10_000;
+const DEFAULT_CACHE_OPEN_FILES = 128;
 
 export interface LocalStorageOptions {
   /** The directory holding the files. Relative paths resolve against the working directory. */
@@ -37,6 +43,25 @@ export interface LocalStorageOptions {
   fileMode?: number;
   /** Mode of every directory `put` creates (e.g. `0o755`), set explicitly whatever the umask. */
   dirMode?: number;
+  /**
+   * Opt-in: reuse a key's lookup (its real path, checked to be under the root, and its stats) and
+   * its open descriptor for up to `maxAgeMs`, so repeated downloads of a hot file skip `realpath`,
+   * `stat`, `open`, `fstat` and `close`: one read each. Off by default. For up to `maxAgeMs` after
+   * a file changes on disk it may still be announced with its old size, ETag and Last-Modified,
+   * and a file replaced or deleted may still be served as it was; a stream never sends more or
+   * fewer bytes than it announced (the transfer breaks instead). A missing file is never cached,
+   * and `put` through this storage forgets the key at once. See docs/benchmarks.md.
+   */
+  cache?: LocalStorageCacheOptions;
+}
+
+export interface LocalStorageCacheOptions {
+  /** How long a lookup and a descriptor are reused, in milliseconds: 1 to 60 000. */
+  maxAgeMs: number;
+  /** How many keys are kept, the least recently found out first. Default 10 000. */
+  maxEntries?: number;
+  /** How many descriptors are kept open to share at most (0: none, lookups only). Default 128. */
+  maxOpenFiles?: number;
 }
 
 export class LocalStorage implements Storage {
@@ -48,8 +73,10 @@ export class LocalStorage implements Storage {
   #realRoot: Promise<string> | undefined;
   /** Lookups under way, by key: `stat` and `locate` of one request share one. Settled ones are dropped. */
   readonly #lookups = new Map<Key, Promise<Lookup>>();
-  /** The latest file a lookup found, by key: `open` tries it first. */
-  readonly #found = new Map<Key, Pick<Lookup, 'real' | 'stats'>>();
+  /** The latest file a lookup found, by key: `open` tries it first; with a `cache`, fresh ones answer lookups. */
+  readonly #found: FoundFiles<Found>;
+  /** With a `cache`: the descriptors hot files share. */
+  readonly #shared: SharedDescriptors | undefined;
 
   constructor(options: LocalStorageOptions) {
     if (typeof options?.root !== 'string' || options.root.length === 0) {
@@ -58,37 +85,46 @@ export class LocalStorage implements Storage {
     this.root = path.resolve(options.root);
     this.localRoots = [this.root];
     this.#modes = { file: checkedMode(options.fileMode, 'fileMode'), dir: checkedMode(options.dirMode, 'dirMode') };
+    const cache = checkedCache(options.cache);
+    this.#shared = cache && cache.maxOpenFiles > 0 ? sharedDescriptors(cache.maxOpenFiles, cache.maxAgeMs) : undefined;
+    this.#found = foundFiles<Found>(cache?.maxEntries ?? MAX_FOUND, cache?.maxAgeMs, (found) => {
+      if (found.shared) this.#shared?.retire(found.shared);
+    });
   }
 
   async stat(key: Key): Promise<FileStat> {
-    const { real, stats } = await this.#lookup(key);
-    return toFileStat(real, stats);
+    return (await this.#lookup(key)).fileStat;
   }
 
   /**
    * Opens the file without following a last-component link and streams exactly the bytes the
    * descriptor's size allows. The file is the one the latest lookup of this key found and checked
    * when the descriptor proves it (same device and inode); otherwise the real path is resolved and
-   * checked again, as the tree may have changed since.
+   * checked again, as the tree may have changed since. A found file changed in place since (size
+   * or mtime) is forgotten, so the next lookup sees it as it is now.
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
+    const shared = this.#sharedOf(key);
+    if (shared) return this.#readShared(shared, options);
     const { fd, stats } = await this.#openFile(key);
+    let adopted: SharedDescriptor | undefined;
     try {
       if (!stats.isFile()) throw notFound();
       if (options.range) checkRange(options.range, stats.size);
-      const stream = readStream(fd, options.range ?? wholeFile(stats.size));
-      if (options.signal) destroyOnAbort(stream, options.signal);
-      return stream;
+      adopted = this.#share(key, fd, stats);
     } catch (error) {
       fs.close(fd, () => undefined);
       throw readError(error);
     }
+    if (adopted) return this.#readShared(adopted, options);
+    const stream = readStream(fd, options.range ?? wholeFile(stats.size));
+    if (options.signal) destroyOnAbort(stream, options.signal);
+    return stream;
   }
 
   async locate(key: Key): Promise<LocalLocation> {
-    const { root, real } = await this.#lookup(key);
-    return { kind: 'local', root, path: real, key };
+    return (await this.#lookup(key)).location;
   }
 
   async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
@@ -102,37 +138,73 @@ export class LocalStorage implements Storage {
       return toFileStat(target, await fsp.stat(target));
     } catch (error) {
       throw writeError(error);
+    } finally {
+      this.#found.forget(key);
     }
   }
 
   /**
-   * The checked real path and stats of the regular file for `key`. Concurrent calls for one key
-   * (the Deliverer's `stat` and `locate`) share a single lookup; nothing is kept once it settles.
+   * The checked real path and stats of the regular file for `key`: a fresh cached one (opt-in
+   * `cache`), else looked up. Concurrent calls for one key (the Deliverer's `stat` and `locate`)
+   * share a single lookup; once it settles it is kept only as the key's found file.
    */
   #lookup(key: Key): Promise<Lookup> {
+    const cached = this.#found.fresh(key);
+    if (cached) return cached.settled;
     const pending = this.#lookups.get(key);
     if (pending) return pending;
     const lookup = this.#findFile(key);
     this.#lookups.set(key, lookup);
-    const forget = () => {
-      this.#lookups.delete(key);
-    };
     lookup.then((found) => {
-      forget();
-      this.#remember(found);
+      this.#lookups.delete(key);
+      // Concurrent requests for one key share one lookup, so several opens may follow it; a later
+      // lookup replaces it, a failed one drops it.
+      this.#found.remember(key, { real: found.real, stats: found.stats, settled: lookup });
     }, () => {
-      forget();
-      this.#found.delete(key);
+      this.#lookups.delete(key);
+      this.#found.forget(key);
     });
     return lookup;
   }
 
+  /** The live shared descriptor of `key`'s fresh found file, if it has one. */
+  #sharedOf(key: Key): SharedDescriptor | undefined {
+    const shared = this.#found.fresh(key)?.shared;
+    return shared && !shared.retired ? shared : undefined;
+  }
+
+  /**
+   * Shares `fd` (just opened and checked) as the descriptor of `key`'s fresh found file when there
+   * is a cache, the file is unchanged since it was found and not empty, and the bound allows.
+   */
+  #share(key: Key, fd: number, stats: Stats): SharedDescriptor | undefined {
+    const found = this.#found.fresh(key);
+    if (!this.#shared || !found || (found.shared && !found.shared.retired) || stats.size === 0 || !isUnchanged(stats, found.stats)) return undefined;
+    found.shared = this.#shared.adopt(fd, stats);
+    return found.shared;
+  }
+
+  #readShared(shared: SharedDescriptor, options: OpenOptions): Readable {
+    const range = options.range ?? (wholeFile(shared.stats.size) as ByteRange);
+    try {
+      checkRange(range, shared.stats.size);
+    } catch (error) {
+      throw readError(error);
+    }
+    const stream = (this.#shared as SharedDescriptors).read(shared, range, chunkSize(range));
+    if (options.signal) destroyOnAbort(stream, options.signal);
+    return stream;
+  }
+
   /** An open descriptor of the file for `key`, and its stats. */
   async #openFile(key: Key): Promise<OpenFile> {
-    const found = this.#found.get(key);
+    const found = this.#found.latest(key);
     if (found) {
       const opened = await openIfSameFile(found.real, found.stats);
+      // Changed in place since it was found: the next lookup looks again.
+      if (opened && !isUnchanged(opened.stats, found.stats)) this.#found.forget(key);
       if (opened) return opened;
+      this.#found.forget(key);
     }
     const real = await this.#resolveExisting(key, await this.#rootPath());
     const fd = await openForReading(real).catch((error: unknown) => Promise.reject(readError(error)));
@@ -144,23 +216,13 @@ export class LocalStorage implements Storage {
     }
   }
 
-  /**
-   * Keeps the latest found file of `key` for its opens (concurrent requests for one key share one
-   * lookup, so several opens may follow it). A later lookup replaces it, a failed one drops it; the
-   * oldest goes when too many keys are kept (HEAD and 304 requests never open theirs).
-   */
-  #remember({ key, real, stats }: Lookup): void {
-    this.#found.delete(key);
-    if (this.#found.size >= MAX_FOUND) this.#found.delete(this.#found.keys().next().value as Key);
-    this.#found.set(key, { real, stats });
-  }
-
   async #findFile(key: Key): Promise<Lookup> {
     const root = await this.#rootPath();
     const real = await this.#resolveExisting(key, root);
     const stats = await statOfPath(real).catch((error: unknown) => Promise.reject(readError(error)));
     if (!stats.isFile()) throw notFound();
-    return { root, real, stats, key };
+    // Frozen: a cached lookup is shared by the requests that reuse it.
+    return { real, stats, fileStat: Object.freeze(toFileStat(real, stats)), location: Object.freeze({ kind: 'local', root, path: real, key }) };
   }
 
   /** The real path of the existing file for `key`, or NOT_FOUND when it is missing or escapes. */
@@ -224,12 +286,31 @@ function checkedMode(mode: number | undefined, name: string): number | undefined
   return mode;
 }
 
-/** One file's checked real path and stats, with the real root and the key it was found for. */
+/** One file's checked real path and stats, and what `stat` and `locate` answer for it. */
 interface Lookup {
-  root: string;
   real: string;
   stats: Stats;
-  key: Key;
+  fileStat: FileStat;
+  location: LocalLocation;
+}
+
+/** A found file: its checked real path and stats, the settled lookup that found it, and (with a cache) its shared descriptor. */
+interface Found {
+  real: string;
+  stats: Stats;
+  settled: Promise<Lookup>;
+  shared?: SharedDescriptor | undefined;
+}
+
+function checkedCache(cache: LocalStorageCacheOptions | undefined): Required<LocalStorageCacheOptions> | undefined {
+  if (cache === undefined) return undefined;
+  const { maxAgeMs, maxEntries = DEFAULT_CACHE_ENTRIES, maxOpenFiles = DEFAULT_CACHE_OPEN_FILES } = cache ?? {};
+  if (typeof maxAgeMs !== 'number' || !Number.isFinite(maxAgeMs) || maxAgeMs < 1 || maxAgeMs > MAX_CACHE_AGE_MS) {
+    throw configInvalid(`LocalStorage cache.maxAgeMs must be a number of milliseconds from 1 to ${MAX_CACHE_AGE_MS} (how stale a file's size and ETag may be)`);
+  }
+  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) throw configInvalid('LocalStorage cache.maxEntries must be a positive integer');
+  if (!Number.isSafeInteger(maxOpenFiles) || maxOpenFiles < 0) throw configInvalid('LocalStorage cache.maxOpenFiles must be an integer of 0 or more');
+  return { maxAgeMs, maxEntries, maxOpenFiles };
 }
 
 /** An open descriptor and its stats. */
@@ -259,6 +340,11 @@ async function openIfSameFile(real: string, checked: Stats): Promise<OpenFile | 
   }
   fs.close(fd, () => undefined);
   return undefined;
+}
+
+/** Whether an opened file has the size and modification time it had when it was found. */
+function isUnchanged(now: Stats, found: Stats): boolean {
+  return now.size === found.size && now.mtimeMs === found.mtimeMs;
 }
 
 /** Whether `candidate` (a real path) is strictly under `root` (a real path). */

@@ -13,7 +13,7 @@
 import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import { get as httpGet, type IncomingMessage } from 'node:http';
-import { LocalStorage } from '../storage/local-storage.js';
+import { LocalStorage, type LocalStorageCacheOptions } from '../storage/local-storage.js';
 import { createDelivery } from '../deliverer/create-delivery.js';
 import type { Deliverer } from '../deliverer/types.js';
 import { directStream } from '../strategies/direct-stream.js';
@@ -47,6 +47,8 @@ export interface AdapterConformanceTarget {
   serve(deliverer: Deliverer, resolve: ResolveDownload): Promise<RunningApp>;
   /** Starts nginx with the config `generateServerConfig` (`@sendoff/core/servers`) writes for `strategy`, in front of `upstream`. */
   nginx?(strategy: XAccelStrategy, upstream: HostPort): Promise<RunningFrontServer>;
+  /** The directStream part over a LocalStorage with this opt-in `cache` (hot files share a descriptor). */
+  cache?: LocalStorageCacheOptions;
 }
 
 /** Delivery headers that must never reach a client. */
@@ -69,7 +71,7 @@ function describeDirectStream(target: AdapterConformanceTarget): void {
       fixture = await createAdapterFixture();
       const deliverer = createDelivery({
         environment: 'test',
-        storage: opened.track(new LocalStorage({ root: fixture.root })),
+        storage: opened.track(new LocalStorage({ root: fixture.root, ...(target.cache && { cache: target.cache }) })),
         strategies: [directStream()],
         policy: { rules: [], fallback: 'directStream' },
       });
