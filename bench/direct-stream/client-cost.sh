@@ -5,12 +5,12 @@
 # requests, the server's CPU time per request (main thread and libuv pool, from /proc) and the
 # client's CPU time. Run on a quiet machine: the two clients then agree, and the ratio between
 # servers is their CPU per request.
-#   bash bench/direct-stream/client-cost.sh [server ...]   (default: sendoff-node node-send sendoff-koa koa-send)
+#   bash bench/direct-stream/client-cost.sh [server ...]   (default: sendoff-node node-send sendoff-koa sendoff-koa-cached koa-send)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 command -v wrk >/dev/null || { echo "wrk not found: apt-get install -y wrk" >&2; exit 1; }
 servers=("$@")
-[ ${#servers[@]} -gt 0 ] || servers=(sendoff-node node-send sendoff-koa koa-send)
+[ ${#servers[@]} -gt 0 ] || servers=(sendoff-node node-send sendoff-koa sendoff-koa-cached koa-send)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 head -c 4096 /dev/urandom > "$root/small.bin"

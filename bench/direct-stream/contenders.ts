@@ -4,6 +4,8 @@ export interface Contender {
   name: string;
   description: string;
   script: URL;
+  /** A sendoff server (compared with every peer in the report), rather than a peer. */
+  ours?: boolean;
 }
 
 const nodeSend: Contender = {
@@ -17,6 +19,13 @@ export const contenders: readonly Contender[] = [
     name: 'sendoff',
     description: 'Koa + sendoff directStream through @sendoff/koa',
     script: new URL('./servers/sendoff-koa.ts', import.meta.url),
+    ours: true,
+  },
+  {
+    name: 'sendoff (cache)',
+    description: 'the same, over a LocalStorage with its opt-in `cache: { maxAgeMs: 1000 }` (a hot file\'s lookup and descriptor reused for up to a second)',
+    script: new URL('./servers/sendoff-koa-cached.ts', import.meta.url),
+    ours: true,
   },
   {
     name: 'koa-send',

@@ -3,7 +3,7 @@
 # client's own speed cannot cap the servers. Each server in its own process on 127.0.0.1; rounds
 # interleaved; prints medians and the sendoff/peer ratios.
 #   bash bench/direct-stream/wrk-crosscheck.sh [rounds] [koa|adapters]
-# koa (default): the three servers of bench/run.ts direct-stream, 4 KiB and 64 MiB files.
+# koa (default): the four servers of bench/run.ts direct-stream, 4 KiB and 64 MiB files.
 # adapters: the servers of bench/run.ts adapters (node:http, Express, Fastify, Hono and their own file
 # senders), 4 KiB files only.
 set -euo pipefail
@@ -13,8 +13,8 @@ rounds=${1:-3}
 set_name=${2:-koa}
 case "$set_name" in
   koa)
-    servers=(sendoff-koa koa-send node-send)
-    pairs=(sendoff-koa/koa-send)
+    servers=(sendoff-koa sendoff-koa-cached koa-send node-send)
+    pairs=(sendoff-koa/koa-send sendoff-koa-cached/koa-send sendoff-koa/node-send sendoff-koa-cached/node-send)
     with_large=1 ;;
   adapters)
     servers=(sendoff-node node-send sendoff-express express-sendfile sendoff-fastify fastify-static sendoff-hono hono-static)

@@ -28,7 +28,7 @@ export interface Contender<T> {
 export type RoundResults<T> = Map<string, T[]>;
 
 export const THROUGHPUT = { accel: 'nginx X-Accel', static: 'nginx static' } as const;
-export const APP_COST = { accel: 'X-Accel route', resolve: 'resolve only', bare: 'bare route' } as const;
+export const APP_COST = { accel: 'X-Accel route', accelCached: 'X-Accel route (cache)', resolve: 'resolve only', bare: 'bare route' } as const;
 export const LATENCY = { idle: 'idle', accel: 'nginx X-Accel', direct: 'direct stream' } as const;
 
 /**
@@ -82,6 +82,7 @@ export function measureAppCost(
   };
   return interleave('app cost', settings.costRounds, run, [
     { name: APP_COST.accel, measure: rate(pathOf(ROUTES.accel, fixtures.largeKey)) },
+    { name: APP_COST.accelCached, measure: rate(pathOf(ROUTES.accelCached, fixtures.largeKey)) },
     { name: APP_COST.resolve, measure: rate(pathOf(ROUTES.resolve, fixtures.largeKey)) },
     { name: APP_COST.bare, measure: rate(ROUTES.bare) },
   ]);

@@ -3,6 +3,8 @@
 /** Routes of the app (see servers/offload-app.ts). */
 export const ROUTES = {
   accel: '/accel/',
+  /** The same download over a LocalStorage with its opt-in lookup cache. */
+  accelCached: '/accel-cached/',
   direct: '/direct/',
   bare: '/bare',
   resolve: '/resolve/',

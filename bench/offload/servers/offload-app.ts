@@ -1,6 +1,8 @@
 /**
  * The application under test, in its own process: one Koa app with
  *   GET /accel/<key>   a download answered with X-Accel-Redirect (policy + stat + plan, no body)
+ *   GET /accel-cached/<key>  the same over a LocalStorage with `cache: { maxAgeMs: 1000 }` (a hot
+ *                      file's checked lookup reused for up to a second: no file-system call)
  *   GET /direct/<key>  the same download streamed by the app itself (directStream)
  *   GET /bare          a fixed X-Accel-Redirect header on an empty 200 (the floor of any route)
  *   GET /resolve/<key> the file-system part of a download (key validation, stat + locate), then
@@ -22,6 +24,13 @@ const storage = new LocalStorage({ root });
 const accelerated = createDelivery({
   environment: 'production',
   storage,
+  strategies: [xAccel({ root, prefix }), directStream()],
+  policy: { rules: [{ name: 'offload in production', use: 'xAccel', environment: 'production' }], fallback: 'directStream' },
+});
+
+const acceleratedCached = createDelivery({
+  environment: 'production',
+  storage: new LocalStorage({ root, cache: { maxAgeMs: 1000 } }),
   strategies: [xAccel({ root, prefix }), directStream()],
   policy: { rules: [{ name: 'offload in production', use: 'xAccel', environment: 'production' }], fallback: 'directStream' },
 });
@@ -72,6 +81,7 @@ app.use(async (ctx) => {
   if (ctx.path === ROUTES.status) return status(ctx);
   if (ctx.path === ROUTES.bare) return bare(ctx);
   if (ctx.path.startsWith(ROUTES.accel)) return download(ctx, accelerated, ROUTES.accel);
+  if (ctx.path.startsWith(ROUTES.accelCached)) return download(ctx, acceleratedCached, ROUTES.accelCached);
   if (ctx.path.startsWith(ROUTES.resolve)) return resolveOnly(ctx);
   if (ctx.path.startsWith(ROUTES.direct)) return download(ctx, streamed, ROUTES.direct);
   throw new SendoffError('NOT_FOUND', 'not found');
