@@ -5,7 +5,12 @@ export function parseHttpDate(value: string | undefined): number {
   return value ? Date.parse(value) : NaN;
 }
 
+/** The last date formatted: a hot file's Last-Modified is the same string download after download. */
+let last: { time: number; text: string } = { time: Number.NaN, text: '' };
+
 /** The IMF-fixdate form of `date` (`Sun, 06 Nov 1994 08:49:37 GMT`). */
 export function formatHttpDate(date: Date): string {
-  return date.toUTCString();
+  const time = date.getTime();
+  if (time !== last.time) last = { time, text: date.toUTCString() };
+  return last.text;
 }
