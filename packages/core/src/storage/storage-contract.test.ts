@@ -1,6 +1,6 @@
 /**
  * The storage contract (`describeStorage` of the testing kit) against the core's storages:
- * LocalStorage in a temp directory, and a FallbackStorage over two of them (writes go to the
+ * LocalStorage in a temp directory (also with its opt-in cache), and a FallbackStorage over two of them (writes go to the
  * first, reads find them there). S3Storage runs the same suite in @sendoff/s3.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,6 +19,17 @@ describeStorage({
     return new LocalStorage({ root: join(base, 'root') });
   },
   stop: () => rm(base, { recursive: true, force: true }),
+});
+
+let cachedBase = '';
+
+describeStorage({
+  name: 'LocalStorage with a cache',
+  async start() {
+    cachedBase = await mkdtemp(join(tmpdir(), 'sendoff-contract-cached-'));
+    return new LocalStorage({ root: join(cachedBase, 'root'), cache: { maxAgeMs: 60_000 } });
+  },
+  stop: () => rm(cachedBase, { recursive: true, force: true }),
 });
 
 let fallbackBase = '';
