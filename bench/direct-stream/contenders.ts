@@ -42,6 +42,11 @@ export const adapterContenders = {
     description: 'node:http + `deliver` of @sendoff/core/node (directStream)',
     script: new URL('./servers/sendoff-node.ts', import.meta.url),
   },
+  sendoffNodeCached: {
+    name: 'sendoff node:http (cache)',
+    description: 'the same over a LocalStorage with its opt-in `cache: { maxAgeMs: 1000 }`',
+    script: new URL('./servers/sendoff-node-cached.ts', import.meta.url),
+  },
   send: nodeSend,
   sendoffExpress: {
     name: 'sendoff Express',
@@ -84,6 +89,7 @@ export interface AdapterComparison {
 
 export const adapterComparisons: readonly AdapterComparison[] = [
   { framework: 'node:http', ours: adapterContenders.sendoffNode, peers: [adapterContenders.send] },
+  { framework: 'node:http', ours: adapterContenders.sendoffNodeCached, peers: [adapterContenders.send] },
   { framework: 'Express 5', ours: adapterContenders.sendoffExpress, peers: [adapterContenders.expressSendFile, adapterContenders.send] },
   { framework: 'Fastify 5', ours: adapterContenders.sendoffFastify, peers: [adapterContenders.fastifyStatic] },
   { framework: 'Hono', ours: adapterContenders.sendoffHono, peers: [adapterContenders.honoStatic] },

@@ -17,8 +17,8 @@ case "$set_name" in
     pairs=(sendoff-koa/koa-send sendoff-koa-cached/koa-send sendoff-koa/node-send sendoff-koa-cached/node-send)
     with_large=1 ;;
   adapters)
-    servers=(sendoff-node node-send sendoff-express express-sendfile sendoff-fastify fastify-static sendoff-hono hono-static)
-    pairs=(sendoff-node/node-send sendoff-express/express-sendfile sendoff-express/node-send sendoff-fastify/fastify-static sendoff-hono/hono-static)
+    servers=(sendoff-node sendoff-node-cached node-send sendoff-express express-sendfile sendoff-fastify fastify-static sendoff-hono hono-static)
+    pairs=(sendoff-node/node-send sendoff-node-cached/node-send sendoff-express/express-sendfile sendoff-express/node-send sendoff-fastify/fastify-static sendoff-hono/hono-static)
     with_large=0 ;;
   *) echo "unknown set $set_name: koa or adapters" >&2; exit 1 ;;
 esac
