@@ -46,11 +46,13 @@ export interface LocalStorageOptions {
   /**
    * Opt-in: reuse a key's lookup (its real path, checked to be under the root, and its stats) and
    * its open descriptor for up to `maxAgeMs`, so repeated downloads of a hot file skip `realpath`,
-   * `stat`, `open`, `fstat` and `close`: one read each. Off by default. For up to `maxAgeMs` after
-   * a file changes on disk it may still be announced with its old size, ETag and Last-Modified,
-   * and a file replaced or deleted may still be served as it was; a stream never sends more or
-   * fewer bytes than it announced (the transfer breaks instead). A missing file is never cached,
-   * and `put` through this storage forgets the key at once. See docs/benchmarks.md.
+   * `stat`, `open` and `close`: the reads and one `fstat` each. Off by default. For up to
+   * `maxAgeMs` after a file changes on disk it may still be announced with its old size, ETag and
+   * Last-Modified, and a file replaced or deleted may still be served as it was; a stream never
+   * sends more or fewer bytes than it announced (the transfer breaks instead), nor another file's
+   * bytes or a file changed in place under the old announcement (the open or the transfer fails,
+   * and the key is looked up again). A missing file is never cached, and `put` through this
+   * storage forgets the key at once. See docs/benchmarks.md.
    */
   cache?: LocalStorageCacheOptions;
 }
@@ -107,10 +109,17 @@ export class LocalStorage implements Storage {
     options.signal?.throwIfAborted();
     const shared = this.#sharedOf(key);
     if (shared) return this.#readShared(shared, options);
+    // With a cache, the stats a fresh found file answered with (size, ETag) may be what the caller
+    // announced: another file, or this one changed, must not be streamed under them.
+    const announced = this.#found.fresh(key)?.stats;
     const { fd, stats } = await this.#openFile(key);
     let adopted: SharedDescriptor | undefined;
     try {
       if (!stats.isFile()) throw notFound();
+      if (announced && !isSameFile(stats, announced)) {
+        this.#found.forget(key);
+        throw changedSinceLookup();
+      }
       if (options.range) checkRange(options.range, stats.size);
       adopted = this.#share(key, fd, stats);
     } catch (error) {
@@ -179,9 +188,13 @@ export class LocalStorage implements Storage {
    */
   #share(key: Key, fd: number, stats: Stats): SharedDescriptor | undefined {
     const found = this.#found.fresh(key);
-    if (!this.#shared || !found || (found.shared && !found.shared.retired) || stats.size === 0 || !isUnchanged(stats, found.stats)) return undefined;
-    found.shared = this.#shared.adopt(fd, stats);
-    return found.shared;
+    if (!this.#shared || !found || (found.shared && !found.shared.retired) || stats.size === 0 || !isSameFile(stats, found.stats)) return undefined;
+    // A reader that finds the file changed in place since has the key looked up again.
+    const shared = this.#shared.adopt(fd, stats, () => {
+      if (this.#found.latest(key) === found) this.#found.forget(key);
+    });
+    found.shared = shared;
+    return shared;
   }
 
   #readShared(shared: SharedDescriptor, options: OpenOptions): Readable {
@@ -345,6 +358,16 @@ async function openIfSameFile(real: string, checked: Stats): Promise<OpenFile | 
 /** Whether an opened file has the size and modification time it had when it was found. */
 function isUnchanged(now: Stats, found: Stats): boolean {
   return now.size === found.size && now.mtimeMs === found.mtimeMs;
+}
+
+/** Whether an opened file is the one found (same device and inode), unchanged since. */
+function isSameFile(now: Stats, found: Stats): boolean {
+  return now.dev === found.dev && now.ino === found.ino && isUnchanged(now, found);
+}
+
+/** A file streamed under stats a cached lookup announced must still have them. */
+function changedSinceLookup(): SendoffError {
+  return new SendoffError('STORAGE_ERROR', 'the file changed on disk since it was looked up', { expose: false });
 }
 
 /** Whether `candidate` (a real path) is strictly under `root` (a real path). */
