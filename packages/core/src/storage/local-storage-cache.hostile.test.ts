@@ -12,9 +12,10 @@ import { expect } from 'chai';
 import { listen } from '@sendoff-tools/test-kit';
 import type { Key } from '../contracts.js';
 import { createDelivery } from '../deliverer/create-delivery.js';
-import { isSendoffError } from '../errors/sendoff-error.js';
+import { SendoffError, isSendoffError } from '../errors/sendoff-error.js';
 import { deliver } from '../node/index.js';
 import { directStream } from '../strategies/direct-stream.js';
+import { FallbackStorage } from './fallback-storage.js';
 import { LocalStorage, type LocalStorageCacheOptions } from './local-storage.js';
 
 const k = (value: string) => value as Key;
@@ -84,6 +85,25 @@ function abandon(url: string, atLeast: number, headers: Record<string, string> =
   });
 }
 
+/** Waits until no descriptor of this process points under `dir` (the server closes them asynchronously), or 3 s. */
+async function settledDescriptorsUnder(dir: string): Promise<number> {
+  for (let waited = 0; waited < 3000; waited += 50) {
+    if (descriptorsUnder(dir) === 0) return 0;
+    await sleep(50);
+  }
+  return descriptorsUnder(dir);
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof SendoffError) return error.code;
+    throw error;
+  }
+  return 'resolved';
+}
+
 /** A response that is a whole, successful answer a client would keep. */
 function looksWhole(got: Got): boolean {
   return (got.status === 200 || got.status === 206) && got.complete && got.body.length === Number(got.headers['content-length']);
@@ -108,9 +128,10 @@ describe('LocalStorage cache (opt-in), hostile', () => {
   });
 
   /** A node:http app delivering `/<key>` from a LocalStorage with `cache` through directStream. */
-  async function serve(cache: LocalStorageCacheOptions): Promise<string> {
+  async function serve(cache: LocalStorageCacheOptions, over?: (local: LocalStorage) => FallbackStorage): Promise<string> {
     storage = new LocalStorage({ root, cache });
-    const deliverer = createDelivery({ environment: 'test', storage, strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
+    const served = over ? over(storage) : storage;
+    const deliverer = createDelivery({ environment: 'test', storage: served, strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
     const answer = async (req: IncomingMessage, res: ServerResponse) => {
       await deliver(req, res, deliverer, { key: decodeURIComponent((req.url ?? '/').slice(1)) });
     };
@@ -214,5 +235,187 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     expect(looksWhole(second), `${second.status} ${second.body.toString()}`).to.equal(false);
     const third = await get(`${url}/docs/f.txt`);
     expect(looksWhole(third) && third.body.toString(), 'looked up again at once').to.equal('a fil');
+  });
+  it('leaves no descriptor open after a churn of full, ranged, HEAD, 304, 416 and abandoned downloads (maxEntries 1, maxOpenFiles 1)', async () => {
+    const url = await serve({ maxAgeMs: 150, maxEntries: 1, maxOpenFiles: 1 });
+    const big = Buffer.alloc(2 * 1024 * 1024);
+    for (let index = 0; index < big.length; index++) big[index] = (index * 7) % 251;
+    const files: Record<string, Buffer> = { 'docs/a.txt': Buffer.from('alpha'.repeat(100)), 'docs/b.txt': Buffer.from('bravo'.repeat(300)), 'big.bin': big };
+    for (const [key, bytes] of Object.entries(files)) await write(key, bytes);
+    const etags: Record<string, string> = {};
+    for (const key of Object.keys(files)) etags[key] = String((await get(`${url}/${key}`, {}, 'HEAD')).headers.etag);
+    const keys = Object.keys(files);
+    const checks: Array<Promise<void>> = [];
+    for (let index = 0; index < 180; index++) {
+      const key = keys[index % keys.length] as string;
+      const bytes = files[key] as Buffer;
+      const kind = index % 6;
+      const check = async (): Promise<void> => {
+        if (kind === 0) {
+          const got = await get(`${url}/${key}`);
+          expect(got.status, key).to.equal(200);
+          expect(got.body.equals(bytes), `${key} whole`).to.equal(true);
+        } else if (kind === 1) {
+          const got = await get(`${url}/${key}`, { range: 'bytes=3-200' });
+          expect(got.status).to.equal(206);
+          expect(got.body.equals(bytes.subarray(3, 201)), `${key} range`).to.equal(true);
+        } else if (kind === 2) {
+          const got = await get(`${url}/${key}`, {}, 'HEAD');
+          expect([got.status, got.body.length]).to.deep.equal([200, 0]);
+        } else if (kind === 3) {
+          expect((await get(`${url}/${key}`, { 'if-none-match': etags[key] as string })).status).to.equal(304);
+        } else if (kind === 4) {
+          expect((await get(`${url}/${key}`, { range: `bytes=${bytes.length}-` })).status).to.equal(416);
+        } else {
+          await abandon(`${url}/big.bin`, index % 12 === 5 ? 0 : 100_000);
+        }
+      };
+      checks.push(check());
+      if (checks.length % 30 === 0) {
+        await Promise.all(checks.splice(0));
+        await sleep(index % 60 === 29 ? 200 : 0);
+      }
+    }
+    await Promise.all(checks);
+    await sleep(200);
+    expect(await settledDescriptorsUnder(root), 'descriptors left open under the root').to.equal(0);
+  });
+
+  it('serves each key its own bytes while shared descriptors expire, are retired and reopened under concurrency', async () => {
+    const url = await serve({ maxAgeMs: 5, maxEntries: 2, maxOpenFiles: 2 });
+    const names = ['a', 'b', 'c', 'd'];
+    for (const name of names) await write(`${name}.bin`, Buffer.alloc(300_000, name));
+    const seen: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      await Promise.all(
+        names.flatMap((name, index) => [
+          get(`${url}/${name}.bin`).then((got) => {
+            if (looksWhole(got) && !got.body.equals(Buffer.alloc(300_000, name))) seen.push(`${name}: other bytes`);
+            if (got.status !== 200) seen.push(`${name}: ${got.status}`);
+          }),
+          get(`${url}/${name}.bin`, { range: 'bytes=1000-1999' }).then((got) => {
+            if (got.status !== 206 || !got.body.equals(Buffer.alloc(1000, name))) seen.push(`${name} range: ${got.status} ${got.body.subarray(0, 10).toString()}`);
+          }),
+          abandon(`${url}/${names[(index + round) % names.length] as string}.bin`, 1),
+        ]),
+      );
+    }
+    expect(seen).to.deep.equal([]);
+    await sleep(50);
+    expect(await settledDescriptorsUnder(root)).to.equal(0);
+  });
+
+  it('a link inside the root swapped to escape it is not found once maxAgeMs passed, shared descriptor or not', async () => {
+    const outside = path.join(base, 'outside');
+    await fsp.mkdir(outside);
+    await fsp.writeFile(path.join(outside, 'secret.txt'), 'top secret, outside the root');
+    await write('docs/a.txt', 'inside the root, same len!!');
+    await fsp.symlink('a.txt', path.join(root, 'docs', 'link.txt'));
+    const url = await serve({ maxAgeMs: 100 });
+    expect((await get(`${url}/docs/link.txt`)).body.toString()).to.equal('inside the root, same len!!');
+    expect((await get(`${url}/docs/link.txt`)).body.toString()).to.equal('inside the root, same len!!');
+    await fsp.rm(path.join(root, 'docs', 'link.txt'));
+    await fsp.symlink(path.join(outside, 'secret.txt'), path.join(root, 'docs', 'link.txt'));
+    await sleep(150);
+    for (const headers of [{}, { range: 'bytes=0-2' }] as Array<Record<string, string>>) {
+      const got = await get(`${url}/docs/link.txt`, headers);
+      expect(got.status).to.equal(404);
+      expect(got.body.toString()).to.not.include('secret');
+    }
+    expect(await codeOf(storage.open(k('docs/link.txt')))).to.equal('NOT_FOUND');
+    expect(await codeOf(storage.locate(k('docs/link.txt')))).to.equal('NOT_FOUND');
+  });
+
+  it('a directory swapped for a file, and a file for a directory, are seen as they are once maxAgeMs passed', async () => {
+    await write('docs/a.txt', 'in a directory');
+    const url = await serve({ maxAgeMs: 100 });
+    expect((await get(`${url}/docs/a.txt`)).status).to.equal(200);
+    expect((await get(`${url}/docs`)).status, 'a directory is never a file').to.equal(404);
+    await fsp.rm(path.join(root, 'docs'), { recursive: true });
+    await fsp.writeFile(path.join(root, 'docs'), 'now a file');
+    expect((await get(`${url}/docs`)).body.toString(), 'a miss is never cached').to.equal('now a file');
+    await sleep(150);
+    expect((await get(`${url}/docs/a.txt`)).status).to.equal(404);
+    await fsp.rm(path.join(root, 'docs'));
+    await fsp.mkdir(path.join(root, 'docs'));
+    await sleep(150);
+    expect((await get(`${url}/docs`)).status).to.equal(404);
+    expect(await settledDescriptorsUnder(root)).to.equal(0);
+  });
+
+  it('hostile keys given to the storage directly are refused as NOT_FOUND (or a storage error), are never cached, and leave no descriptor', async () => {
+    const outside = path.join(base, 'outside.txt');
+    await fsp.writeFile(outside, 'outside');
+    await write('docs/a.txt', 'inside');
+    storage = new LocalStorage({ root, cache: { maxAgeMs: 60_000, maxOpenFiles: 4 } });
+    const hostile = ['../outside.txt', 'docs/../../outside.txt', outside, `/..${outside}`, '', '.', '..', 'docs', 'docs/', 'docs/a.txt\u0000', `${'x'.repeat(300)}/a`, 'docs/%2e%2e/a.txt'];
+    for (const key of hostile) {
+      for (const call of [() => storage.stat(k(key)), () => storage.open(k(key)), () => storage.locate(k(key)), () => storage.open(k(key), { range: { start: 0, end: 0 } })]) {
+        const code = await codeOf(call().then((value) => (value && typeof (value as { destroy?: unknown }).destroy === 'function' ? (value as { destroy: () => void }).destroy() : value)));
+        expect(['NOT_FOUND', 'STORAGE_ERROR'], JSON.stringify(key)).to.include(code);
+      }
+    }
+    await fsp.writeFile(path.join(root, 'docs', 'late.txt'), 'late');
+    expect((await storage.stat(k('docs/late.txt'))).size).to.equal(4);
+    await sleep(20);
+    expect(descriptorsUnder(root)).to.equal(0);
+    expect(descriptorsUnder(outside)).to.equal(0);
+  });
+
+  it('refuses every malformed cache setting at construction with CONFIG_INVALID', () => {
+    const bad: unknown[] = [
+      'yes',
+      5,
+      [],
+      { maxAgeMs: 0.5 },
+      { maxAgeMs: -0 },
+      { maxAgeMs: 1000, maxEntries: null },
+      { maxAgeMs: 1000, maxEntries: 2 ** 53 },
+      { maxAgeMs: 1000, maxEntries: '10' },
+      { maxAgeMs: 1000, maxOpenFiles: 1.5 },
+      { maxAgeMs: 1000, maxOpenFiles: null },
+      { maxAgeMs: 1000, maxOpenFiles: '1' },
+      { maxAgeMs: 1000, maxOpenFiles: Number.NaN },
+      { maxAgeMs: 10n },
+    ];
+    for (const cache of bad) {
+      expect(() => new LocalStorage({ root, cache: cache as LocalStorageCacheOptions }), String(JSON.stringify(cache, (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value))))
+        .to.throw(SendoffError, /LocalStorage cache/)
+        .with.property('code', 'CONFIG_INVALID');
+    }
+    for (const cache of [{ maxAgeMs: 1 }, { maxAgeMs: 60_000 }, { maxAgeMs: 1.5, maxEntries: 1, maxOpenFiles: 0 }]) {
+      expect(() => new LocalStorage({ root, cache })).to.not.throw();
+    }
+  });
+
+  it('FallbackStorage over a cached LocalStorage: a file arriving in the first storage is read from it at once; one gone from it is found in the next', async () => {
+    const second = path.join(base, 'second');
+    await fsp.mkdir(second);
+    await fsp.writeFile(path.join(second, 'm.txt'), 'from the second storage');
+    const url = await serve({ maxAgeMs: 60_000, maxOpenFiles: 0 }, (local) => new FallbackStorage([local, new LocalStorage({ root: second })]));
+    expect((await get(`${url}/m.txt`)).body.toString()).to.equal('from the second storage');
+    await write('m.txt', 'from the first storage!');
+    const first = await get(`${url}/m.txt`);
+    expect(first.body.toString(), 'a miss is never cached').to.equal('from the first storage!');
+    await fsp.rm(path.join(root, 'm.txt'));
+    const gone = await get(`${url}/m.txt`);
+    if (looksWhole(gone)) expect(['from the first storage!', 'from the second storage']).to.include(gone.body.toString());
+    const next = await get(`${url}/m.txt`);
+    expect([next.status, next.body.toString()]).to.deep.equal([200, 'from the second storage']);
+  });
+
+  it('many concurrent first downloads of one key share at most one descriptor, all whole, none left after expiry', async () => {
+    const bytes = Buffer.alloc(512 * 1024);
+    for (let index = 0; index < bytes.length; index++) bytes[index] = (index * 31) % 253;
+    await write('docs/hot.bin', bytes);
+    const url = await serve({ maxAgeMs: 300 });
+    const results = await Promise.all(Array.from({ length: 60 }, (_, index) => get(`${url}/docs/hot.bin`, index % 2 ? { range: 'bytes=1000-' } : {})));
+    for (const [index, got] of results.entries()) {
+      expect(got.status).to.equal(index % 2 ? 206 : 200);
+      expect(got.body.equals(index % 2 ? bytes.subarray(1000) : bytes)).to.equal(true);
+    }
+    expect(descriptorsUnder(root)).to.be.at.most(1);
+    await sleep(400);
+    expect(await settledDescriptorsUnder(root)).to.equal(0);
   });
 });
