@@ -122,18 +122,23 @@ describe('LocalStorage cache (opt-in), hostile', () => {
   });
 
   afterEach(async () => {
+    deliverExtras = {};
     await app?.close();
     app = undefined;
     await fsp.rm(base, { recursive: true, force: true });
   });
 
   /** A node:http app delivering `/<key>` from a LocalStorage with `cache` through directStream. */
+  /** Per path, what the app recorded of the file (`expectedSize`, `recorded`), as its database would. */
+  let deliverExtras: Record<string, { expectedSize?: number; recorded?: { size: number; mtime: Date } }> = {};
+
   async function serve(cache: LocalStorageCacheOptions, over?: (local: LocalStorage) => FallbackStorage): Promise<string> {
     storage = new LocalStorage({ root, cache });
     const served = over ? over(storage) : storage;
     const deliverer = createDelivery({ environment: 'test', storage: served, strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
     const answer = async (req: IncomingMessage, res: ServerResponse) => {
-      await deliver(req, res, deliverer, { key: decodeURIComponent((req.url ?? '/').slice(1)) });
+      const key = decodeURIComponent((req.url ?? '/').slice(1));
+      await deliver(req, res, deliverer, { key, ...deliverExtras[key] });
     };
     app = await listen((req, res) => {
       void answer(req, res).catch((error: unknown) => {
@@ -417,5 +422,28 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     expect(descriptorsUnder(root)).to.be.at.most(1);
     await sleep(400);
     expect(await settledDescriptorsUnder(root)).to.equal(0);
+  });
+  it('a download whose expectedSize the cached lookup contradicts looks the file up again instead of a 404 for maxAgeMs', async () => {
+    const url = await serve({ maxAgeMs: 60_000 });
+    await write('docs/v.txt', 'version 1');
+    expect((await get(`${url}/docs/v.txt`)).body.toString()).to.equal('version 1');
+    // Written by another process (not through this storage's put), then recorded by the app.
+    await write('docs/v.txt', 'version 2, longer');
+    deliverExtras['docs/v.txt'] = { expectedSize: 17 };
+    const got = await get(`${url}/docs/v.txt`);
+    expect([got.status, got.body.toString()]).to.deep.equal([200, 'version 2, longer']);
+  });
+
+  it('a download of recorded facts the cached file contradicts (its size) is served from the file as it is, not broken for maxAgeMs', async () => {
+    const url = await serve({ maxAgeMs: 60_000 });
+    await write('docs/v.txt', 'version 1');
+    expect((await get(`${url}/docs/v.txt`)).body.toString()).to.equal('version 1');
+    await write('docs/v.txt', 'version 2, longer');
+    const { mtime } = await fsp.stat(path.join(root, 'docs', 'v.txt'));
+    deliverExtras['docs/v.txt'] = { recorded: { size: 17, mtime } };
+    const got = await get(`${url}/docs/v.txt`);
+    expect(looksWhole(got) && got.body.toString()).to.equal('version 2, longer');
+    const ranged = await get(`${url}/docs/v.txt`, { range: 'bytes=10-16' });
+    expect([ranged.status, ranged.body.toString()]).to.deep.equal([206, 'longer'.padStart(7, ' ')]);
   });
 });

@@ -11,7 +11,7 @@ import type { ReadStream, Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
-import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
+import type { ByteRange, FileStat, Key, LocalLocation, LookupOptions, OpenOptions, PutMeta, Storage } from '../contracts.js';
 import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { strongEtag } from '../http/etag.js';
 import { foundFiles, type FoundFiles } from './found-files.js';
@@ -51,8 +51,9 @@ export interface LocalStorageOptions {
    * Last-Modified, and a file replaced or deleted may still be served as it was; a stream never
    * sends more or fewer bytes than it announced (the transfer breaks instead), nor another file's
    * bytes or a file changed in place under the old announcement (the open or the transfer fails,
-   * and the key is looked up again). A missing file is never cached, and `put` through this
-   * storage forgets the key at once. See docs/benchmarks.md.
+   * and the key is looked up again). A missing file is never cached, a cached one of another
+   * size than a caller's `expectedSize` is looked up again, and `put` through this storage
+   * forgets the key at once. See docs/benchmarks.md.
    */
   cache?: LocalStorageCacheOptions;
 }
@@ -94,8 +95,8 @@ export class LocalStorage implements Storage {
     });
   }
 
-  async stat(key: Key): Promise<FileStat> {
-    return (await this.#lookup(key)).fileStat;
+  async stat(key: Key, options?: LookupOptions): Promise<FileStat> {
+    return (await this.#lookup(key, options?.expectedSize)).fileStat;
   }
 
   /**
@@ -107,6 +108,9 @@ export class LocalStorage implements Storage {
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
+    // A cached file of another size than the caller expects is not the one it announced: look again.
+    const cachedSize = this.#found.fresh(key)?.stats.size;
+    if (cachedSize !== undefined && options.expectedSize !== undefined && cachedSize !== options.expectedSize) this.#found.forget(key);
     const shared = this.#sharedOf(key);
     if (shared) return this.#readShared(shared, options);
     // With a cache, the stats a fresh found file answered with (size, ETag) may be what the caller
@@ -132,8 +136,8 @@ export class LocalStorage implements Storage {
     return stream;
   }
 
-  async locate(key: Key): Promise<LocalLocation> {
-    return (await this.#lookup(key)).location;
+  async locate(key: Key, options?: LookupOptions): Promise<LocalLocation> {
+    return (await this.#lookup(key, options?.expectedSize)).location;
   }
 
   async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
@@ -154,12 +158,13 @@ export class LocalStorage implements Storage {
 
   /**
    * The checked real path and stats of the regular file for `key`: a fresh cached one (opt-in
-   * `cache`), else looked up. Concurrent calls for one key (the Deliverer's `stat` and `locate`)
-   * share a single lookup; once it settles it is kept only as the key's found file.
+   * `cache`) unless it has another size than `expectedSize` (the caller knows the file changed),
+   * else looked up. Concurrent calls for one key (the Deliverer's `stat` and `locate`) share a
+   * single lookup; once it settles it is kept only as the key's found file.
    */
-  #lookup(key: Key): Promise<Lookup> {
+  #lookup(key: Key, expectedSize?: number): Promise<Lookup> {
     const cached = this.#found.fresh(key);
-    if (cached) return cached.settled;
+    if (cached && (expectedSize === undefined || cached.stats.size === expectedSize)) return cached.settled;
     const pending = this.#lookups.get(key);
     if (pending) return pending;
     const lookup = this.#findFile(key);
