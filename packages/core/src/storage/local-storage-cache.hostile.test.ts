@@ -446,4 +446,87 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     const ranged = await get(`${url}/docs/v.txt`, { range: 'bytes=10-16' });
     expect([ranged.status, ranged.body.toString()]).to.deep.equal([206, 'longer'.padStart(7, ' ')]);
   });
+  it('answers hostile ranges, conditionals and methods exactly as the uncached storage does, cold and hot', async () => {
+    const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, index) => (index * 11) % 256));
+    await write('docs/r.bin', bytes);
+    await write('docs/empty.bin', '');
+    const cachedUrl = await serve({ maxAgeMs: 60_000, maxOpenFiles: 2 });
+    const plain = new LocalStorage({ root });
+    const plainDeliverer = createDelivery({ environment: 'test', storage: plain, strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
+    const plainApp = await listen((req, res) => {
+      void deliver(req, res, plainDeliverer, { key: decodeURIComponent((req.url ?? '/').slice(1)) }).catch((error: unknown) => {
+        if (res.headersSent) return void res.destroy();
+        res.statusCode = isSendoffError(error) ? error.status : 500;
+        res.end();
+      });
+    });
+    try {
+      const etag = String((await get(`${plainApp.url}/docs/r.bin`, {}, 'HEAD')).headers.etag);
+      const ranges = ['bytes=0-0', 'bytes=69999-', 'bytes=-1', 'bytes=-70001', 'bytes=70000-', 'bytes=0-69999', 'bytes=5-4', 'bytes=0-1,3-4', 'bytes=abc', 'bytes=-0', 'bytes=1-99999999999999999999', 'items=0-1', 'bytes= 10 - 20', 'bytes=9007199254740992-', 'bytes=0-9007199254740992'];
+      const cases: Array<[string, string, Record<string, string>]> = [];
+      for (const key of ['docs/r.bin', 'docs/empty.bin', 'docs/missing.bin', 'docs']) {
+        for (const range of ranges) cases.push(['GET', key, { range }]);
+        cases.push(['GET', key, { 'if-none-match': etag }], ['GET', key, { 'if-match': '"nope"' }], ['HEAD', key, { range: 'bytes=0-9' }], ['POST', key, {}], ['GET', key, { range: 'bytes=0-9', 'if-range': '"other"' }], ['GET', key, { range: 'bytes=0-9', 'if-range': etag }]);
+      }
+      const strip = (got: Got) => {
+        const { date: _date, connection: _connection, 'keep-alive': _keepAlive, ...headers } = got.headers;
+        return { status: got.status, headers, body: got.body.toString('hex'), complete: got.complete };
+      };
+      for (let round = 0; round < 2; round++) {
+        for (const [method, key, headers] of cases) {
+          const expected = strip(await get(`${plainApp.url}/${key}`, headers, method));
+          const actual = strip(await get(`${cachedUrl}/${key}`, headers, method));
+          expect(actual, `${method} ${key} ${JSON.stringify(headers)} (round ${round})`).to.deep.equal(expected);
+        }
+      }
+    } finally {
+      await plainApp.close();
+    }
+  });
+  for (const cache of [{ maxAgeMs: 30 }, { maxAgeMs: 30, maxOpenFiles: 0 }, { maxAgeMs: 30, maxEntries: 1, maxOpenFiles: 1 }]) {
+    it(`every whole-looking answer is one version, under its own ETag, while the file is replaced under downloads, by put or by rename (${JSON.stringify(cache)})`, async () => {
+      const url = await serve(cache);
+      const versions = Array.from({ length: 8 }, (_, version) => Buffer.alloc(100_000 + version * 1_111, 65 + version));
+      const byEtag = new Map<string, Buffer>();
+      await write('docs/hot.bin', versions[0] as Buffer);
+      byEtag.set((await new LocalStorage({ root }).stat(k('docs/hot.bin'))).etag, versions[0] as Buffer);
+      const problems: string[] = [];
+      let whole = 0;
+      const answers: Array<[Got, [number, number] | undefined]> = [];
+      const check = (got: Got, range: [number, number] | undefined) => {
+        if (!looksWhole(got)) return;
+        whole++;
+        const version = byEtag.get(String(got.headers.etag));
+        if (!version) return void problems.push(`unknown ETag ${String(got.headers.etag)}`);
+        const expected = range ? version.subarray(range[0], range[1] + 1) : version;
+        if (!got.body.equals(expected)) problems.push(`${got.status} under ${String(got.headers.etag)}: ${got.body.length} bytes of ${String.fromCharCode(got.body[0] ?? 0)}..${String.fromCharCode(got.body[got.body.length - 1] ?? 0)}`);
+      };
+      for (let version = 1; version < versions.length; version++) {
+        const downloads = Array.from({ length: 12 }, (_, index) => {
+          const range: [number, number] | undefined = index % 3 === 0 ? [50_000, 99_999] : undefined;
+          return get(`${url}/docs/hot.bin`, range ? { range: `bytes=${range[0]}-${range[1]}` } : {}).then((got) => void answers.push([got, range]));
+        });
+        // Odd versions through this storage's put, even ones renamed into place by someone else.
+        const bytes = versions[version] as Buffer;
+        const written = version % 2
+          ? storage.put(k('docs/hot.bin'), bytes).then((stat) => void byEtag.set(stat.etag, bytes))
+          : fsp.writeFile(path.join(root, 'docs', 'other.tmp'), bytes).then(async () => {
+            await fsp.rename(path.join(root, 'docs', 'other.tmp'), path.join(root, 'docs', 'hot.bin'));
+            byEtag.set((await new LocalStorage({ root }).stat(k('docs/hot.bin'))).etag, bytes);
+          });
+        await Promise.all([...downloads, written]);
+        // And downloads after the change, within maxAgeMs.
+        await Promise.all(Array.from({ length: 6 }, (_, index) => {
+          const range: [number, number] | undefined = index % 2 === 0 ? [50_000, 99_999] : undefined;
+          return get(`${url}/docs/hot.bin`, range ? { range: `bytes=${range[0]}-${range[1]}` } : {}).then((got) => void answers.push([got, range]));
+        }));
+        await sleep(version % 2 ? 40 : 0);
+      }
+      for (const [got, range] of answers) check(got, range);
+      expect(problems).to.deep.equal([]);
+      expect(whole, 'most downloads went through').to.be.greaterThan(60);
+      await sleep(100);
+      expect(await settledDescriptorsUnder(root)).to.equal(0);
+    });
+  }
 });
