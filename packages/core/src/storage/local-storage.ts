@@ -104,7 +104,9 @@ export class LocalStorage implements Storage {
    * descriptor's size allows. The file is the one the latest lookup of this key found and checked
    * when the descriptor proves it (same device and inode); otherwise the real path is resolved and
    * checked again, as the tree may have changed since. A found file changed in place since (size
-   * or mtime) is forgotten, so the next lookup sees it as it is now.
+   * or mtime) is forgotten, so the next lookup sees it as it is now. With a cache, the caller may
+   * have announced a fresh found file's size and ETag: any other file, or that one changed, is
+   * refused (STORAGE_ERROR, the key forgotten) rather than streamed under them.
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
