@@ -11,7 +11,7 @@ import type { ReadStream, Stats } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
-import type { ByteRange, FileStat, Key, LocalLocation, OpenOptions, PutMeta, Storage } from '../contracts.js';
+import type { ByteRange, FileStat, Key, LocalLocation, LookupOptions, OpenOptions, PutMeta, Storage } from '../contracts.js';
 import { SendoffError, configInvalid, notFound } from '../errors/sendoff-error.js';
 import { strongEtag } from '../http/etag.js';
 import { foundFiles, type FoundFiles } from './found-files.js';
@@ -46,11 +46,14 @@ export interface LocalStorageOptions {
   /**
    * Opt-in: reuse a key's lookup (its real path, checked to be under the root, and its stats) and
    * its open descriptor for up to `maxAgeMs`, so repeated downloads of a hot file skip `realpath`,
-   * `stat`, `open`, `fstat` and `close`: one read each. Off by default. For up to `maxAgeMs` after
-   * a file changes on disk it may still be announced with its old size, ETag and Last-Modified,
-   * and a file replaced or deleted may still be served as it was; a stream never sends more or
-   * fewer bytes than it announced (the transfer breaks instead). A missing file is never cached,
-   * and `put` through this storage forgets the key at once. See docs/benchmarks.md.
+   * `stat`, `open` and `close`: the reads and one `fstat` each. Off by default. For up to
+   * `maxAgeMs` after a file changes on disk it may still be announced with its old size, ETag and
+   * Last-Modified, and a file replaced or deleted may still be served as it was; a stream never
+   * sends more or fewer bytes than it announced (the transfer breaks instead), nor another file's
+   * bytes or a file changed in place under the old announcement (the open or the transfer fails,
+   * and the key is looked up again). A missing file is never cached, a cached one of another
+   * size than a caller's `expectedSize` is looked up again, and `put` through this storage
+   * forgets the key at once. See docs/benchmarks.md.
    */
   cache?: LocalStorageCacheOptions;
 }
@@ -92,8 +95,8 @@ export class LocalStorage implements Storage {
     });
   }
 
-  async stat(key: Key): Promise<FileStat> {
-    return (await this.#lookup(key)).fileStat;
+  async stat(key: Key, options?: LookupOptions): Promise<FileStat> {
+    return (await this.#lookup(key, options?.expectedSize)).fileStat;
   }
 
   /**
@@ -101,16 +104,28 @@ export class LocalStorage implements Storage {
    * descriptor's size allows. The file is the one the latest lookup of this key found and checked
    * when the descriptor proves it (same device and inode); otherwise the real path is resolved and
    * checked again, as the tree may have changed since. A found file changed in place since (size
-   * or mtime) is forgotten, so the next lookup sees it as it is now.
+   * or mtime) is forgotten, so the next lookup sees it as it is now. With a cache, the caller may
+   * have announced a fresh found file's size and ETag: any other file, or that one changed, is
+   * refused (STORAGE_ERROR, the key forgotten) rather than streamed under them.
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
+    // A cached file of another size than the caller expects is not the one it announced: look again.
+    const cachedSize = this.#found.fresh(key)?.stats.size;
+    if (cachedSize !== undefined && options.expectedSize !== undefined && cachedSize !== options.expectedSize) this.#found.forget(key);
     const shared = this.#sharedOf(key);
     if (shared) return this.#readShared(shared, options);
+    // With a cache, the stats a fresh found file answered with (size, ETag) may be what the caller
+    // announced: another file, or this one changed, must not be streamed under them.
+    const announced = this.#found.fresh(key)?.stats;
     const { fd, stats } = await this.#openFile(key);
     let adopted: SharedDescriptor | undefined;
     try {
       if (!stats.isFile()) throw notFound();
+      if (announced && !isSameFile(stats, announced)) {
+        this.#found.forget(key);
+        throw changedSinceLookup();
+      }
       if (options.range) checkRange(options.range, stats.size);
       adopted = this.#share(key, fd, stats);
     } catch (error) {
@@ -123,8 +138,8 @@ export class LocalStorage implements Storage {
     return stream;
   }
 
-  async locate(key: Key): Promise<LocalLocation> {
-    return (await this.#lookup(key)).location;
+  async locate(key: Key, options?: LookupOptions): Promise<LocalLocation> {
+    return (await this.#lookup(key, options?.expectedSize)).location;
   }
 
   async put(key: Key, body: Readable | Buffer, meta: PutMeta = {}): Promise<FileStat> {
@@ -145,12 +160,13 @@ export class LocalStorage implements Storage {
 
   /**
    * The checked real path and stats of the regular file for `key`: a fresh cached one (opt-in
-   * `cache`), else looked up. Concurrent calls for one key (the Deliverer's `stat` and `locate`)
-   * share a single lookup; once it settles it is kept only as the key's found file.
+   * `cache`) unless it has another size than `expectedSize` (the caller knows the file changed),
+   * else looked up. Concurrent calls for one key (the Deliverer's `stat` and `locate`) share a
+   * single lookup; once it settles it is kept only as the key's found file.
    */
-  #lookup(key: Key): Promise<Lookup> {
+  #lookup(key: Key, expectedSize?: number): Promise<Lookup> {
     const cached = this.#found.fresh(key);
-    if (cached) return cached.settled;
+    if (cached && (expectedSize === undefined || cached.stats.size === expectedSize)) return cached.settled;
     const pending = this.#lookups.get(key);
     if (pending) return pending;
     const lookup = this.#findFile(key);
@@ -179,9 +195,13 @@ export class LocalStorage implements Storage {
    */
   #share(key: Key, fd: number, stats: Stats): SharedDescriptor | undefined {
     const found = this.#found.fresh(key);
-    if (!this.#shared || !found || (found.shared && !found.shared.retired) || stats.size === 0 || !isUnchanged(stats, found.stats)) return undefined;
-    found.shared = this.#shared.adopt(fd, stats);
-    return found.shared;
+    if (!this.#shared || !found || (found.shared && !found.shared.retired) || stats.size === 0 || !isSameFile(stats, found.stats)) return undefined;
+    // A reader that finds the file changed in place since has the key looked up again.
+    const shared = this.#shared.adopt(fd, stats, () => {
+      if (this.#found.latest(key) === found) this.#found.forget(key);
+    });
+    found.shared = shared;
+    return shared;
   }
 
   #readShared(shared: SharedDescriptor, options: OpenOptions): Readable {
@@ -345,6 +365,16 @@ async function openIfSameFile(real: string, checked: Stats): Promise<OpenFile | 
 /** Whether an opened file has the size and modification time it had when it was found. */
 function isUnchanged(now: Stats, found: Stats): boolean {
   return now.size === found.size && now.mtimeMs === found.mtimeMs;
+}
+
+/** Whether an opened file is the one found (same device and inode), unchanged since. */
+function isSameFile(now: Stats, found: Stats): boolean {
+  return now.dev === found.dev && now.ino === found.ino && isUnchanged(now, found);
+}
+
+/** A file streamed under stats a cached lookup announced must still have them. */
+function changedSinceLookup(): SendoffError {
+  return new SendoffError('STORAGE_ERROR', 'the file changed on disk since it was looked up', { expose: false });
 }
 
 /** Whether `candidate` (a real path) is strictly under `root` (a real path). */

@@ -1,10 +1,11 @@
 /**
  * Open descriptors of hot files, shared by the downloads that read them (LocalStorage's opt-in
  * `cache`): a download of a file found and opened less than `maxAgeMs` ago reads it through the
- * same descriptor with positional reads, so it costs one read instead of open, fstat, read and
- * close. Each shared descriptor is retired `maxAgeMs` after it was opened (or earlier, when its
- * file is looked up again, forgotten or evicted) and closed once its last reader is done; at most
- * `maxOpen` are open at a time, further downloads open the file for themselves.
+ * same descriptor with positional reads, so it costs its reads and an fstat (after the last read,
+ * see `keepOpen`) instead of open, fstat, reads and close. Each shared descriptor is retired
+ * `maxAgeMs` after it was opened (or earlier, when its file is looked up again, forgotten or
+ * evicted, or found changed in place by a reader) and closed once its last reader is done; at
+ * most `maxOpen` are open at a time, further downloads open the file for themselves.
  */
 import fs, { createReadStream, type ReadStream, type Stats } from 'node:fs';
 import type { ByteRange } from '../contracts.js';
@@ -16,8 +17,11 @@ export interface SharedDescriptor {
 }
 
 export interface SharedDescriptors {
-  /** Takes `fd` (just opened and checked to be the file of `stats`) to share, or undefined at the bound (the caller keeps it). */
-  adopt(fd: number, stats: Stats): SharedDescriptor | undefined;
+  /**
+   * Takes `fd` (just opened and checked to be the file of `stats`) to share, or undefined at the
+   * bound (the caller keeps it). `onStale` hears when a reader finds the file changed in place.
+   */
+  adopt(fd: number, stats: Stats, onStale?: () => void): SharedDescriptor | undefined;
   /** A stream of `range` through the descriptor; the descriptor stays open while it reads. */
   read(descriptor: SharedDescriptor, range: ByteRange, highWaterMark: number): ReadStream;
   /** No new readers; closed as soon as the current ones are done. */
@@ -26,22 +30,51 @@ export interface SharedDescriptors {
   readonly open: number;
 }
 
+type ReadCallback = (error: NodeJS.ErrnoException | null, bytesRead: number, buffer: Buffer) => void;
+
 /**
  * The file-system functions a shared descriptor's stream uses: positional reads, and a close that
  * leaves the descriptor open (Node's stream still waits for a read under way before it reports
- * 'close', so the descriptor is never closed under a read).
+ * 'close', so the descriptor is never closed under a read). The read that reaches `end` is
+ * reported only once an `fstat` shows the file still has the size and modification time it was
+ * shared with: a file rewritten in place since (longer, shorter or the same size) fails the
+ * stream instead of ending it, so the length guard never lets its last bytes out as a whole.
  */
-const KEEP_OPEN = {
-  open: fs.open,
-  read: fs.read,
-  close: (_fd: number, callback: (error?: NodeJS.ErrnoException | null) => void) => callback(null),
-};
+function keepOpen(entry: Entry, end: number) {
+  return {
+    open: fs.open,
+    read(fd: number, buffer: Buffer, offset: number, length: number, position: number, callback: ReadCallback): void {
+      fs.read(fd, buffer, offset, length, position, (error, bytesRead) => {
+        // A full read short of the end passes; the last one, or a short one (the file was cut), is checked.
+        if (error || (bytesRead === length && position + bytesRead <= end)) {
+          callback(error, bytesRead, buffer);
+          return;
+        }
+        fs.fstat(fd, (statError, now) => {
+          if (!statError && now.size === entry.stats.size && now.mtimeMs === entry.stats.mtimeMs) {
+            callback(null, bytesRead, buffer);
+            return;
+          }
+          entry.onStale();
+          callback(statError ?? changedInPlace(), 0, buffer);
+        });
+      });
+    },
+    close: (_fd: number, callback: (error?: NodeJS.ErrnoException | null) => void) => callback(null),
+  };
+}
+
+function changedInPlace(): NodeJS.ErrnoException {
+  return Object.assign(new Error('the shared file changed on disk since it was opened'), { code: 'ESTALE' });
+}
 
 interface Entry extends SharedDescriptor {
   readonly fd: number;
   retired: boolean;
   readers: number;
   timer: NodeJS.Timeout | undefined;
+  /** Heard when a reader finds the file changed since: the descriptor is retired already. */
+  onStale: () => void;
 }
 
 export function sharedDescriptors(maxOpen: number, maxAgeMs: number): SharedDescriptors {
@@ -65,10 +98,20 @@ export function sharedDescriptors(maxOpen: number, maxAgeMs: number): SharedDesc
     get open() {
       return open;
     },
-    adopt(fd, stats) {
+    adopt(fd, stats, onStale = () => undefined) {
       if (open >= maxOpen) return undefined;
       open++;
-      const entry: Entry = { fd, stats, retired: false, readers: 0, timer: undefined };
+      const entry: Entry = {
+        fd,
+        stats,
+        retired: false,
+        readers: 0,
+        timer: undefined,
+        onStale: () => {
+          retire(entry);
+          onStale();
+        },
+      };
       entry.timer = setTimeout(() => retire(entry), maxAgeMs);
       entry.timer.unref();
       return entry;
@@ -77,7 +120,7 @@ export function sharedDescriptors(maxOpen: number, maxAgeMs: number): SharedDesc
       const entry = descriptor as Entry;
       if (entry.retired) throw new Error('a retired descriptor was read');
       entry.readers++;
-      const stream = createReadStream('', { fd: entry.fd, fs: KEEP_OPEN, start: range.start, end: range.end, highWaterMark });
+      const stream = createReadStream('', { fd: entry.fd, fs: keepOpen(entry, range.end), start: range.start, end: range.end, highWaterMark });
       stream.once('close', () => {
         entry.readers--;
         closeIfIdle(entry);
