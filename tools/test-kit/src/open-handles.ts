@@ -2,6 +2,7 @@
  * How many file descriptors of this process are open on a file, read from /proc/self/fd (Linux):
  * what a test checks to see that a download let go of its file.
  */
+import { readdirSync, readlinkSync } from 'node:fs';
 import { readdir, readlink, realpath } from 'node:fs/promises';
 
 export async function openHandlesTo(file: string): Promise<number> {
@@ -16,4 +17,17 @@ export async function openHandlesTo(file: string): Promise<number> {
 /** Resolves once no descriptor of this process is open on `file` (the test's time-out bounds the wait). */
 export async function handlesReleased(file: string): Promise<void> {
   while ((await openHandlesTo(file)) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/** How many descriptors of this process are open on files under `dir` (a real path), counted at once. */
+export function openHandlesUnder(dir: string): number {
+  let count = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir)) count++;
+    } catch {
+      // closed between the listing and the read
+    }
+  }
+  return count;
 }

@@ -17,21 +17,10 @@ import { deliver } from '../node/index.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { FallbackStorage } from './fallback-storage.js';
 import { LocalStorage, type LocalStorageCacheOptions } from './local-storage.js';
+import { openHandlesUnder } from '@sendoff-tools/test-kit';
+import { codeOf } from './error-code.fixture.js';
 
 const k = (value: string) => value as Key;
-
-/** Descriptors this process has open that point at `dir` (or under it). */
-function descriptorsUnder(dir: string): number {
-  let count = 0;
-  for (const entry of fs.readdirSync('/proc/self/fd')) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${entry}`).startsWith(dir)) count++;
-    } catch {
-      // closed between the listing and the read
-    }
-  }
-  return count;
-}
 
 /** What a client got: the status, the headers, the body bytes, and whether the body ended whole (not cut). */
 interface Got {
@@ -88,21 +77,12 @@ function abandon(url: string, atLeast: number, headers: Record<string, string> =
 /** Waits until no descriptor of this process points under `dir` (the server closes them asynchronously), or 3 s. */
 async function settledDescriptorsUnder(dir: string): Promise<number> {
   for (let waited = 0; waited < 3000; waited += 50) {
-    if (descriptorsUnder(dir) === 0) return 0;
+    if (openHandlesUnder(dir) === 0) return 0;
     await sleep(50);
   }
-  return descriptorsUnder(dir);
+  return openHandlesUnder(dir);
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SendoffError) return error.code;
-    throw error;
-  }
-  return 'resolved';
-}
 
 /** A response that is a whole, successful answer a client would keep. */
 function looksWhole(got: Got): boolean {
@@ -166,21 +146,29 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     await fsp.rename(temp, target);
   }
 
-  it('a same-size file renamed over a cached one is not served as a 206 under the old ETag (If-Range resume), lookups-only cache', async () => {
-    const url = await serve({ maxAgeMs: 60_000, maxOpenFiles: 0 });
-    const old = Buffer.from('A'.repeat(1000));
-    await write('docs/f.bin', old);
-    const first = await get(`${url}/docs/f.bin`, { range: 'bytes=0-499' });
-    expect(first.status).to.equal(206);
+  /**
+   * Renames a file of 1000 'B's over docs/f.bin (1000 'A's, whose first half `first` got), then
+   * resumes with If-Range: a 206 under the old ETag must carry the old bytes, anything else must not
+   * look whole, and the next resume finds the key looked up again (the new file, whole).
+   */
+  async function expectResumeAfterReplace(url: string, first: Got): Promise<void> {
     await replaceByRename('docs/f.bin', Buffer.from('B'.repeat(1000)), 10);
     const resumed = await get(`${url}/docs/f.bin`, { range: 'bytes=500-999', 'if-range': String(first.headers.etag) });
-    // A 206 under the old ETag must carry the old bytes; anything else must not look whole.
     if (looksWhole(resumed) && resumed.headers.etag === first.headers.etag) {
       expect(resumed.body.toString(), 'the second half, under the old ETag').to.equal('A'.repeat(500));
     }
     const again = await get(`${url}/docs/f.bin`, { range: 'bytes=500-999', 'if-range': String(first.headers.etag) });
     expect(again.status, 'the key is looked up again: the old ETag no longer matches').to.equal(200);
     expect(again.body.toString()).to.equal('B'.repeat(1000));
+  }
+
+  it('a same-size file renamed over a cached one is not served as a 206 under the old ETag (If-Range resume), lookups-only cache', async () => {
+    const url = await serve({ maxAgeMs: 60_000, maxOpenFiles: 0 });
+    const old = Buffer.from('A'.repeat(1000));
+    await write('docs/f.bin', old);
+    const first = await get(`${url}/docs/f.bin`, { range: 'bytes=0-499' });
+    expect(first.status).to.equal(206);
+    await expectResumeAfterReplace(url, first);
   });
 
   it('a same-size file renamed over a cached one is not served as a 206 under the old ETag, shared descriptors at their bound', async () => {
@@ -191,14 +179,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     await write('docs/f.bin', Buffer.from('A'.repeat(1000)));
     const first = await get(`${url}/docs/f.bin`, { range: 'bytes=0-499' });
     expect(first.body.toString()).to.equal('A'.repeat(500));
-    await replaceByRename('docs/f.bin', Buffer.from('B'.repeat(1000)), 10);
-    const resumed = await get(`${url}/docs/f.bin`, { range: 'bytes=500-999', 'if-range': String(first.headers.etag) });
-    if (looksWhole(resumed) && resumed.headers.etag === first.headers.etag) {
-      expect(resumed.body.toString(), 'the second half, under the old ETag').to.equal('A'.repeat(500));
-    }
-    const again = await get(`${url}/docs/f.bin`, { range: 'bytes=500-999', 'if-range': String(first.headers.etag) });
-    expect(again.status, 'the key is looked up again: the old ETag no longer matches').to.equal(200);
-    expect(again.body.toString()).to.equal('B'.repeat(1000));
+    await expectResumeAfterReplace(url, first);
   });
 
   it('a file rewritten in place to a longer one is not served clipped to the old length as a whole-looking 200 (shared descriptor)', async () => {
@@ -363,8 +344,8 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     await fsp.writeFile(path.join(root, 'docs', 'late.txt'), 'late');
     expect((await storage.stat(k('docs/late.txt'))).size).to.equal(4);
     await sleep(20);
-    expect(descriptorsUnder(root)).to.equal(0);
-    expect(descriptorsUnder(outside)).to.equal(0);
+    expect(openHandlesUnder(root)).to.equal(0);
+    expect(openHandlesUnder(outside)).to.equal(0);
   });
 
   it('refuses every malformed cache setting at construction with CONFIG_INVALID', () => {
@@ -419,7 +400,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
       expect(got.status).to.equal(index % 2 ? 206 : 200);
       expect(got.body.equals(index % 2 ? bytes.subarray(1000) : bytes)).to.equal(true);
     }
-    expect(descriptorsUnder(root)).to.be.at.most(1);
+    expect(openHandlesUnder(root)).to.be.at.most(1);
     await sleep(400);
     expect(await settledDescriptorsUnder(root)).to.equal(0);
   });

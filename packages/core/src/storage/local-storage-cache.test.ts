@@ -13,31 +13,11 @@ import { expect } from 'chai';
 import type { Key } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
 import { LocalStorage, type LocalStorageCacheOptions } from './local-storage.js';
+import { openHandlesUnder } from '@sendoff-tools/test-kit';
+import { codeOf } from './error-code.fixture.js';
 
 const k = (value: string) => value as Key;
 
-/** Descriptors this process has open that point at `dir` (or under it). */
-function descriptorsUnder(dir: string): number {
-  let count = 0;
-  for (const entry of fs.readdirSync('/proc/self/fd')) {
-    try {
-      if (fs.readlinkSync(`/proc/self/fd/${entry}`).startsWith(dir)) count++;
-    } catch {
-      // closed between the listing and the read
-    }
-  }
-  return count;
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof SendoffError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a SendoffError');
-}
 
 describe('LocalStorage cache (opt-in)', () => {
   let base: string;
@@ -92,15 +72,15 @@ describe('LocalStorage cache (opt-in)', () => {
 
   it('shares one descriptor between the downloads of a hot file, ranges included', async () => {
     const storage = storageWith({ maxAgeMs: 60_000 });
-    const before = descriptorsUnder(root);
+    const before = openHandlesUnder(root);
     await storage.stat(k('docs/a.txt'));
     expect(await text(await storage.open(k('docs/a.txt')))).to.equal('first version');
     const streams: Readable[] = [];
     for (let index = 0; index < 5; index++) streams.push(await storage.open(k('docs/a.txt'), { range: { start: 6, end: 12 } }));
-    expect(descriptorsUnder(root) - before).to.equal(1);
+    expect(openHandlesUnder(root) - before).to.equal(1);
     expect(await Promise.all(streams.map((stream) => text(stream)))).to.deep.equal(Array(5).fill('version'));
     expect(await text(await storage.open(k('docs/a.txt')))).to.equal('first version');
-    expect(descriptorsUnder(root) - before).to.equal(1);
+    expect(openHandlesUnder(root) - before).to.equal(1);
   });
 
   it('refuses a range beyond the shared file as the uncached open does', async () => {
@@ -114,24 +94,24 @@ describe('LocalStorage cache (opt-in)', () => {
     const big = Buffer.alloc(4 * 1024 * 1024, 7);
     await fsp.writeFile(path.join(root, 'big.bin'), big);
     const storage = storageWith({ maxAgeMs: 200 });
-    const before = descriptorsUnder(root);
+    const before = openHandlesUnder(root);
     await storage.stat(k('big.bin'));
     await text(await storage.open(k('big.bin')));
     const slow = await storage.open(k('big.bin'));
     const chunks: Buffer[] = [];
     slow.pause();
     await sleep(300);
-    expect(descriptorsUnder(root) - before, 'kept open for the paused reader').to.equal(1);
+    expect(openHandlesUnder(root) - before, 'kept open for the paused reader').to.equal(1);
     for await (const chunk of slow) chunks.push(chunk as Buffer);
     expect(Buffer.concat(chunks).equals(big)).to.equal(true);
     await sleep(20);
-    expect(descriptorsUnder(root) - before, 'closed once retired and read').to.equal(0);
+    expect(openHandlesUnder(root) - before, 'closed once retired and read').to.equal(0);
   });
 
   it('closes a retired descriptor when its last reader is destroyed mid-file', async () => {
     await fsp.writeFile(path.join(root, 'big.bin'), Buffer.alloc(4 * 1024 * 1024, 7));
     const storage = storageWith({ maxAgeMs: 60_000 });
-    const before = descriptorsUnder(root);
+    const before = openHandlesUnder(root);
     await storage.stat(k('big.bin'));
     const reader = await storage.open(k('big.bin'));
     // Paused after its first chunk: left flowing, it would read to the end before the put is done.
@@ -140,33 +120,33 @@ describe('LocalStorage cache (opt-in)', () => {
       resolve();
     }));
     await storage.put(k('big.bin'), Buffer.from('replaced'));
-    expect(descriptorsUnder(root) - before, 'the reader still has it').to.equal(1);
+    expect(openHandlesUnder(root) - before, 'the reader still has it').to.equal(1);
     reader.destroy();
     await new Promise((resolve) => reader.once('close', resolve));
     // The descriptor is closed asynchronously once the reader's 'close' is out.
     await sleep(20);
-    expect(descriptorsUnder(root) - before).to.equal(0);
+    expect(openHandlesUnder(root) - before).to.equal(0);
   });
 
   it('keeps at most maxOpenFiles descriptors shared; further downloads open their own and close them', async () => {
     for (const name of ['one', 'two', 'three']) await fsp.writeFile(path.join(root, `${name}.txt`), name);
     const storage = storageWith({ maxAgeMs: 60_000, maxOpenFiles: 1 });
-    const before = descriptorsUnder(root);
+    const before = openHandlesUnder(root);
     for (let round = 0; round < 2; round++) {
       for (const name of ['one', 'two', 'three']) {
         await storage.stat(k(`${name}.txt`));
         expect(await text(await storage.open(k(`${name}.txt`)))).to.equal(name);
       }
     }
-    expect(descriptorsUnder(root) - before).to.equal(1);
+    expect(openHandlesUnder(root) - before).to.equal(1);
   });
 
   it('with maxOpenFiles 0 caches lookups only', async () => {
     const storage = storageWith({ maxAgeMs: 60_000, maxOpenFiles: 0 });
-    const before = descriptorsUnder(root);
+    const before = openHandlesUnder(root);
     await storage.stat(k('docs/a.txt'));
     expect(await text(await storage.open(k('docs/a.txt')))).to.equal('first version');
-    expect(descriptorsUnder(root) - before).to.equal(0);
+    expect(openHandlesUnder(root) - before).to.equal(0);
   });
 
   it('checks containment again once an entry is stale: a link swapped in that escapes the root is not found', async () => {
