@@ -47,7 +47,7 @@ class Facts implements FileFacts {
     private readonly given: RecordedFacts,
     private readonly lookup: () => Promise<FileStat>,
   ) {
-    this.#view = given === NOTHING_RECORDED ? NOTHING_KNOWN : lazyStat(given, (fact) => this.isRecorded(fact));
+    this.#view = given === NOTHING_RECORDED ? NOTHING_KNOWN : lazyStat(given);
   }
 
   get stat(): FileStat {
@@ -94,10 +94,11 @@ export async function withFacts<T>(facts: FileFacts, read: () => T): Promise<T> 
 
 const NOTHING_RECORDED: RecordedFacts = Object.freeze({});
 /** The view when the app recorded nothing: every fact is pending (shared, as it holds nothing). */
-const NOTHING_KNOWN: FileStat = lazyStat(NOTHING_RECORDED, () => false);
+const NOTHING_KNOWN: FileStat = lazyStat(NOTHING_RECORDED);
 
-function lazyStat(given: RecordedFacts, isRecorded: (fact: FileFact) => boolean): FileStat {
+function lazyStat(given: RecordedFacts): FileStat {
   const view = {};
+  const isRecorded = (fact: FileFact) => Object.hasOwn(given, fact);
   for (const fact of ALL_FACTS) {
     Object.defineProperty(view, fact, {
       enumerable: isRecorded(fact),

@@ -3,8 +3,9 @@
  *
  * Every entry serves `open`: the descriptor is checked to be the file found (same device and
  * inode), so an entry of any age is safe there. With a `maxAgeMs` (LocalStorage's opt-in
- * `cache`), an entry younger than that also answers the lookup itself: no `realpath`, no `stat`.
- * What is reused is a containment check and the stats at most `maxAgeMs` old; nothing else.
+ * `cache`), an entry younger than that also answers the lookup itself: no `realpath`, no `stat`
+ * (and LocalStorage shares the file's descriptor through it). What is reused is a containment
+ * check and the stats at most `maxAgeMs` old.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -29,11 +30,8 @@ export function foundFiles<T>(maxEntries: number, maxAgeMs: number | undefined, 
   return {
     latest: (key) => entries.get(key)?.value,
     fresh(key) {
-      if (maxAgeMs === undefined) return undefined;
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (performance.now() - entry.at < maxAgeMs) return entry.value;
-      return undefined;
+      const entry = maxAgeMs === undefined ? undefined : entries.get(key);
+      return entry && performance.now() - entry.at < (maxAgeMs as number) ? entry.value : undefined;
     },
     remember(key, value) {
       drop(key);

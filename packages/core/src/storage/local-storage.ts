@@ -110,14 +110,15 @@ export class LocalStorage implements Storage {
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
-    // A cached file of another size than the caller expects is not the one it announced: look again.
-    const cachedSize = this.#found.fresh(key)?.stats.size;
-    if (cachedSize !== undefined && options.expectedSize !== undefined && cachedSize !== options.expectedSize) this.#found.forget(key);
-    const shared = this.#sharedOf(key);
-    if (shared) return this.#readShared(shared, options);
     // With a cache, the stats a fresh found file answered with (size, ETag) may be what the caller
-    // announced: another file, or this one changed, must not be streamed under them.
-    const announced = this.#found.fresh(key)?.stats;
+    // announced. One of another size than the caller expects is not that file: look again.
+    let fresh = this.#found.fresh(key);
+    if (fresh && options.expectedSize !== undefined && fresh.stats.size !== options.expectedSize) {
+      this.#found.forget(key);
+      fresh = undefined;
+    }
+    if (fresh?.shared && !fresh.shared.retired) return this.#readShared(fresh.shared, options);
+    const announced = fresh?.stats;
     const { fd, stats } = await this.#openFile(key);
     let adopted: SharedDescriptor | undefined;
     try {
@@ -183,12 +184,6 @@ export class LocalStorage implements Storage {
     return lookup;
   }
 
-  /** The live shared descriptor of `key`'s fresh found file, if it has one. */
-  #sharedOf(key: Key): SharedDescriptor | undefined {
-    const shared = this.#found.fresh(key)?.shared;
-    return shared && !shared.retired ? shared : undefined;
-  }
-
   /**
    * Shares `fd` (just opened and checked) as the descriptor of `key`'s fresh found file when there
    * is a cache, the file is unchanged since it was found and not empty, and the bound allows.
@@ -221,10 +216,9 @@ export class LocalStorage implements Storage {
     const found = this.#found.latest(key);
     if (found) {
       const opened = await openIfSameFile(found.real, found.stats);
-      // Changed in place since it was found: the next lookup looks again.
-      if (opened && !isUnchanged(opened.stats, found.stats)) this.#found.forget(key);
+      // Gone, replaced or changed in place since it was found: the next lookup looks again.
+      if (!opened || !isUnchanged(opened.stats, found.stats)) this.#found.forget(key);
       if (opened) return opened;
-      this.#found.forget(key);
     }
     const real = await this.#resolveExisting(key, await this.#rootPath());
     const fd = await openForReading(real).catch((error: unknown) => Promise.reject(readError(error)));
@@ -315,9 +309,7 @@ interface Lookup {
 }
 
 /** A found file: its checked real path and stats, the settled lookup that found it, and (with a cache) its shared descriptor. */
-interface Found {
-  real: string;
-  stats: Stats;
+interface Found extends Pick<Lookup, 'real' | 'stats'> {
   settled: Promise<Lookup>;
   shared?: SharedDescriptor | undefined;
 }
