@@ -2,6 +2,7 @@
  * Direct stream through the Koa adapter vs koa-send and send: 4 KiB request rate, large-file
  * throughput and server RSS under many concurrent large downloads, all in one interleaved run.
  */
+import { loadavg } from 'node:os';
 import type { DownloadReport } from '../lib/downloader.js';
 import type { RateReport } from '../lib/request-rate.js';
 import type { SupervisedServer } from '../lib/supervised-server.js';
@@ -26,6 +27,7 @@ export interface DirectStreamResults {
   settings: DirectStreamSettings;
   startedAt: Date;
   durationMs: number;
+  loadAverage: { start: number; end: number };
   results: ContenderResults[];
 }
 
@@ -34,6 +36,7 @@ export async function runDirectStream(
   progress: (message: string) => void = () => {},
 ): Promise<DirectStreamResults> {
   const startedAt = new Date();
+  const loadAtStart = loadavg()[0]!;
   progress('writing the files');
   const fixtures = await createFixtures({ smallCount: settings.smallCount, largeSize: settings.largeSize });
   try {
@@ -43,7 +46,7 @@ export async function runDirectStream(
       const memory = await measureMemory(contender, fixtures, settings, progress);
       results.push({ contender, small: small.get(contender.name)!, large: large.get(contender.name)!, crashes: crashes.get(contender.name)!, memory });
     }
-    return { settings, startedAt, durationMs: Date.now() - startedAt.getTime(), results };
+    return { settings, startedAt, durationMs: Date.now() - startedAt.getTime(), loadAverage: { start: loadAtStart, end: loadavg()[0]! }, results };
   } finally {
     await fixtures.remove();
   }
