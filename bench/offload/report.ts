@@ -207,7 +207,7 @@ function costSplit(run: OffloadResults): string[] {
   }
   return [
     head,
-    `resolving the file (key validation, stat + locate: four file-system calls on the thread pool) accounts for ${formatNumber(resolving, 0)} µs,`,
+    `resolving the file (key validation, stat + locate sharing one lookup: a realpath and a stat on the thread pool) accounts for ${formatNumber(resolving, 0)} µs,`,
     `the remaining ${formatNumber(extra - resolving, 0)} µs is ${rest}.`,
   ];
 }
