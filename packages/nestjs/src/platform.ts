@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ReplyLike } from '@sendoff/core/node';
 
 /**
  * What `@Req()` gives a controller: Node's `IncomingMessage` on the Express platform (Express's
@@ -6,13 +7,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
  */
 export type NestRequest = IncomingMessage | { readonly raw: IncomingMessage };
 
-/** The part of a Fastify reply the adapter uses (what `@Res()` gives on the Fastify platform). */
-export interface FastifyReplyLike {
-  readonly raw: ServerResponse;
-  readonly request: { readonly raw: IncomingMessage };
-  code(statusCode: number): unknown;
-  header(name: string, value: string): unknown;
-  hasHeader(name: string): boolean;
+/**
+ * The part of a Fastify reply the adapter uses (what `@Res()` gives on the Fastify platform): the
+ * reply core's `applyPlanToReply` takes, whose `send` accepts any payload (Fastify's does).
+ */
+export interface FastifyReplyLike extends Omit<ReplyLike, 'send'> {
   send(payload?: unknown): unknown;
 }
 
