@@ -45,6 +45,7 @@ export type { DeliveryMessage, StreamReport } from './diagnostics/channels.js';
 export { LocalStorage } from './storage/local-storage.js';
 export type { LocalStorageCacheOptions, LocalStorageOptions } from './storage/local-storage.js';
 export { FallbackStorage } from './storage/fallback-storage.js';
+export { takeWholeBody } from './storage/whole-body.js';
 
 // Strategies: how the bytes leave
 export { directStream } from './strategies/direct-stream.js';

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { takeWholeBody } from '@sendoff/core';
 import { readFailure } from './read-failure.js';
 
 /**
@@ -14,6 +15,9 @@ export const SMALL_BODY_BYTES = 64 * 1024;
  * the planned head and breaks the connection off, exactly as for a streamed body.
  */
 export function smallBodyOf(source: Readable): Promise<Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array>> {
+  // Read whole by the storage when it was opened: nothing left to read.
+  const whole = takeWholeBody(source);
+  if (whole !== undefined) return Promise.resolve(whole as Buffer<ArrayBuffer>);
   return new Promise((resolve) => {
     const chunks: Buffer<ArrayBuffer>[] = [];
     let settled = false;

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import type { DeliveryPlan } from '@sendoff/core';
+import { takeWholeBody, type DeliveryPlan } from '@sendoff/core';
 
 /**
  * Applies a plan to a Koa response: status, headers, then the body the plan asks for. The plan's
@@ -13,7 +13,8 @@ export async function applyPlan(ctx: Context, plan: DeliveryPlan): Promise<void>
     const stream = await plan.open();
     stream.on('error', leaveToKoa);
     setHeaders(ctx, plan.headers);
-    ctx.body = stream;
+    // A small file the storage read whole when it opened it goes out as bytes, with the head in one write.
+    ctx.body = takeWholeBody(stream) ?? stream;
     ctx.length = plan.length;
     return;
   }

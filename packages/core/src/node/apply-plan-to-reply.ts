@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { DeliveryPlan } from '../contracts.js';
+import { takeWholeBody } from '../storage/whole-body.js';
 
 /**
  * The part of a framework's reply object the applier uses: Fastify's reply (plain or under NestJS)
@@ -13,8 +14,8 @@ export interface ReplyLike {
   code(statusCode: number): unknown;
   header(name: string, value: string): unknown;
   hasHeader(name: string): boolean;
-  /** Sends the payload: a readable stream to pipe, or nothing. */
-  send(payload?: Readable): unknown;
+  /** Sends the payload: a readable stream to pipe, the bytes of a small body, or nothing. */
+  send(payload?: Readable | Buffer): unknown;
 }
 
 /**
@@ -42,21 +43,22 @@ export async function applyPlanToReply(reply: ReplyLike, plan: DeliveryPlan): Pr
   return sendAndSettle(reply, head ? Readable.from([]) : body);
 }
 
-function sendAndSettle(reply: ReplyLike, payload: Readable | undefined): Promise<void> {
+/** Sends `body` (as bytes when the storage read it whole, see `takeWholeBody`) and settles once the response is done. */
+function sendAndSettle(reply: ReplyLike, body: Readable | undefined): Promise<void> {
   const res = reply.raw;
   return new Promise((resolve, reject) => {
     let failure: Error | undefined;
-    payload?.once('error', (error: Error) => {
+    body?.once('error', (error: Error) => {
       failure = error;
     });
     const settle = (): void => {
       // Not read to its end: the client went away, or an onSend hook replaced it (or failed).
-      if (payload !== undefined && !payload.readableEnded) payload.destroy();
+      if (body !== undefined && !body.readableEnded) body.destroy();
       if (failure === undefined) resolve();
       else reject(failure);
     };
     if (res.closed) queueMicrotask(settle);
     else res.once('close', settle);
-    reply.send(payload);
+    reply.send(body === undefined ? undefined : (takeWholeBody(body) ?? body));
   });
 }

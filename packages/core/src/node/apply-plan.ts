@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { DeliveryPlan } from '../contracts.js';
+import { takeWholeBody } from '../storage/whole-body.js';
 
 /**
  * Applies a plan to a node:http response: the plan's status and headers, then no body, a
@@ -15,13 +16,16 @@ import type { DeliveryPlan } from '../contracts.js';
  *   so the client sees a broken transfer, and the caller must write nothing more.
  *
  * On HEAD a stream plan is never opened; the response announces the length it would have sent.
+ * A body the storage read whole when it opened it (a small local file) is written with the head
+ * in one go, without a pipe.
  */
 export async function applyPlan(plan: DeliveryPlan, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (plan.body === 'stream' && !isHead(req)) {
     const body = await plan.open();
     setHead(res, plan);
     setLengthUnlessSet(res, plan.length);
-    await sendBody(body, res);
+    const whole = takeWholeBody(body);
+    await (whole === undefined ? sendBody(body, res) : sendBytes(whole, res));
     return;
   }
   setHead(res, plan);
@@ -70,6 +74,15 @@ function sendBody(body: Readable, res: ServerResponse): Promise<void> {
     body.on('error', ignore);
     res.once('close', onClose);
     body.pipe(res);
+  });
+}
+
+/** Writes a body held in memory with the head in one go; settles like `sendBody` once the response is done. */
+function sendBytes(bytes: Buffer, res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    if (res.closed) resolve();
+    else res.once('close', () => resolve());
+    res.end(bytes);
   });
 }
 

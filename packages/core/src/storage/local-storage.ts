@@ -17,6 +17,7 @@ import { strongEtag } from '../http/etag.js';
 import { foundFiles, type FoundFiles } from './found-files.js';
 import { sharedDescriptors, type SharedDescriptor, type SharedDescriptors } from './shared-descriptors.js';
 import { isMissing, readError, writeError } from './fs-errors.js';
+import { WholeBody } from './whole-body.js';
 
 // The real path was checked; refuse it if its last component was swapped for a link since.
 // O_NONBLOCK: a FIFO swapped in cannot hang the open (it then fails the regular-file check).
@@ -134,7 +135,9 @@ export class LocalStorage implements Storage {
       throw readError(error);
     }
     if (adopted) return this.#readShared(adopted, options);
-    const stream = readStream(fd, options.range ?? wholeFile(stats.size));
+    const range = options.range ?? wholeFile(stats.size);
+    if (isReadWhole(range)) return wholeBody(await readWholeAndClose(fd, range), options.signal);
+    const stream = readStream(fd, range);
     if (options.signal) destroyOnAbort(stream, options.signal);
     return stream;
   }
@@ -199,14 +202,16 @@ export class LocalStorage implements Storage {
     return shared;
   }
 
-  #readShared(shared: SharedDescriptor, options: OpenOptions): Readable {
+  async #readShared(shared: SharedDescriptor, options: OpenOptions): Promise<Readable> {
     const range = options.range ?? (wholeFile(shared.stats.size) as ByteRange);
+    const descriptors = this.#shared as SharedDescriptors;
     try {
       checkRange(range, shared.stats.size);
+      if (isReadWhole(range)) return wholeBody(await descriptors.readWhole(shared, range), options.signal);
     } catch (error) {
       throw readError(error);
     }
-    const stream = (this.#shared as SharedDescriptors).read(shared, range, chunkSize(range));
+    const stream = descriptors.read(shared, range, chunkSize(range));
     if (options.signal) destroyOnAbort(stream, options.signal);
     return stream;
   }
@@ -405,6 +410,40 @@ function wholeFile(size: number): ByteRange | undefined {
 function readStream(fd: number, range: ByteRange | undefined): ReadStream {
   if (!range) return createReadStream('', { fd, autoClose: true });
   return createReadStream('', { fd, autoClose: true, start: range.start, end: range.end, highWaterMark: chunkSize(range) });
+}
+
+/** Whether `range` is read whole when opened (see whole-body.ts): no more than one read of a stream, or an empty file. */
+function isReadWhole(range: ByteRange | undefined): boolean {
+  return range === undefined || range.end - range.start + 1 <= SMALL_CHUNK;
+}
+
+/**
+ * `range` (nothing: an empty file) read in one positional read, the descriptor closed after. A
+ * short read means the file was cut since it was looked at: STORAGE_ERROR, before any byte.
+ */
+function readWholeAndClose(fd: number, range: ByteRange | undefined): Promise<Buffer> {
+  const length = range === undefined ? 0 : range.end - range.start + 1;
+  const buffer = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    fs.read(fd, buffer, 0, length, range?.start ?? 0, (error, bytesRead) => {
+      // Closed before the body is handed over, as a file stream closes before it reports its end.
+      fs.close(fd, () => {
+        if (error) reject(readError(error));
+        else if (bytesRead !== length) reject(changedSinceLookup());
+        else resolve(buffer);
+      });
+    });
+  });
+}
+
+/**
+ * A body read whole holds no file: a signal that aborted while it was read destroys it at once,
+ * and a later abort has nothing left to release.
+ */
+function wholeBody(bytes: Buffer, signal: AbortSignal | undefined): WholeBody {
+  const body = new WholeBody(bytes);
+  if (signal?.aborted) body.destroy();
+  return body;
 }
 
 /** Bytes per read: Node's default 64 KiB, or 256 KiB for bodies over 1 MiB (4 times fewer reads and event-loop turns). */

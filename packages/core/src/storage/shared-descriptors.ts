@@ -24,6 +24,11 @@ export interface SharedDescriptors {
   adopt(fd: number, stats: Stats, onStale?: () => void): SharedDescriptor | undefined;
   /** A stream of `range` through the descriptor; the descriptor stays open while it reads. */
   read(descriptor: SharedDescriptor, range: ByteRange, highWaterMark: number): ReadStream;
+  /**
+   * `range` read whole through the descriptor (one read), then checked like a stream's last read:
+   * rejects when the file was cut or changed in place since it was shared.
+   */
+  readWhole(descriptor: SharedDescriptor, range: ByteRange): Promise<Buffer>;
   /** No new readers; closed as soon as the current ones are done. */
   retire(descriptor: SharedDescriptor): void;
   /** Descriptors open now (retired ones still read included). */
@@ -50,18 +55,38 @@ function keepOpen(entry: Entry, end: number) {
           callback(error, bytesRead, buffer);
           return;
         }
-        fs.fstat(fd, (statError, now) => {
-          if (!statError && now.size === entry.stats.size && now.mtimeMs === entry.stats.mtimeMs) {
-            callback(null, bytesRead, buffer);
-            return;
-          }
-          entry.onStale();
-          callback(statError ?? changedInPlace(), 0, buffer);
-        });
+        checkUnchanged(entry, (staleError) => callback(staleError, staleError ? 0 : bytesRead, buffer));
       });
     },
     close: (_fd: number, callback: (error?: NodeJS.ErrnoException | null) => void) => callback(null),
   };
+}
+
+/** Calls back with nothing when an `fstat` shows the shared file as it was shared, else (retiring it) with why not. */
+function checkUnchanged(entry: Entry, callback: (error: NodeJS.ErrnoException | null) => void): void {
+  fs.fstat(entry.fd, (statError, now) => {
+    if (!statError && now.size === entry.stats.size && now.mtimeMs === entry.stats.mtimeMs) {
+      callback(null);
+      return;
+    }
+    entry.onStale();
+    callback(statError ?? changedInPlace());
+  });
+}
+
+/** `range` of the shared file in one positional read, checked afterwards; a short read is a file cut since. */
+function readWholeOf(entry: Entry, range: ByteRange): Promise<Buffer> {
+  const length = range.end - range.start + 1;
+  const buffer = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) => {
+    fs.read(entry.fd, buffer, 0, length, range.start, (error, bytesRead) => {
+      if (error) return reject(error);
+      checkUnchanged(entry, (staleError) => {
+        if (staleError || bytesRead !== length) reject(staleError ?? changedInPlace());
+        else resolve(buffer);
+      });
+    });
+  });
 }
 
 function changedInPlace(): NodeJS.ErrnoException {
@@ -126,6 +151,17 @@ export function sharedDescriptors(maxOpen: number, maxAgeMs: number): SharedDesc
         closeIfIdle(entry);
       });
       return stream;
+    },
+    async readWhole(descriptor, range) {
+      const entry = descriptor as Entry;
+      if (entry.retired) throw new Error('a retired descriptor was read');
+      entry.readers++;
+      try {
+        return await readWholeOf(entry, range);
+      } finally {
+        entry.readers--;
+        closeIfIdle(entry);
+      }
     },
     retire,
   };

@@ -5,10 +5,12 @@
  * fails the stream when their count is not the promised one, so the adapter destroys the
  * connection and the client sees a broken transfer, never a short or clipped answer that looks
  * whole. The bytes that complete the promised length are held back until the source has ended:
- * a source that runs long never gets a whole-looking body out.
+ * a source that runs long never gets a whole-looking body out. A body the storage read whole and
+ * checked when it opened it (whole-body.ts) of exactly that length passes as it is.
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { SendoffError } from '../errors/sendoff-error.js';
+import { holdsExactly } from '../storage/whole-body.js';
 
 /**
  * `source` as a stream of exactly `length` bytes or an error; destroying it destroys `source`.
@@ -17,6 +19,8 @@ import { SendoffError } from '../errors/sendoff-error.js';
  * its end, fails the guard; the guard's close destroys the source.
  */
 export function exactLength(source: Readable, length: number): Readable {
+  // Read whole and checked when it was opened: exactly `length` bytes, nothing can change them now.
+  if (holdsExactly(source, length)) return source;
   const guard = new LengthGuard(length);
   let ended = false;
   source.once('end', () => {
