@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { setTimeout } from 'node:timers/promises';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { expect } from 'chai';
-import { SendoffError } from '@sendoff/core';
+import { LocalStorage, SendoffError, validateKey } from '@sendoff/core';
 import { fetchResponse, rawResponse } from '@sendoff/core/testing';
 import { FakePlanProvider } from '@sendoff-tools/test-kit';
 import { sendoff } from '../src/index.js';
@@ -79,6 +79,39 @@ describe('@sendoff/fastify plugin', () => {
     const replaced = await fetchResponse(`${url}/replaced`, 'GET');
     expect(replaced.body.toString()).to.equal('replaced');
     expect(seen).to.deep.equal(['stream', 'stream']);
+  });
+
+  it('a small file LocalStorage read whole reaches onSend as bytes, a larger one as a stream; both arrive whole', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendoff-fastify-whole-'));
+    const small = Buffer.alloc(4096, 1);
+    const large = Buffer.alloc(64 * 1024 + 1, 2);
+    await writeFile(join(dir, 'small.bin'), small);
+    await writeFile(join(dir, 'large.bin'), large);
+    const storage = new LocalStorage({ root: dir });
+    const provider: FakePlanProvider = new FakePlanProvider(async () => {
+      const key = validateKey((provider.options.at(-1) as { key: string }).key);
+      const length = (await storage.stat(key)).size;
+      return { ...provider.streamPlan(Buffer.alloc(length)), open: () => storage.open(key) };
+    });
+    const seen: string[] = [];
+    try {
+      const url = await appWith(provider, (app) => {
+        app.addHook('onSend', async (_request, _reply, payload) => {
+          seen.push(Buffer.isBuffer(payload) ? 'bytes' : payload instanceof Readable ? 'stream' : typeof payload);
+          return payload;
+        });
+        app.get('/:name', async (request, reply) => reply.sendoff({ key: (request.params as { name: string }).name }));
+      });
+      const smallResponse = await fetchResponse(`${url}/small.bin`, 'GET');
+      const largeResponse = await fetchResponse(`${url}/large.bin`, 'GET');
+      expect([smallResponse.status, smallResponse.headers['content-length']]).to.deep.equal([200, '4096']);
+      expect(smallResponse.body.equals(small)).to.equal(true);
+      expect([largeResponse.status, largeResponse.headers['content-length']]).to.deep.equal([200, String(large.length)]);
+      expect(largeResponse.body.equals(large)).to.equal(true);
+      expect(seen).to.deep.equal(['bytes', 'stream']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('an onSend hook that replaces the stream: the file opened for it is closed, its handle released', async () => {

@@ -1,6 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { expect } from 'chai';
-import { SendoffError, type DeliveryPlan } from '@sendoff/core';
+import { LocalStorage, SendoffError, validateKey, type DeliveryPlan } from '@sendoff/core';
 import { countingSource } from './counting-source.fixture.js';
 import { planResponse } from './plan-response.js';
 
@@ -100,6 +103,26 @@ describe('planResponse', () => {
       const body = Buffer.from(await response.arrayBuffer());
       expect(body.length).to.equal(64 * 1024);
       expect(body.subarray(48 * 1024).equals(Buffer.alloc(16 * 1024, 3))).to.equal(true);
+    });
+
+    it('a file LocalStorage read whole when it opened it: its bytes taken as they are, never read as a stream', async () => {
+      const root = await mkdtemp(path.join(os.tmpdir(), 'sendoff-fetch-whole-'));
+      try {
+        await writeFile(path.join(root, 'a.bin'), BYTES);
+        const body = await new LocalStorage({ root }).open(validateKey('a.bin'));
+        let chunks = 0;
+        const read = body.read.bind(body);
+        body.read = (size?: number) => {
+          chunks++;
+          return read(size);
+        };
+        const response = await planResponse(streamPlan({ open: async () => body } as Partial<DeliveryPlan>), get());
+        expect(response.headers.get('content-length')).to.equal(String(BYTES.length));
+        expect(Buffer.from(await response.arrayBuffer()).equals(BYTES)).to.equal(true);
+        expect(chunks, 'no read of the stream').to.equal(0);
+      } finally {
+        await rm(root, { recursive: true, force: true });
+      }
     });
 
     it('a larger body is not: the Response exists after the first reads', async () => {

@@ -1,9 +1,12 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import Koa from 'koa';
 import { expect } from 'chai';
-import type { DeliveryPlan } from '@sendoff/core';
+import { LocalStorage, validateKey, type DeliveryPlan } from '@sendoff/core';
 import { listen, request, type Listening } from '@sendoff-tools/test-kit';
 import { applyPlan } from './apply-plan.js';
 
@@ -70,6 +73,33 @@ describe('applyPlan', () => {
     expect(result.body).to.not.include('/srv/files');
     expect(uncaught).to.deep.equal([]);
     expect(streams[0]!.destroyed).to.equal(true);
+  });
+
+  it('sends a small file LocalStorage read whole as bytes (no stream for Koa to pipe), a larger one as a stream', async () => {
+    const root = await mkdtemp(path.join(os.tmpdir(), 'sendoff-koa-whole-'));
+    try {
+      const small = Buffer.alloc(4096, 1);
+      const large = Buffer.alloc(64 * 1024 + 1, 2);
+      await writeFile(path.join(root, 'small.bin'), small);
+      await writeFile(path.join(root, 'large.bin'), large);
+      const storage = new LocalStorage({ root });
+      const bodies: string[] = [];
+      const url = await serve(async (ctx) => {
+        const key = validateKey(ctx.path.slice(1));
+        const length = (await storage.stat(key)).size;
+        await applyPlan(ctx, { strategy: 'test', status: 200, headers: { 'Content-Type': 'application/octet-stream' }, body: 'stream', length, open: () => storage.open(key) });
+        bodies.push(Buffer.isBuffer(ctx.body) ? 'bytes' : ctx.body instanceof Readable ? 'stream' : typeof ctx.body);
+      });
+      const smallResponse = await request(`${url}/small.bin`);
+      const largeResponse = await request(`${url}/large.bin`);
+      expect([smallResponse.status, smallResponse.headers['content-length'], smallResponse.headers['content-type']]).to.deep.equal([200, '4096', 'application/octet-stream']);
+      expect(smallResponse.body.equals(small)).to.equal(true);
+      expect([largeResponse.status, largeResponse.headers['content-length']]).to.deep.equal([200, String(large.length)]);
+      expect(largeResponse.body.equals(large)).to.equal(true);
+      expect(bodies).to.deep.equal(['bytes', 'stream']);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it("keeps the plan's Content-Type and Content-Length on a stream body and streams its bytes", async () => {

@@ -10,6 +10,7 @@ import { expect } from 'chai';
 import type { DeliveryPlan, DeliveryRequest } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
 import { expectConnectionToCloseShort, fetchResponse, rawResponse } from '../testing/index.js';
+import { WholeBody } from '../storage/whole-body.js';
 import { deliver } from './index.js';
 
 const BYTES = Buffer.from('hello, sendoff\n'.repeat(10));
@@ -95,6 +96,37 @@ describe('@sendoff/core/node deliver()', () => {
     expect(response.headers['content-length']).to.equal(String(BYTES.length));
     expect(response.body.equals(BYTES)).to.equal(true);
     expect((await settled).error).to.equal(undefined);
+  });
+
+  it('a body the storage read whole: written with the head without a pipe, the body ended, deliver resolved', async () => {
+    const body = new WholeBody(BYTES);
+    const events: string[] = [];
+    body.on('end', () => events.push('end'));
+    body.on('close', () => events.push('close'));
+    let piped = 0;
+    plan = () => {
+      responses.at(-1)!.on('pipe', () => piped++);
+      return streamPlan({ open: async () => body } as Partial<DeliveryPlan>);
+    };
+    const response = await fetchResponse(`${url}/a`, 'GET');
+    expect(response.status).to.equal(200);
+    expect(response.headers['content-length']).to.equal(String(BYTES.length));
+    expect(response.headers['etag']).to.equal('"v1"');
+    expect(response.body.equals(BYTES)).to.equal(true);
+    expect((await settled).error).to.equal(undefined);
+    expect(piped).to.equal(0);
+    expect(events).to.deep.equal(['end', 'close']);
+  });
+
+  it('a stream body is piped (the whole-body path is only for bodies read whole)', async () => {
+    let piped = 0;
+    plan = () => {
+      responses.at(-1)!.on('pipe', () => piped++);
+      return streamPlan();
+    };
+    const response = await fetchResponse(`${url}/a`, 'GET');
+    expect(response.body.equals(BYTES)).to.equal(true);
+    expect(piped).to.equal(1);
   });
 
   it('passes the method and the headers, and a signal made only when read', async () => {
