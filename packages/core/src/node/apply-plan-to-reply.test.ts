@@ -35,7 +35,7 @@ function replyOver(req: IncomingMessage, res: ServerResponse, calls: string[]): 
       if (payload instanceof Readable) {
         payload.once('error', () => res.destroy());
         payload.pipe(res);
-      } else res.end();
+      } else res.end(payload);
     },
   };
 }
