@@ -59,6 +59,12 @@ function setLengthUnlessSet(res: ServerResponse, length: number): void {
  */
 function sendBody(body: Readable, res: ServerResponse): Promise<void> {
   return new Promise((resolve, reject) => {
+    // Gone already (while the stream was opened): its 'close' has been heard, nothing to send.
+    if (res.closed) {
+      body.destroy();
+      resolve();
+      return;
+    }
     const onError = (error: Error): void => {
       res.off('close', onClose);
       res.destroy();

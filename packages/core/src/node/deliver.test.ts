@@ -215,6 +215,28 @@ describe('@sendoff/core/node deliver()', () => {
     expect(requests[0]?.signal?.aborted).to.equal(true);
   });
 
+  it('a client gone while the stream was opened: deliver resolves and the stream is destroyed', async () => {
+    const body = new PassThrough();
+    let planned!: () => void;
+    const reached = new Promise<void>((resolve) => (planned = resolve));
+    plan = () => streamPlan({
+      open: async () => {
+        const res = responses.at(-1)!;
+        planned();
+        if (!res.closed) await once(res, 'close');
+        return body;
+      },
+    } as Partial<DeliveryPlan>);
+    const client = httpGet(`${url}/a`, { agent: false });
+    client.on('error', () => undefined);
+    await reached;
+    client.destroy();
+    const outcome = await settled;
+    expect(outcome.error).to.equal(undefined);
+    expect(outcome.headersSent).to.equal(false);
+    expect(body.destroyed).to.equal(true);
+  });
+
   it('a body that fails after the head: deliver rejects with its error and the connection ends short', async () => {
     const failure = new SendoffError('STORAGE_ERROR', 'the source ended early', { expose: false });
     plan = () => streamPlan({
