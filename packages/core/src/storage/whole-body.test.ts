@@ -7,6 +7,8 @@ import { expect } from 'chai';
 import { openHandlesUnder } from '@sendoff-tools/test-kit';
 import type { Key } from '../contracts.js';
 import { SendoffError } from '../errors/sendoff-error.js';
+import { createDelivery } from '../deliverer/create-delivery.js';
+import { directStream } from '../strategies/direct-stream.js';
 import { exactLength } from '../strategies/exact-length.js';
 import { LocalStorage } from './local-storage.js';
 import { WholeBody, takeWholeBody } from './whole-body.js';
@@ -58,14 +60,33 @@ describe('WholeBody and takeWholeBody', () => {
     expect(other.readableFlowing).to.equal(null);
   });
 
-  it('passes the length guard as it is when it holds exactly the announced length, and fails it otherwise', async () => {
+  it('passes the length guard as it is when it holds exactly the announced length, and is refused at once otherwise', () => {
     const exact = new WholeBody(Buffer.from('12345'));
     expect(exactLength(exact, 5)).to.equal(exact);
 
-    const short = exactLength(new WholeBody(Buffer.from('1234')), 5);
-    expect(takeWholeBody(short)).to.equal(undefined);
-    const failure = await buffer(short).then(() => undefined, (error: unknown) => error);
-    expect(failure).to.be.instanceOf(SendoffError);
+    for (const bytes of ['1234', '123456']) {
+      const body = new WholeBody(Buffer.from(bytes));
+      const failure = (() => {
+        try {
+          exactLength(body, 5);
+        } catch (error) {
+          return error;
+        }
+        return undefined;
+      })();
+      expect(failure, bytes).to.be.instanceOf(SendoffError);
+      expect((failure as SendoffError).code).to.equal('STORAGE_ERROR');
+      expect(body.destroyed).to.equal(true);
+    }
+  });
+
+  it('a body read once already goes through the guard as any stream', async () => {
+    const body = new WholeBody(Buffer.from('1234'));
+    body.pause();
+    body.on('data', () => undefined);
+    const guarded = exactLength(body, 5);
+    expect(guarded).to.not.equal(body);
+    const failure = await buffer(guarded).then(() => undefined, (error: unknown) => error);
     expect((failure as SendoffError).code).to.equal('STORAGE_ERROR');
   });
 });
@@ -162,6 +183,20 @@ describe('LocalStorage reads a body of up to 64 KiB whole when it opens it', () 
     // Looked up again, the file is served as it is now.
     expect((await storage.stat(k('small.bin'))).size).to.equal(100);
     expect(takeWholeBody(await storage.open(k('small.bin')))?.equals(Buffer.alloc(100, 7))).to.equal(true);
+  });
+
+  it('a plan whose file changed size between the lookup and the open: its open rejects, before any byte (no cache)', async () => {
+    const deliverer = createDelivery({ environment: 'production', storage: new LocalStorage({ root }), strategies: [directStream()], policy: { rules: [], fallback: 'directStream' } });
+    for (const size of [100, 5000]) {
+      await fsp.writeFile(path.join(root, 'small.bin'), Buffer.alloc(4 * KiB, 7));
+      const plan = await deliverer.deliver({ method: 'GET', headers: {} }, { key: 'small.bin' });
+      if (plan.body !== 'stream') expect.fail('a stream plan');
+      expect(plan.length).to.equal(4 * KiB);
+      await fsp.writeFile(path.join(root, 'small.bin'), Buffer.alloc(size, 1));
+      const failure = await plan.open().then(() => undefined, (error: unknown) => error);
+      expect(failure, `now ${size} bytes`).to.be.instanceOf(SendoffError);
+      expect((failure as SendoffError).code).to.equal('STORAGE_ERROR');
+    }
   });
 
   it('refuses, before any byte, a file cut between its open and its read (no cache)', async () => {

@@ -47,7 +47,7 @@ export function takeWholeBody(stream: Readable): Buffer | undefined {
   return stream instanceof WholeBody ? stream.takeBytes() : undefined;
 }
 
-/** Whether `stream` holds exactly `length` bytes in memory, unread: nothing to guard on its way out. */
-export function holdsExactly(stream: Readable, length: number): boolean {
-  return stream instanceof WholeBody && stream.readableFlowing === null && stream.byteLength === length;
+/** How many bytes `stream` holds in memory, unread, when it is a body read whole; else undefined. */
+export function wholeLength(stream: Readable): number | undefined {
+  return stream instanceof WholeBody && stream.readableFlowing === null && !stream.destroyed ? stream.byteLength : undefined;
 }

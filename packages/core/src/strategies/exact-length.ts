@@ -5,12 +5,13 @@
  * fails the stream when their count is not the promised one, so the adapter destroys the
  * connection and the client sees a broken transfer, never a short or clipped answer that looks
  * whole. The bytes that complete the promised length are held back until the source has ended:
- * a source that runs long never gets a whole-looking body out. A body the storage read whole and
- * checked when it opened it (whole-body.ts) of exactly that length passes as it is.
+ * a source that runs long never gets a whole-looking body out. A body the storage read whole when
+ * it opened it (whole-body.ts) is checked at once: of exactly that length it passes as it is, of
+ * another it is refused before the head (STORAGE_ERROR, thrown to the plan's `open`).
  */
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { SendoffError } from '../errors/sendoff-error.js';
-import { holdsExactly } from '../storage/whole-body.js';
+import { wholeLength } from '../storage/whole-body.js';
 
 /**
  * `source` as a stream of exactly `length` bytes or an error; destroying it destroys `source`.
@@ -19,8 +20,13 @@ import { holdsExactly } from '../storage/whole-body.js';
  * its end, fails the guard; the guard's close destroys the source.
  */
 export function exactLength(source: Readable, length: number): Readable {
-  // Read whole and checked when it was opened: exactly `length` bytes, nothing can change them now.
-  if (holdsExactly(source, length)) return source;
+  // Read whole when it was opened: its length is known before any byte is out, and nothing can change it now.
+  const whole = wholeLength(source);
+  if (whole === length) return source;
+  if (whole !== undefined) {
+    source.destroy();
+    throw lengthMismatch(`the file holds ${whole} bytes, not the ${length} announced`);
+  }
   const guard = new LengthGuard(length);
   let ended = false;
   source.once('end', () => {
