@@ -29,7 +29,7 @@ export { sharedRadosgw } from './shared-radosgw.js';
 export { S3_TARGETS, S3RVER, RADOSGW, s3TargetsFrom } from './s3-targets.js';
 export type { S3Target, S3TargetName } from './s3-targets.js';
 export { FakePlanProvider } from './fake-plan-provider.js';
-export { openHandlesTo, openHandlesUnder, handlesReleased } from './open-handles.js';
+export { openHandlesTo, openHandlesUnder, handlesReleased, settledHandlesUnder } from './open-handles.js';
 export { recordDeliveries } from './delivery-events.js';
 export type { DeliveryEvents, DeliveryEvent, DeliveryEventName, MessageSnapshot } from './delivery-events.js';
 export { readThenAbandon } from './abandon.js';

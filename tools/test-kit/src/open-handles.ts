@@ -31,3 +31,16 @@ export function openHandlesUnder(dir: string): number {
   }
   return count;
 }
+
+/**
+ * The descriptors under `dir` once at most `atMost` are left (a server closes them asynchronously
+ * after the response), or as many as are still open after 3 s.
+ */
+export async function settledHandlesUnder(dir: string, atMost = 0): Promise<number> {
+  for (let waited = 0; waited < 3000; waited += 50) {
+    const open = openHandlesUnder(dir);
+    if (open <= atMost) return open;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return openHandlesUnder(dir);
+}

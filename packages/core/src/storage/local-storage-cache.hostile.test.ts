@@ -17,7 +17,7 @@ import { deliver } from '../node/index.js';
 import { directStream } from '../strategies/direct-stream.js';
 import { FallbackStorage } from './fallback-storage.js';
 import { LocalStorage, type LocalStorageCacheOptions } from './local-storage.js';
-import { openHandlesUnder } from '@sendoff-tools/test-kit';
+import { openHandlesUnder, settledHandlesUnder } from '@sendoff-tools/test-kit';
 import { codeOf } from './error-code.fixture.js';
 
 const k = (value: string) => value as Key;
@@ -74,15 +74,6 @@ function abandon(url: string, atLeast: number, headers: Record<string, string> =
   });
 }
 
-/** Waits until at most `atMost` descriptors of this process point under `dir` (the server closes them asynchronously), or 3 s. */
-async function settledDescriptorsUnder(dir: string, atMost = 0): Promise<number> {
-  for (let waited = 0; waited < 3000; waited += 50) {
-    const open = openHandlesUnder(dir);
-    if (open <= atMost) return open;
-    await sleep(50);
-  }
-  return openHandlesUnder(dir);
-}
 
 
 /** A response that is a whole, successful answer a client would keep. */
@@ -265,7 +256,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     }
     await Promise.all(checks);
     await sleep(200);
-    expect(await settledDescriptorsUnder(root), 'descriptors left open under the root').to.equal(0);
+    expect(await settledHandlesUnder(root), 'descriptors left open under the root').to.equal(0);
   });
 
   it('serves each key its own bytes while shared descriptors expire, are retired and reopened under concurrency', async () => {
@@ -289,7 +280,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     }
     expect(seen).to.deep.equal([]);
     await sleep(50);
-    expect(await settledDescriptorsUnder(root)).to.equal(0);
+    expect(await settledHandlesUnder(root)).to.equal(0);
   });
 
   it('a link inside the root swapped to escape it is not found once maxAgeMs passed, shared descriptor or not', async () => {
@@ -327,7 +318,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
     await fsp.mkdir(path.join(root, 'docs'));
     await sleep(150);
     expect((await get(`${url}/docs`)).status).to.equal(404);
-    expect(await settledDescriptorsUnder(root)).to.equal(0);
+    expect(await settledHandlesUnder(root)).to.equal(0);
   });
 
   it('hostile keys given to the storage directly are refused as NOT_FOUND (or a storage error), are never cached, and leave no descriptor', async () => {
@@ -402,9 +393,9 @@ describe('LocalStorage cache (opt-in), hostile', () => {
       expect(got.body.equals(index % 2 ? bytes.subarray(1000) : bytes)).to.equal(true);
     }
     // Downloads that found the one shared descriptor taken opened their own: closed once their stream is done.
-    expect(await settledDescriptorsUnder(root, 1)).to.be.at.most(1);
+    expect(await settledHandlesUnder(root, 1)).to.be.at.most(1);
     await sleep(400);
-    expect(await settledDescriptorsUnder(root)).to.equal(0);
+    expect(await settledHandlesUnder(root)).to.equal(0);
   });
   it('a download whose expectedSize the cached lookup contradicts looks the file up again instead of a 404 for maxAgeMs', async () => {
     const url = await serve({ maxAgeMs: 60_000 });
@@ -509,7 +500,7 @@ describe('LocalStorage cache (opt-in), hostile', () => {
       expect(problems).to.deep.equal([]);
       expect(whole, 'most downloads went through').to.be.greaterThan(60);
       await sleep(100);
-      expect(await settledDescriptorsUnder(root)).to.equal(0);
+      expect(await settledHandlesUnder(root)).to.equal(0);
     });
   }
 });

@@ -107,7 +107,8 @@ export class LocalStorage implements Storage {
    * checked again, as the tree may have changed since. A found file changed in place since (size
    * or mtime) is forgotten, so the next lookup sees it as it is now. With a cache, the caller may
    * have announced a fresh found file's size and ETag: any other file, or that one changed, is
-   * refused (STORAGE_ERROR, the key forgotten) rather than streamed under them.
+   * refused (STORAGE_ERROR, the key forgotten) rather than streamed under them. So is, with or
+   * without a cache, a file of another size than the caller's `expectedSize` (the size it announced).
    */
   async open(key: Key, options: OpenOptions = {}): Promise<Readable> {
     options.signal?.throwIfAborted();
@@ -124,7 +125,9 @@ export class LocalStorage implements Storage {
     let adopted: SharedDescriptor | undefined;
     try {
       if (!stats.isFile()) throw notFound();
-      if (announced && !isSameFile(stats, announced)) {
+      // Not the file announced: another one than the fresh lookup found, or (whatever found it) of
+      // another size than the caller expects, whose bytes in a range would pass for the announced file's.
+      if ((announced && !isSameFile(stats, announced)) || (options.expectedSize !== undefined && stats.size !== options.expectedSize)) {
         this.#found.forget(key);
         throw changedSinceLookup();
       }

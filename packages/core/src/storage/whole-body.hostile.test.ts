@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { openHandlesUnder, readThenAbandon, recordDeliveries } from '@sendoff-tools/test-kit';
+import { openHandlesUnder, readThenAbandon, recordDeliveries, settledHandlesUnder } from '@sendoff-tools/test-kit';
 import { createDelivery } from '../deliverer/create-delivery.js';
 import type { Deliverer } from '../deliverer/types.js';
 import { isSendoffError } from '../errors/sendoff-error.js';
@@ -29,14 +29,6 @@ function bytesOf(size: number, seed: number): Buffer {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function settledHandlesUnder(dir: string): Promise<number> {
-  for (let waited = 0; waited < 3000; waited += 50) {
-    if (openHandlesUnder(dir) === 0) return 0;
-    await sleep(50);
-  }
-  return openHandlesUnder(dir);
-}
 
 for (const cache of [undefined, { maxAgeMs: 60_000 }] as Array<LocalStorageCacheOptions | undefined>) {
   describe(`bodies read whole, hostile (${cache ? 'with a cache' : 'without a cache'})`, function () {

@@ -199,6 +199,21 @@ describe('LocalStorage reads a body of up to 64 KiB whole when it opens it', () 
     }
   });
 
+  it('refuses a range of a file replaced since its lookup by one of another size, before any byte (no cache)', async () => {
+    const storage = new LocalStorage({ root });
+    const file = path.join(root, 'over.bin');
+    const { size } = await storage.stat(k('over.bin'));
+    await fsp.writeFile(path.join(root, 'next.tmp'), Buffer.alloc(size + 1111, 3));
+    await fsp.rename(path.join(root, 'next.tmp'), file);
+    for (const range of [{ start: 50_000, end: 59_999 }, { start: 0, end: size - 1 }]) {
+      const failure = await storage.open(k('over.bin'), { range, expectedSize: size }).then(() => undefined, (error: unknown) => error);
+      expect(failure, JSON.stringify(range)).to.be.instanceOf(SendoffError);
+      expect((failure as SendoffError).code).to.equal('STORAGE_ERROR');
+    }
+    // Asked for at its own size, the file now in place is served.
+    expect(takeWholeBody(await storage.open(k('over.bin'), { range: { start: 0, end: 9 }, expectedSize: size + 1111 }))?.equals(Buffer.alloc(10, 3))).to.equal(true);
+  });
+
   it('refuses, before any byte, a file cut between its open and its read (no cache)', async () => {
     const storage = new LocalStorage({ root });
     await storage.stat(k('small.bin'));
