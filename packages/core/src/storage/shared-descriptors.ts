@@ -9,6 +9,7 @@
  */
 import fs, { createReadStream, type ReadStream, type Stats } from 'node:fs';
 import type { ByteRange } from '../contracts.js';
+import { SendoffError } from '../errors/sendoff-error.js';
 
 export interface SharedDescriptor {
   readonly stats: Stats;
@@ -89,8 +90,13 @@ function readWholeOf(entry: Entry, range: ByteRange): Promise<Buffer> {
   });
 }
 
-function changedInPlace(): NodeJS.ErrnoException {
-  return Object.assign(new Error('the shared file changed on disk since it was opened'), { code: 'ESTALE' });
+/**
+ * A SendoffError like LocalStorage's own: a stream that fails with it before its first byte is
+ * answered as the 502 it is (Fastify renders a stream's error when the head is not out yet), not
+ * as a 500 carrying this message.
+ */
+function changedInPlace(): SendoffError {
+  return new SendoffError('STORAGE_ERROR', 'the shared file changed on disk since it was opened', { expose: false });
 }
 
 interface Entry extends SharedDescriptor {
