@@ -114,6 +114,32 @@ describe('@sendoff/fastify plugin', () => {
     }
   });
 
+  it('a cached file over 64 KiB cut before its first read: a 502 with no errno and no path, never a 500', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'sendoff-fastify-cut-'));
+    const large = Buffer.alloc(100 * 1024, 5);
+    await writeFile(join(dir, 'large.bin'), large);
+    const storage = new LocalStorage({ root: dir, cache: { maxAgeMs: 60_000 } });
+    const provider: FakePlanProvider = new FakePlanProvider(async () => {
+      const key = validateKey('large.bin');
+      const length = (await storage.stat(key)).size;
+      return { ...provider.streamPlan(Buffer.alloc(length)), open: () => storage.open(key) };
+    });
+    try {
+      const url = await appWith(provider, (app) => {
+        app.get('/*', async (_request, reply) => reply.sendoff({ key: 'large.bin' }));
+      });
+      const first = await fetchResponse(`${url}/large.bin`, 'GET');
+      expect(first.body.equals(large)).to.equal(true);
+      await writeFile(join(dir, 'large.bin'), large.subarray(0, 1000));
+      const cut = await fetchResponse(`${url}/large.bin`, 'GET');
+      expect(cut.status).to.equal(502);
+      expect(cut.body.toString()).to.not.match(/ESTALE|large\.bin/);
+      expect(cut.body.toString()).to.not.include(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('an onSend hook that replaces the stream: the file opened for it is closed, its handle released', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'sendoff-fastify-'));
     const file = join(dir, 'a.txt');
